@@ -1,0 +1,222 @@
+"""Re-aggregation of observations from small to larger regions, by each indicator's rule.
+
+* ``sum``: the sum of the members' values;
+* ``ratio``: sum of the numerator indicator / sum of the denominator indicator × factor;
+* ``weighted_mean``: mean of the members' values weighted by the weight indicator;
+* ``none``: not aggregatable (model estimates, distances to the nearest, classes).
+
+A member without a value is never counted as zero: the aggregate is then left empty (status
+``missing``) and the result says how many members lacked a value. :func:`compare_with_published`
+checks aggregates against the values CBS publishes for the larger region and explains differences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..core.model import Aggregation, Indicator, Status
+
+AGG_COLUMNS = [
+    "region", "boundary_year", "indicator", "period", "value", "status", "numerator", "denominator",
+    "lower", "upper", "source_ref", "n_members", "n_missing",
+]
+
+
+def _members_frame(membership: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    rows = [(parent, child) for parent, children in membership.items() for child in children]
+    return pd.DataFrame(rows, columns=["parent", "member"])
+
+
+def _values(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    sel = obs[obs["indicator"] == indicator]
+    return sel[["region", "period", "value"]]
+
+
+def aggregate(
+    obs: pd.DataFrame,
+    indicators: Iterable[Indicator],
+    membership: Mapping[str, Sequence[str]],
+    boundary_year: int,
+    member_label: str = "gebieden",
+) -> pd.DataFrame:
+    """Aggregate member observations to parents.
+
+    ``obs`` is a long frame (region, indicator, period, value, …) of the members; ``membership``
+    maps each parent code to its member codes. Returns a long frame with :data:`AGG_COLUMNS`.
+    """
+    members = _members_frame(membership)
+    if members.empty or obs.empty:
+        return pd.DataFrame(columns=AGG_COLUMNS)
+    n_members = members.groupby("parent").size().rename("n_members")
+    by_id = {i.id: i for i in indicators}
+    out: list[pd.DataFrame] = []
+    for ind in by_id.values():
+        if ind.aggregation == Aggregation.NONE:
+            continue
+        if ind.aggregation == Aggregation.SUM:
+            vals = _values(obs, ind.id)
+            if vals.empty:
+                continue
+            merged = members.merge(vals, left_on="member", right_on="region", how="inner")
+            periods = merged["period"].unique()
+            grid = members.assign(key=1).merge(pd.DataFrame({"period": periods, "key": 1}), on="key").drop(columns="key")
+            full = grid.merge(vals, left_on=["member", "period"], right_on=["region", "period"], how="left")
+            g = full.groupby(["parent", "period"])
+            res = pd.DataFrame({"value": g["value"].sum(min_count=1), "n_valid": g["value"].count()}).reset_index()
+            res["numerator"] = np.nan
+            res["denominator"] = np.nan
+            rule = "som"
+        elif ind.aggregation == Aggregation.RATIO:
+            if ind.numerator not in by_id or ind.denominator not in by_id:
+                continue
+            num = _values(obs, ind.numerator).rename(columns={"value": "num"})
+            den = _values(obs, ind.denominator).rename(columns={"value": "den"})
+            if num.empty or den.empty:
+                continue
+            both = num.merge(den, on=["region", "period"], how="inner")
+            periods = both["period"].unique()
+            grid = members.assign(key=1).merge(pd.DataFrame({"period": periods, "key": 1}), on="key").drop(columns="key")
+            full = grid.merge(both, left_on=["member", "period"], right_on=["region", "period"], how="left")
+            full["ok"] = full["num"].notna() & full["den"].notna()
+            g = full.groupby(["parent", "period"])
+            res = pd.DataFrame(
+                {
+                    "numerator": g["num"].sum(min_count=1),
+                    "denominator": g["den"].sum(min_count=1),
+                    "n_valid": g["ok"].sum(),
+                }
+            ).reset_index()
+            with np.errstate(divide="ignore", invalid="ignore"):
+                res["value"] = res["numerator"] / res["denominator"] * ind.factor
+            res.loc[~(res["denominator"] > 0), "value"] = np.nan
+            rule = f"verhouding {ind.numerator}/{ind.denominator}"
+        elif ind.aggregation == Aggregation.WEIGHTED_MEAN:
+            if ind.weight not in by_id:
+                continue
+            vals = _values(obs, ind.id)
+            weights = _values(obs, ind.weight).rename(columns={"value": "w", "period": "w_period"})
+            if vals.empty or weights.empty:
+                continue
+            # the weight of the same period; otherwise the nearest period of the weight
+            wperiods = np.array(sorted(weights["w_period"].unique()))
+            vals = vals.copy()
+            vals["w_period"] = [wperiods[np.abs(wperiods - p).argmin()] for p in vals["period"]]
+            both = vals.merge(weights, on=["region", "w_period"], how="left")
+            periods = both["period"].unique()
+            grid = members.assign(key=1).merge(pd.DataFrame({"period": periods, "key": 1}), on="key").drop(columns="key")
+            full = grid.merge(both, left_on=["member", "period"], right_on=["region", "period"], how="left")
+            full["ok"] = full["value"].notna() & full["w"].notna()
+            full["vw"] = full["value"] * full["w"]
+            valid = full[full["ok"]]
+            g_all = full.groupby(["parent", "period"])
+            g = valid.groupby(["parent", "period"])
+            res = pd.DataFrame({"vw": g["vw"].sum(), "w": g["w"].sum()}).reindex(g_all.size().index)
+            res["n_valid"] = g_all["ok"].sum()
+            res = res.reset_index()
+            with np.errstate(divide="ignore", invalid="ignore"):
+                res["value"] = res["vw"] / res["w"]
+            res.loc[~(res["w"] > 0), "value"] = np.nan
+            res["numerator"] = np.nan
+            res["denominator"] = res["w"]
+            res = res.drop(columns=["vw", "w"])
+            rule = f"gewogen gemiddelde (gewicht {ind.weight})"
+        else:  # pragma: no cover
+            continue
+        res = res.merge(n_members, left_on="parent", right_index=True)
+        res["n_missing"] = res["n_members"] - res["n_valid"].astype(int)
+        complete = res["n_missing"] == 0
+        res.loc[~complete, "value"] = np.nan
+        res["status"] = np.where(complete & res["value"].notna(), Status.MEASURED.value, Status.MISSING.value)
+        res["source_ref"] = [
+            f"kansenmonitor: {rule} van {m} {member_label}"
+            + (f"; {k} zonder waarde, daarom geen uitkomst" if k else "")
+            for m, k in zip(res["n_members"], res["n_missing"], strict=True)
+        ]
+        res["indicator"] = ind.id
+        res["boundary_year"] = boundary_year
+        res["lower"] = np.nan
+        res["upper"] = np.nan
+        out.append(res.rename(columns={"parent": "region"})[AGG_COLUMNS])
+    if not out:
+        return pd.DataFrame(columns=AGG_COLUMNS)
+    return pd.concat(out, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Aggregates next to published values, with a verdict per row (see :func:`compare_with_published`)."""
+
+    table: pd.DataFrame
+
+    @property
+    def matches(self) -> pd.DataFrame:
+        return self.table[self.table["verdict"] == "match"]
+
+    @property
+    def mismatches(self) -> pd.DataFrame:
+        return self.table[self.table["verdict"] != "match"]
+
+    def summary(self) -> pd.DataFrame:
+        return self.table.groupby(["indicator", "verdict"]).size().unstack(fill_value=0)
+
+
+def tolerance(ind: Indicator, n_members: int, published: float, rounding_unit: float = 5.0) -> float:
+    """The largest difference explained by CBS rounding.
+
+    CBS rounds counts of inhabitants and households to multiples of 5 in the KWB; a sum of ``n``
+    rounded members can be off by ``2.5 · n`` against the rounded total (plus 2.5). Published values
+    with decimals are off by at most half their last decimal.
+    """
+    half_decimal = 0.5 * 10 ** (-ind.decimals)
+    if ind.aggregation == Aggregation.SUM:
+        return rounding_unit / 2 * (n_members + 1) if ind.value_type == "int" else half_decimal * (n_members + 1)
+    if ind.aggregation == Aggregation.RATIO:
+        return max(half_decimal, abs(published) * 0.01) + half_decimal
+    return max(half_decimal, abs(published) * 0.02) + half_decimal
+
+
+def compare_with_published(
+    aggregated: pd.DataFrame, published: pd.DataFrame, indicators: Mapping[str, Indicator], rounding_unit: float = 5.0
+) -> Comparison:
+    """Compare re-aggregated values with the values published for the same regions.
+
+    Verdicts: ``match`` (within rounding), ``suppression`` (members without a value, no aggregate),
+    ``published_missing`` (nothing published to compare with), ``difference`` (beyond rounding;
+    the reason column explains what could cause it).
+    """
+    pub = published[["region", "indicator", "period", "value", "status"]].rename(
+        columns={"value": "published", "status": "published_status"}
+    )
+    table = aggregated.merge(pub, on=["region", "indicator", "period"], how="left")
+    verdicts, reasons, tols = [], [], []
+    for row in table.itertuples(index=False):
+        ind = indicators[row.indicator]
+        if row.n_missing > 0:
+            verdicts.append("suppression")
+            reasons.append(f"{row.n_missing} van {row.n_members} deelgebieden zonder waarde (geheim, leeg of echt 0)")
+            tols.append(np.nan)
+            continue
+        if pd.isna(row.published):
+            verdicts.append("published_missing")
+            reasons.append("CBS publiceert geen waarde voor dit gebied")
+            tols.append(np.nan)
+            continue
+        tol = tolerance(ind, int(row.n_members), float(row.published), rounding_unit)
+        tols.append(tol)
+        diff = abs(float(row.value) - float(row.published))
+        if diff <= tol + 1e-9:
+            verdicts.append("match")
+            reasons.append("gelijk binnen afronding" if diff > 1e-9 else "gelijk")
+        else:
+            verdicts.append("difference")
+            if ind.aggregation == Aggregation.WEIGHTED_MEAN:
+                reasons.append(f"weging met {ind.weight} benadert de weging van CBS; verschil {diff:.3g}")
+            else:
+                reasons.append(f"verschil {diff:.3g} is groter dan de afronding ({tol:.3g})")
+    table = table.assign(verdict=verdicts, reason=reasons, tolerance=tols)
+    table["difference"] = table["value"] - table["published"]
+    return Comparison(table)

@@ -1,0 +1,475 @@
+"""Panel data for effect evaluation: validation and reshaping.
+
+A :class:`Panel` holds one row per unit (e.g. a neighbourhood) and period (e.g. a year) with an outcome,
+the first treated period of the unit (empty, NaN or 0 = never treated) and optional covariates and
+weights. Every problem found is reported at once as a :class:`ValidationError` with a hint what to change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kansenmonitor.core.errors import Issue, ValidationError
+
+from .results import Message
+
+NEVER = np.inf
+
+
+class PanelError(ValidationError):
+    """The panel (or its use with a method) is not valid; nothing was estimated."""
+
+
+@dataclass(frozen=True)
+class Wide:
+    """A balanced wide view of a panel: units in rows, periods in columns."""
+
+    units: np.ndarray  # unit labels (n,)
+    times: np.ndarray  # sorted period values (T,)
+    y: np.ndarray  # outcome (n, T)
+    group: np.ndarray  # first treated period index into ``times``; ``np.inf`` for never treated (n,)
+    weights: np.ndarray  # unit weights, mean 1 (n,)
+    dropped: tuple  # units left out because of missing periods
+
+    @property
+    def treated(self) -> np.ndarray:
+        return np.isfinite(self.group)
+
+
+def _issue(source: str, row: int | None, field: str | None, message: str, hint: str | None = None) -> Issue:
+    return Issue(file=source, row=row, field=field, message=message, hint=hint)
+
+
+def _rows(positions: Sequence[int], offset: int, limit: int = 5) -> str:
+    shown = ", ".join(str(int(p) + offset) for p in list(positions)[:limit])
+    more = f" (en nog {len(positions) - limit})" if len(positions) > limit else ""
+    return shown + more
+
+
+class Panel:
+    """A validated unit x period panel.
+
+    Build it with :meth:`from_frame` or :meth:`from_file`; the constructor is internal.
+    """
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        *,
+        unit: str,
+        time: str,
+        outcome: str,
+        treated_from: str,
+        covariates: tuple[str, ...],
+        weights: str | None,
+        source: str,
+        notes: tuple[Message, ...],
+    ):
+        self._data = data
+        self.unit = unit
+        self.time = time
+        self.outcome = outcome
+        self.treated_from = treated_from
+        self.covariates = covariates
+        self.weights = weights
+        self.source = source
+        self.notes = notes
+        self._wide: Wide | None = None
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_frame(
+        cls,
+        df: pd.DataFrame,
+        *,
+        unit: str,
+        time: str,
+        outcome: str,
+        treated_from: str | None = None,
+        treatment: str | None = None,
+        covariates: Sequence[str] = (),
+        weights: str | None = None,
+        source: str = "<data>",
+        row_offset: int = 0,
+    ) -> Panel:
+        """Validate a long DataFrame and build a panel.
+
+        Give either ``treated_from`` (first treated period per unit; empty/NaN/0 = never) or ``treatment``
+        (a 0/1 indicator per row; the first period with 1 becomes the start).
+        ``row_offset`` is added to 0-based row positions in messages (2 for a CSV file with a header).
+        """
+        issues: list[Issue] = []
+        notes: list[Message] = []
+        covariates = tuple(covariates)
+        if (treated_from is None) == (treatment is None):
+            raise PanelError(
+                [
+                    _issue(
+                        source,
+                        None,
+                        None,
+                        "geef precies één van 'treated_from' (startperiode) of 'treatment' (0/1 per rij)",
+                        "Gebruik --treated-from met de kolom met het eerste jaar van de maatregel.",
+                    )
+                ]
+            )
+        needed = [unit, time, outcome, treated_from or treatment, *covariates] + ([weights] if weights else [])
+        missing = [c for c in needed if c not in df.columns]
+        for c in missing:
+            issues.append(
+                _issue(
+                    source,
+                    None,
+                    c,
+                    f"kolom '{c}' ontbreekt",
+                    "Beschikbare kolommen: " + ", ".join(map(str, df.columns[:20])),
+                )
+            )
+        if issues:
+            raise PanelError(issues)
+        if len(df) == 0:
+            raise PanelError([_issue(source, None, None, "de gegevens zijn leeg", "Lever minstens enkele rijen aan.")])
+
+        d = pd.DataFrame(
+            {"unit": df[unit].to_numpy(), "_row": np.arange(len(df)) + row_offset},
+            index=pd.RangeIndex(len(df)),
+        )
+        # unit -----------------------------------------------------------------------
+        bad_unit = d["unit"].isna().to_numpy()
+        if bad_unit.any():
+            issues.append(
+                _issue(source, int(np.flatnonzero(bad_unit)[0]) + row_offset, unit, "lege eenheid (bijv. wijkcode)",
+                       f"Vul de eenheid in op rij(en) {_rows(np.flatnonzero(bad_unit), row_offset)}.")
+            )
+        # time -----------------------------------------------------------------------
+        t = pd.to_numeric(_blank_to_nan(pd.Series(df[time].to_numpy())), errors="coerce")
+        bad_t = t.isna().to_numpy()
+        if bad_t.any():
+            pos = np.flatnonzero(bad_t)
+            issues.append(
+                _issue(source, int(pos[0]) + row_offset, time, "periode is leeg of geen getal",
+                       f"Gebruik jaartallen of volgnummers (rij(en) {_rows(pos, row_offset)}).")
+            )
+        d["time"] = t.to_numpy(dtype=float)
+        # outcome --------------------------------------------------------------------
+        raw_y = pd.Series(df[outcome].to_numpy())
+        if _is_text(raw_y):
+            raw_y = _blank_to_nan(raw_y.map(lambda v: v.strip().replace(",", ".") if isinstance(v, str) else v))
+        y = pd.to_numeric(raw_y, errors="coerce")
+        non_numeric = (y.isna() & raw_y.notna()).to_numpy()
+        if non_numeric.any():
+            pos = np.flatnonzero(non_numeric)
+            example = raw_y.iloc[pos[0]]
+            issues.append(
+                _issue(source, int(pos[0]) + row_offset, outcome, f"uitkomst is geen getal (bijv. '{example}')",
+                       f"Zet alleen getallen in deze kolom; laat een cel leeg als de waarde ontbreekt "
+                       f"(rij(en) {_rows(pos, row_offset)}).")
+            )
+        d["y"] = y.to_numpy(dtype=float)
+        # treatment ------------------------------------------------------------------
+        if treated_from is not None:
+            raw_g = pd.Series(df[treated_from].to_numpy())
+            if _is_text(raw_g):
+                raw_g = _blank_to_nan(raw_g.map(lambda v: v.strip() if isinstance(v, str) else v))
+            g = pd.to_numeric(raw_g, errors="coerce")
+            bad_g = (g.isna() & raw_g.notna()).to_numpy()
+            if bad_g.any():
+                pos = np.flatnonzero(bad_g)
+                issues.append(
+                    _issue(source, int(pos[0]) + row_offset, treated_from, "startperiode is geen getal",
+                           "Vul het eerste jaar van de maatregel in, of laat leeg (of 0) als de eenheid nooit "
+                           f"meedoet (rij(en) {_rows(pos, row_offset)}).")
+                )
+            g = g.to_numpy(dtype=float, copy=True)
+            g[(g == 0) | np.isnan(g)] = NEVER
+            d["g"] = g
+            gfield = treated_from
+        else:
+            raw_d = pd.to_numeric(_blank_to_nan(pd.Series(df[treatment].to_numpy())), errors="coerce")
+            bad_d = ~raw_d.isin([0, 1]).to_numpy()
+            if bad_d.any():
+                pos = np.flatnonzero(bad_d)
+                issues.append(
+                    _issue(source, int(pos[0]) + row_offset, treatment, "behandeling moet 0 of 1 zijn",
+                           f"Gebruik 1 voor periodes met de maatregel en 0 zonder (rij(en) {_rows(pos, row_offset)}).")
+                )
+            d["_d"] = raw_d.to_numpy(dtype=float)
+            gfield = treatment
+        # weights and covariates -------------------------------------------------------
+        if weights:
+            w = pd.to_numeric(_blank_to_nan(pd.Series(df[weights].to_numpy())), errors="coerce").to_numpy(dtype=float)
+            bad_w = ~(np.isfinite(w) & (w > 0))
+            if bad_w.any():
+                pos = np.flatnonzero(bad_w)
+                issues.append(
+                    _issue(source, int(pos[0]) + row_offset, weights, "gewicht moet een positief getal zijn",
+                           f"Controleer rij(en) {_rows(pos, row_offset)}.")
+                )
+            d["w"] = w
+        else:
+            d["w"] = 1.0
+        for c in covariates:
+            x = pd.to_numeric(_blank_to_nan(pd.Series(df[c].to_numpy())), errors="coerce").to_numpy(dtype=float)
+            bad_x = ~np.isfinite(x)
+            if bad_x.any():
+                pos = np.flatnonzero(bad_x)
+                issues.append(
+                    _issue(source, int(pos[0]) + row_offset, c, "kenmerk (covariaat) is leeg of geen getal",
+                           f"Vul een getal in op rij(en) {_rows(pos, row_offset)} of laat dit kenmerk weg.")
+                )
+            d[f"x:{c}"] = x
+        if issues:
+            raise PanelError(issues)
+
+        # duplicates -------------------------------------------------------------------
+        dup = d.duplicated(["unit", "time"], keep=False).to_numpy()
+        if dup.any():
+            pos = np.flatnonzero(dup)
+            first = d.iloc[pos[0]]
+            issues.append(
+                _issue(source, int(pos[0]) + row_offset, f"{unit}×{time}",
+                       f"eenheid '{first['unit']}' komt meer dan eens voor in periode {_fmt_t(first['time'])}",
+                       f"Houd per eenheid en periode één rij over (dubbele rijen: {_rows(pos, row_offset)}).")
+            )
+            raise PanelError(issues)
+
+        # empty outcomes are dropped with a note -----------------------------------------------
+        empty_y = np.isnan(d["y"].to_numpy())
+        if empty_y.any():
+            n_empty = int(empty_y.sum())
+            notes.append(
+                Message(
+                    "missing_outcome",
+                    f"{n_empty} rij(en) zonder uitkomst zijn niet gebruikt.",
+                    f"{n_empty} row(s) without an outcome were not used.",
+                )
+            )
+            d = d.loc[~empty_y]
+            if len(d) == 0:
+                raise PanelError([_issue(source, None, outcome, "geen enkele rij heeft een uitkomst",
+                                         "Vul de uitkomstkolom.")])
+
+        # treatment indicator -> first treated period ------------------------------------
+        if treatment is not None:
+            d = d.sort_values(["unit", "time"], kind="stable")
+            first_on = d.loc[d["_d"] == 1].groupby("unit", sort=False)["time"].min()
+            d["g"] = d["unit"].map(first_on).astype(float).fillna(NEVER).to_numpy()
+            switched_off = (d["_d"] == 0) & (d["time"] > d["g"])
+            if switched_off.any():
+                pos = d.loc[switched_off, "_row"].to_numpy() - row_offset
+                u0 = d.loc[switched_off, "unit"].iloc[0]
+                issues.append(
+                    _issue(source, int(pos[0]) + row_offset, treatment,
+                           f"de maatregel stopt weer bij eenheid '{u0}' (na een 1 volgt een 0)",
+                           "Deze methoden gaan uit van een maatregel die blijft lopen; gebruik de eerste "
+                           "startperiode of analyseer de stop apart.")
+                )
+            d = d.drop(columns="_d").sort_values("_row", kind="stable")
+
+        # per-unit consistency -------------------------------------------------------------
+        per_unit = d.groupby("unit", sort=False)
+        n_g = per_unit["g"].nunique(dropna=False)
+        if (n_g > 1).any():
+            u0 = n_g.index[np.flatnonzero(n_g.to_numpy() > 1)[0]]
+            row0 = int(d.loc[d["unit"] == u0, "_row"].iloc[0])
+            issues.append(
+                _issue(source, row0, gfield, f"eenheid '{u0}' heeft verschillende startperiodes",
+                       "Zet per eenheid overal dezelfde startperiode (of overal leeg).")
+            )
+        if weights:
+            n_w = per_unit["w"].nunique()
+            if (n_w > 1).any():
+                u0 = n_w.index[np.flatnonzero(n_w.to_numpy() > 1)[0]]
+                row0 = int(d.loc[d["unit"] == u0, "_row"].iloc[0])
+                issues.append(
+                    _issue(source, row0, weights, f"eenheid '{u0}' heeft verschillende gewichten",
+                           "Een gewicht geldt per eenheid (bijv. aantal inwoners in het startjaar); "
+                           "zet het overal gelijk.")
+                )
+        tmin, tmax = float(d["time"].min()), float(d["time"].max())
+        times = np.unique(d["time"].to_numpy())
+        g_unit = per_unit["g"].first()
+        first_t = per_unit["time"].min()
+        treated_units = g_unit[np.isfinite(g_unit.to_numpy())]
+        outside = treated_units[(treated_units < tmin) | (treated_units > tmax)]
+        if len(outside):
+            u0 = outside.index[0]
+            row0 = int(d.loc[d["unit"] == u0, "_row"].iloc[0])
+            issues.append(
+                _issue(source, row0, gfield,
+                       f"startperiode {_fmt_t(outside.iloc[0])} van eenheid '{u0}' ligt buiten de periode in de "
+                       f"gegevens ({_fmt_t(tmin)}–{_fmt_t(tmax)}); dit geldt voor {len(outside)} eenheid/eenheden",
+                       "Een start na de laatste periode heeft nog geen nameting: laat de startperiode leeg "
+                       "(nooit behandeld) of voeg nieuwere gegevens toe. Een start vóór de eerste periode heeft "
+                       "geen 0-meting: voeg oudere gegevens toe of laat de eenheid weg.")
+            )
+        inside = treated_units[(treated_units >= tmin) & (treated_units <= tmax)]
+        not_a_period = inside[~np.isin(inside.to_numpy(), times)]
+        if len(not_a_period):
+            u0 = not_a_period.index[0]
+            row0 = int(d.loc[d["unit"] == u0, "_row"].iloc[0])
+            issues.append(
+                _issue(source, row0, gfield,
+                       f"startperiode {_fmt_t(not_a_period.iloc[0])} van eenheid '{u0}' is geen periode in de gegevens",
+                       "Gebruik dezelfde tijdseenheid als de periodekolom (bijv. het jaartal).")
+            )
+        no_pre = inside.index[(inside <= first_t.loc[inside.index]).to_numpy()]
+        if len(no_pre):
+            u0 = no_pre[0]
+            row0 = int(d.loc[d["unit"] == u0, "_row"].iloc[0])
+            issues.append(
+                _issue(source, row0, gfield,
+                       f"eenheid '{u0}' heeft geen periode vóór de start van de maatregel (geen 0-meting); "
+                       f"dit geldt voor {len(no_pre)} eenheid/eenheden",
+                       "Voeg gegevens van vóór de start toe, of laat deze eenheden weg uit de analyse.")
+            )
+        yv = d["y"].to_numpy()
+        if np.nanmax(yv) - np.nanmin(yv) <= 1e-12 * max(1.0, abs(float(np.nanmax(yv)))):
+            issues.append(
+                _issue(source, None, outcome, f"de uitkomst is overal gelijk ({yv[0]:g})",
+                       "Met een constante uitkomst valt geen effect te meten; kies een andere uitkomstkolom.")
+            )
+        if issues:
+            raise PanelError(issues)
+
+        d = d.sort_values(["unit", "time"], kind="stable").reset_index(drop=True)
+        d["w"] = d["w"] / d.groupby("unit", sort=False)["w"].transform("first").mean()
+        return cls(
+            d,
+            unit=unit,
+            time=time,
+            outcome=outcome,
+            treated_from=gfield,
+            covariates=covariates,
+            weights=weights,
+            source=source,
+            notes=tuple(notes),
+        )
+
+    @classmethod
+    def from_file(cls, path: str | Path, **kwargs) -> Panel:
+        """Read a CSV (comma or semicolon separated) or Parquet file and validate it."""
+        p = Path(path)
+        if not p.exists():
+            raise PanelError([_issue(str(p), None, None, "bestand niet gevonden", "Controleer het pad.")])
+        suffix = p.suffix.lower()
+        try:
+            if suffix in (".parquet", ".pq"):
+                df = pd.read_parquet(p)
+                offset = 1
+            elif suffix in (".csv", ".txt", ".tsv"):
+                df = pd.read_csv(p, sep=None, engine="python", dtype=str, keep_default_na=False,
+                                 encoding="utf-8-sig")
+                offset = 2
+            else:
+                raise PanelError([_issue(str(p), None, None, f"onbekend bestandstype '{suffix}'",
+                                         "Lever een .csv- of .parquet-bestand aan.")])
+        except PanelError:
+            raise
+        except Exception as exc:  # parser errors: report them as validation issues
+            raise PanelError([_issue(str(p), None, None, f"bestand kan niet worden gelezen ({exc})",
+                                     "Controleer of het een geldig CSV- of Parquet-bestand is.")]) from exc
+        kwargs.setdefault("row_offset", offset)
+        return cls.from_frame(df, source=str(p), **kwargs)
+
+    # ------------------------------------------------------------------ views
+    @property
+    def data(self) -> pd.DataFrame:
+        """Normalised long data: unit, time, y, g (first treated period, inf = never), w, x:<covariate>."""
+        return self._data.drop(columns="_row")
+
+    @property
+    def times(self) -> np.ndarray:
+        return np.unique(self._data["time"].to_numpy())
+
+    @property
+    def unit_groups(self) -> pd.Series:
+        """First treated period per unit (inf = never treated)."""
+        return self._data.groupby("unit", sort=True)["g"].first()
+
+    @property
+    def n_units(self) -> int:
+        return int(self._data["unit"].nunique())
+
+    @property
+    def n_treated(self) -> int:
+        return int(np.isfinite(self.unit_groups.to_numpy()).sum())
+
+    @property
+    def cohorts(self) -> np.ndarray:
+        g = self.unit_groups.to_numpy()
+        return np.unique(g[np.isfinite(g)])
+
+    def wide(self) -> Wide:
+        """Balanced wide matrix; units without a value in every period are dropped (listed in ``dropped``)."""
+        if self._wide is not None:
+            return self._wide
+        d = self._data
+        times = self.times
+        y = d.pivot(index="unit", columns="time", values="y").reindex(columns=times)
+        complete = y.notna().all(axis=1).to_numpy()
+        units = y.index.to_numpy()
+        gu = d.groupby("unit", sort=True)["g"].first().reindex(y.index).to_numpy()
+        wu = d.groupby("unit", sort=True)["w"].first().reindex(y.index).to_numpy()
+        gi = np.full(len(gu), np.inf)
+        fin = np.isfinite(gu)
+        gi[fin] = np.searchsorted(times, gu[fin])
+        keep = complete
+        wk = wu[keep]
+        self._wide = Wide(
+            units=units[keep],
+            times=times,
+            y=y.to_numpy(dtype=float)[keep],
+            group=gi[keep],
+            weights=wk / wk.mean() if len(wk) else wk,
+            dropped=tuple(units[~keep]),
+        )
+        return self._wide
+
+    def wide_covariate(self, name: str) -> np.ndarray:
+        """Covariate as a (units x periods) matrix aligned with :meth:`wide`."""
+        w = self.wide()
+        x = self._data.pivot(index="unit", columns="time", values=f"x:{name}").reindex(columns=w.times)
+        return x.reindex(w.units).to_numpy(dtype=float)
+
+    def balance_notes(self) -> tuple[Message, ...]:
+        """Notes about units dropped to balance the panel."""
+        dropped = self.wide().dropped
+        if not dropped:
+            return ()
+        shown = ", ".join(map(str, dropped[:5])) + (" …" if len(dropped) > 5 else "")
+        return (
+            Message(
+                "unbalanced",
+                f"{len(dropped)} eenheid/eenheden missen een of meer periodes en zijn weggelaten ({shown}).",
+                f"{len(dropped)} unit(s) miss one or more periods and were left out ({shown}).",
+            ),
+        )
+
+    def require(self, ok: bool, message: str, hint: str, field: str | None = None) -> None:
+        """Raise a :class:`PanelError` about this panel unless ``ok``."""
+        if not ok:
+            raise PanelError([_issue(self.source, None, field or self.treated_from, message, hint)])
+
+    def __repr__(self) -> str:
+        return (f"Panel(units={self.n_units}, treated={self.n_treated}, periods={len(self.times)}, "
+                f"outcome={self.outcome!r})")
+
+
+def _is_text(s: pd.Series) -> bool:
+    return s.dtype == object or pd.api.types.is_string_dtype(s.dtype)
+
+
+def _blank_to_nan(s: pd.Series) -> pd.Series:
+    s = s.astype(object)
+    return s.where(~s.isin(["", "NA", "NaN", "nan", "None"]), np.nan)
+
+
+def _fmt_t(value: float) -> str:
+    v = float(value)
+    return str(int(v)) if v.is_integer() else f"{v:g}"

@@ -1,0 +1,502 @@
+"""Staggered adoption: Callaway & Sant'Anna (2021) group-time ATTs, unconditional (no covariates).
+
+ATT(g,t) compares the change in outcome between a base period and period t of the units first treated in
+period g with the same change of a comparison group (never treated, or not yet treated). Influence
+functions give analytic standard errors and drive the multiplier bootstrap; aggregations (overall,
+event study, by group) carry the influence function of their estimated weights, as in the R package
+``did``. A two-way fixed-effects diagnostic shows when the usual regression would mislead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .panel import Panel, Wide
+from .results import Message, StaggeredResult, TwfeDiagnostic
+
+Z975 = stats.norm.ppf(0.975)
+
+
+@dataclass(frozen=True)
+class GroupTime:
+    """Group-time ATTs with their influence functions (psi: n_units x n_cells)."""
+
+    group: np.ndarray  # cohort index (into times) per cell
+    time: np.ndarray  # period index per cell
+    base: np.ndarray  # base period index per cell
+    att: np.ndarray
+    psi: np.ndarray
+    n_group: np.ndarray
+    n_control: np.ndarray
+    pg: np.ndarray  # P(G = g) for the cell's group
+    unit_group: np.ndarray  # group index per unit (inf = never)
+    weights: np.ndarray
+    skipped: int
+
+    @property
+    def n(self) -> int:
+        return self.psi.shape[0]
+
+    @property
+    def event(self) -> np.ndarray:
+        return self.time - self.group
+
+    def se(self, psi: np.ndarray | None = None) -> np.ndarray:
+        p = self.psi if psi is None else psi
+        return np.sqrt(np.sum(p * p, axis=0)) / self.n
+
+
+def group_time_att(wide: Wide, control: str = "never", base_period: str = "varying") -> GroupTime:
+    """Compute all ATT(g,t) and their influence functions on a balanced panel."""
+    if control not in ("never", "notyet"):
+        raise ValueError("control must be 'never' or 'notyet'")
+    if base_period not in ("varying", "universal"):
+        raise ValueError("base_period must be 'varying' or 'universal'")
+    y, G, w = wide.y, wide.group, wide.weights
+    n, T = y.shape
+    never = ~np.isfinite(G)
+    cohorts = np.unique(G[np.isfinite(G)]).astype(int)
+    pg_of = {g: float(np.mean(w * (G == g))) for g in cohorts}
+    rows_g, rows_t, rows_b, atts, psis, ng, nc, pgs = [], [], [], [], [], [], [], []
+    skipped = 0
+    for g in cohorts:
+        in_g = G == g
+        wg = w * in_g
+        p_g = wg.mean()
+        for t in range(1, T) if base_period == "varying" else range(T):
+            if base_period == "universal":
+                if t == g - 1:
+                    continue
+                b = g - 1
+            else:
+                b = t - 1 if t < g else g - 1
+            if control == "never":
+                ctrl = never
+            else:
+                ctrl = never | ((G > max(t, b)) & ~in_g)
+            if not ctrl.any():
+                skipped += 1
+                continue
+            dy = y[:, t] - y[:, b]
+            wc = w * ctrl
+            p_c = wc.mean()
+            mu_g = np.sum(wg * dy) / np.sum(wg)
+            mu_c = np.sum(wc * dy) / np.sum(wc)
+            psi = wg * (dy - mu_g) / p_g - wc * (dy - mu_c) / p_c
+            rows_g.append(g)
+            rows_t.append(t)
+            rows_b.append(b)
+            atts.append(mu_g - mu_c)
+            psis.append(psi)
+            ng.append(int(in_g.sum()))
+            nc.append(int(ctrl.sum()))
+            pgs.append(pg_of[g])
+    psi_m = np.column_stack(psis) if psis else np.zeros((n, 0))
+    return GroupTime(
+        group=np.array(rows_g, dtype=int),
+        time=np.array(rows_t, dtype=int),
+        base=np.array(rows_b, dtype=int),
+        att=np.array(atts, dtype=float),
+        psi=psi_m,
+        n_group=np.array(ng, dtype=int),
+        n_control=np.array(nc, dtype=int),
+        pg=np.array(pgs, dtype=float),
+        unit_group=G,
+        weights=w,
+        skipped=skipped,
+    )
+
+
+def _weights_if(gt: GroupTime, keep: np.ndarray) -> np.ndarray:
+    """Influence function of weights pg_k / sum(pg) over the kept cells (n x k)."""
+    G, w = gt.unit_group, gt.weights
+    pg = gt.pg[keep]
+    s = pg.sum()
+    ind = np.column_stack([w * (G == g) for g in gt.group[keep]]) - pg  # n x k
+    return ind / s - np.outer(ind.sum(axis=1), pg / s**2)
+
+
+def aggregate_cells(gt: GroupTime, keep: np.ndarray) -> tuple[float, np.ndarray]:
+    """Group-size weighted average of the kept ATT(g,t) cells and its influence function."""
+    keep = np.asarray(keep, dtype=bool)
+    if not keep.any():
+        return np.nan, np.zeros(gt.n)
+    pg = gt.pg[keep]
+    wt = pg / pg.sum()
+    theta = float(wt @ gt.att[keep])
+    psi = gt.psi[:, keep] @ wt + _weights_if(gt, keep) @ gt.att[keep]
+    return theta, psi
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    labels: list[tuple[str, float]]  # (kind, key)
+    estimates: np.ndarray
+    psi: np.ndarray  # n x m
+
+
+def aggregate_all(gt: GroupTime) -> Aggregates:
+    """Event-study, by-group and overall aggregations with influence functions."""
+    labels: list[tuple[str, float]] = []
+    ests: list[float] = []
+    psis: list[np.ndarray] = []
+    post = gt.time >= gt.group
+    ev = gt.event
+    # event study
+    ev_post: list[np.ndarray] = []
+    for e in np.unique(ev):
+        th, ps = aggregate_cells(gt, ev == e)
+        labels.append(("event", float(e)))
+        ests.append(th)
+        psis.append(ps)
+        if e >= 0:
+            ev_post.append(np.array([th]))
+    # by group (equal weights over the group's post periods)
+    groups = np.unique(gt.group)
+    g_est, g_psi, g_pg = [], [], []
+    for g in groups:
+        sel = (gt.group == g) & post
+        if not sel.any():
+            continue
+        th = float(gt.att[sel].mean())
+        ps = gt.psi[:, sel].mean(axis=1)
+        labels.append(("group", float(g)))
+        ests.append(th)
+        psis.append(ps)
+        g_est.append(th)
+        g_psi.append(ps)
+        g_pg.append(gt.pg[sel][0])
+    # overall: simple (cell-weighted)
+    th, ps = aggregate_cells(gt, post)
+    labels.append(("overall", "simple"))
+    ests.append(th)
+    psis.append(ps)
+    # overall: group-weighted (Callaway & Sant'Anna's recommended summary)
+    if g_est:
+        ge, gp = np.array(g_est), np.array(g_pg)
+        s = gp.sum()
+        pi = gp / s
+        G, w = gt.unit_group, gt.weights
+        grp_with_post = [g for g in groups if ((gt.group == g) & post).any()]
+        ind = np.column_stack([w * (G == g) for g in grp_with_post]) - gp
+        wif = ind / s - np.outer(ind.sum(axis=1), gp / s**2)
+        ps = np.column_stack(g_psi) @ pi + wif @ ge
+        labels.append(("overall", "group"))
+        ests.append(float(pi @ ge))
+        psis.append(ps)
+    # overall: dynamic (average of post-treatment event-study coefficients)
+    ev_idx = [i for i, (k, e) in enumerate(labels) if k == "event" and e >= 0]
+    if ev_idx:
+        labels.append(("overall", "dynamic"))
+        ests.append(float(np.mean([ests[i] for i in ev_idx])))
+        psis.append(np.mean([psis[i] for i in ev_idx], axis=0))
+    return Aggregates(labels=labels, estimates=np.array(ests), psi=np.column_stack(psis))
+
+
+def multiplier_bootstrap(
+    psi: np.ndarray, n_boot: int, seed: int | None, kind: str = "rademacher", chunk: int = 64
+) -> np.ndarray:
+    """Bootstrap draws of (1/n) * sum_i v_i psi_i for multiplier weights v (n_boot x m)."""
+    rng = np.random.default_rng(seed)
+    n, m = psi.shape
+    out = np.empty((n_boot, m))
+    if kind == "mammen":
+        s5 = np.sqrt(5.0)
+        lo, hi = (1 - s5) / 2, (1 + s5) / 2
+        p_lo = (s5 + 1) / (2 * s5)
+    elif kind != "rademacher":
+        raise ValueError("bootstrap weights must be 'rademacher' or 'mammen'")
+    psi32 = np.ascontiguousarray(psi)
+    for start in range(0, n_boot, chunk):
+        b = min(chunk, n_boot - start)
+        if kind == "rademacher":
+            v = rng.integers(0, 2, size=(b, n), dtype=np.int8).astype(np.float64) * 2.0 - 1.0
+        else:
+            v = np.where(rng.random((b, n)) < p_lo, lo, hi)
+        out[start : start + b] = v @ psi32
+    return out / n
+
+
+def _bootstrap_se(draws: np.ndarray) -> np.ndarray:
+    """Robust bootstrap standard error from the interquartile range (as in R's ``did``)."""
+    q75, q25 = np.quantile(draws, [0.75, 0.25], axis=0)
+    return (q75 - q25) / (stats.norm.ppf(0.75) - stats.norm.ppf(0.25))
+
+
+def twfe_diagnostic(wide: Wide) -> TwfeDiagnostic:
+    """Two-way fixed-effects estimate, de Chaisemartin-D'Haultfoeuille weights and Bacon decomposition."""
+    y, G = wide.y, wide.group
+    T = y.shape[1]
+    tt = np.arange(T)
+    D = (tt[None, :] >= G[:, None]).astype(float)
+
+    def demean(a: np.ndarray) -> np.ndarray:
+        return a - a.mean(axis=1, keepdims=True) - a.mean(axis=0, keepdims=True) + a.mean()
+
+    Dt = demean(D)
+    yt = demean(y)
+    denom = float(np.sum(Dt * Dt))
+    beta = float(np.sum(Dt * yt) / denom) if denom > 0 else np.nan
+    treated_cells = D == 1
+    wts = Dt[treated_cells] / np.sum(Dt[treated_cells])
+    neg = wts < -1e-12
+    bacon = _bacon(y, G)
+    forbidden = float(bacon.loc[bacon["type"] == "later vs earlier treated", "weight"].sum()) if len(bacon) else 0.0
+    n_cohorts = len(np.unique(G[np.isfinite(G)]))
+    biased = bool(n_cohorts > 1 and (neg.any() or forbidden > 0.05))
+    return TwfeDiagnostic(
+        estimate=beta,
+        n_negative_weights=int(neg.sum()),
+        n_treated_cells=int(treated_cells.sum()),
+        negative_weight_sum=float(wts[neg].sum()),
+        forbidden_weight=forbidden,
+        bacon=bacon,
+        biased=biased,
+    )
+
+
+def _bacon(y: np.ndarray, G: np.ndarray) -> pd.DataFrame:
+    """Goodman-Bacon (2021) decomposition of the TWFE estimate on a balanced panel."""
+    T = y.shape[1]
+    groups = np.unique(G[np.isfinite(G)]).astype(int)
+    has_never = bool((~np.isfinite(G)).any())
+    means = {g: y[G == g].mean(axis=0) for g in groups}
+    share = {g: float(np.mean(G == g)) for g in groups}
+    if has_never:
+        means[-1] = y[~np.isfinite(G)].mean(axis=0)
+        share[-1] = float(np.mean(~np.isfinite(G)))
+    dbar = {g: (T - g) / T for g in groups}
+    tt = np.arange(T)
+    D = (tt[None, :] >= G[:, None]).astype(float)
+    Dt = D - D.mean(axis=1, keepdims=True) - D.mean(axis=0, keepdims=True) + D.mean()
+    vd = float(np.mean(Dt * Dt))
+    rows = []
+
+    def did(treat, ctrl, pre, post_):
+        return (means[treat][post_].mean() - means[treat][pre].mean()) - (
+            means[ctrl][post_].mean() - means[ctrl][pre].mean()
+        )
+
+    for k in groups:
+        if has_never:
+            nk, nu = share[k], share[-1]
+            nku = nk / (nk + nu)
+            s = (nk + nu) ** 2 * nku * (1 - nku) * dbar[k] * (1 - dbar[k]) / vd
+            rows.append(("treated vs never treated", k, -1, did(k, -1, tt < k, tt >= k), s))
+        for lg in groups:
+            if lg <= k:
+                continue
+            nk, nl = share[k], share[lg]
+            nkl = nk / (nk + nl)
+            dk, dl = dbar[k], dbar[lg]
+            s_k = ((nk + nl) * (1 - dl)) ** 2 * nkl * (1 - nkl) * ((dk - dl) / (1 - dl)) * ((1 - dk) / (1 - dl)) / vd
+            s_l = ((nk + nl) * dk) ** 2 * nkl * (1 - nkl) * (dl / dk) * ((dk - dl) / dk) / vd
+            win_k = tt < lg
+            rows.append(("earlier vs later treated", k, lg, did(k, lg, win_k & (tt < k), win_k & (tt >= k)), s_k))
+            win_l = tt >= k
+            rows.append(("later vs earlier treated", lg, k, did(lg, k, win_l & (tt < lg), win_l & (tt >= lg)), s_l))
+    df = pd.DataFrame(rows, columns=["type", "treated", "control", "estimate", "weight"])
+    return df
+
+
+def callaway_santanna(
+    panel: Panel,
+    *,
+    control: str = "never",
+    base_period: str = "varying",
+    aggregation: str = "group",
+    bootstrap: int = 999,
+    bootstrap_weights: str = "rademacher",
+    seed: int | None = None,
+    alpha: float = 0.05,
+    design: bool = True,
+) -> StaggeredResult:
+    """Callaway & Sant'Anna estimator with never-treated or not-yet-treated controls.
+
+    ``aggregation`` chooses the headline number: ``"group"`` (average effect per cohort, weighted by cohort
+    size), ``"simple"`` (all post-treatment group-time cells weighted by cohort size) or ``"dynamic"``
+    (average of the event-study coefficients from the start onwards). ``bootstrap=0`` gives analytic
+    influence-function standard errors only.
+    """
+    if aggregation not in ("group", "simple", "dynamic"):
+        raise ValueError("aggregation must be 'group', 'simple' or 'dynamic'")
+    wide = panel.wide()
+    n_never = int((~wide.treated).sum())
+    n_tr = int(wide.treated.sum())
+    panel.require(n_tr >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op.")
+    if control == "never":
+        panel.require(
+            n_never >= 2,
+            f"te weinig vergelijkingseenheden: {n_never} nooit behandelde eenheid/eenheden; deze methode heeft er "
+            "minstens 2 nodig",
+            "Gebruik control='notyet' (nog niet behandelde eenheden als vergelijking) of voeg eenheden zonder "
+            "maatregel toe.",
+        )
+    gt = group_time_att(wide, control=control, base_period=base_period)
+    panel.require(
+        gt.att.size > 0 and bool(np.any(gt.time >= gt.group)),
+        "te weinig vergelijkingseenheden: voor geen enkele periode na de start is er een vergelijkingsgroep",
+        "Voeg eenheden toe die (nog) geen maatregel hebben.",
+    )
+    agg = aggregate_all(gt)
+    n = gt.n
+    all_psi = np.column_stack([gt.psi, agg.psi])
+    se_an = np.sqrt(np.sum(all_psi * all_psi, axis=0)) / n
+    z = stats.norm.ppf(1 - alpha / 2)
+    crit_event = z
+    if bootstrap and bootstrap > 0:
+        draws = multiplier_bootstrap(all_psi, int(bootstrap), seed, bootstrap_weights)
+        se = _bootstrap_se(draws)
+        se = np.where(se > 0, se, se_an)
+        ev_cols = [gt.att.size + i for i, (k, _) in enumerate(agg.labels) if k == "event"]
+        if ev_cols:
+            tstat = np.abs(draws[:, ev_cols]) / se[ev_cols]
+            crit_event = float(np.quantile(np.max(tstat, axis=1), 1 - alpha))
+    else:
+        se = se_an
+    k = gt.att.size
+    times = wide.times
+    att_gt = pd.DataFrame(
+        {
+            "group": times[gt.group],
+            "time": times[gt.time],
+            "base": times[gt.base],
+            "event_time": gt.event,
+            "att": gt.att,
+            "se": se[:k],
+            "ci_low": gt.att - z * se[:k],
+            "ci_high": gt.att + z * se[:k],
+            "n_group": gt.n_group,
+            "n_control": gt.n_control,
+            "post": gt.time >= gt.group,
+        }
+    )
+    rows_ev, rows_g, rows_o = [], [], []
+    for i, (kind, key) in enumerate(agg.labels):
+        est, s = agg.estimates[i], se[k + i]
+        if kind == "event":
+            rows_ev.append((int(key), est, s, est - crit_event * s, est + crit_event * s))
+        elif kind == "group":
+            rows_g.append((times[int(key)], est, s, est - z * s, est + z * s, int(np.sum(gt.unit_group == key))))
+        else:
+            p = 2 * stats.norm.sf(abs(est / s)) if s > 0 else np.nan
+            rows_o.append((key, est, s, est - z * s, est + z * s, p))
+    event_study = pd.DataFrame(rows_ev, columns=["event_time", "estimate", "se", "ci_low", "ci_high"])
+    by_group = pd.DataFrame(rows_g, columns=["group", "estimate", "se", "ci_low", "ci_high", "n_units"])
+    overall = pd.DataFrame(rows_o, columns=["aggregation", "estimate", "se", "ci_low", "ci_high", "p_value"])
+    head = overall.set_index("aggregation").loc[aggregation]
+
+    warnings: list[Message] = list(panel.notes) + list(panel.balance_notes())
+    if panel.covariates:
+        warnings.append(
+            Message(
+                "covariates_ignored",
+                "Deze methode gebruikt geen kenmerken (covariaten); ze zijn genegeerd.",
+                "This method does not use covariates; they were ignored.",
+            )
+        )
+    if gt.skipped:
+        warnings.append(
+            Message(
+                "cells_without_control",
+                f"Voor {gt.skipped} combinatie(s) van startgroep en periode was er geen vergelijkingsgroep; "
+                "die zijn overgeslagen.",
+                f"{gt.skipped} group-period combination(s) had no comparison group and were skipped.",
+            )
+        )
+    twfe = twfe_diagnostic(wide)
+    if twfe.biased:
+        warnings.append(
+            Message(
+                "twfe_biased",
+                f"Een gewone regressie met vaste effecten per eenheid en per periode (TWFE) geeft "
+                f"{twfe.estimate:.3g}. Die is hier niet betrouwbaar: de eenheden beginnen op verschillende "
+                f"momenten, zodat de regressie al behandelde eenheden als vergelijking gebruikt "
+                f"({twfe.forbidden_weight:.0%} van het gewicht) en {twfe.n_negative_weights} van de "
+                f"{twfe.n_treated_cells} behandelde eenheid-periodes een negatief gewicht krijgt. Als het effect "
+                "groeit of verschilt per groep, kan die schatting zelfs het verkeerde teken hebben. "
+                "Gebruik de schatting van deze methode (Callaway & Sant'Anna).",
+                f"A plain two-way fixed-effects regression (TWFE) gives {twfe.estimate:.3g}. It is not reliable "
+                f"here: units start at different times, so the regression uses already-treated units as "
+                f"controls ({twfe.forbidden_weight:.0%} of the weight) and {twfe.n_negative_weights} of "
+                f"{twfe.n_treated_cells} treated unit-periods get a negative weight. With effects that grow or "
+                "differ by group it can even have the wrong sign. Use this method's (Callaway & Sant'Anna) "
+                "estimate.",
+            )
+        )
+    design_report = None
+    if design:
+        from .design import design_report as _design_report
+
+        design_report = _design_report(panel, control=control, se=float(head["se"]), alpha=alpha)
+    return StaggeredResult(
+        method="cs",
+        outcome=panel.outcome,
+        estimate=float(head["estimate"]),
+        se=float(head["se"]),
+        ci_low=float(head["ci_low"]),
+        ci_high=float(head["ci_high"]),
+        p_value=float(head["p_value"]),
+        n_units=int(wide.y.shape[0]),
+        n_treated=n_tr,
+        n_periods=len(times),
+        alpha=alpha,
+        warnings=tuple(warnings),
+        design=design_report,
+        control=control,
+        base_period=base_period,
+        aggregation=aggregation,
+        att_gt=att_gt,
+        event_study=event_study,
+        by_group=by_group,
+        overall=overall,
+        bootstrap=int(bootstrap or 0),
+        bootstrap_weights=bootstrap_weights,
+        seed=seed,
+        twfe=twfe,
+    )
+
+
+def event_study_pretrend(panel: Panel, control: str = "never", alpha: float = 0.05):
+    """Event-study coefficients (universal base period e=-1) and the joint pre-trend Wald test."""
+    return pretrend_test(panel.wide(), control=control, alpha=alpha)
+
+
+def pretrend_test(wide: Wide, control: str = "never", alpha: float = 0.05):
+    """Pre-trend test on a balanced wide panel (see :func:`event_study_pretrend`)."""
+    from .results import PretrendTest
+
+    gt = group_time_att(wide, control=control, base_period="universal")
+    rows, psis = [], []
+    for e in np.unique(gt.event):
+        th, ps = aggregate_cells(gt, gt.event == e)
+        rows.append((int(e), th))
+        psis.append(ps)
+    if not rows:
+        return None
+    psi = np.column_stack(psis)
+    est = np.array([r[1] for r in rows])
+    ev = np.array([r[0] for r in rows])
+    n = psi.shape[0]
+    vcov = psi.T @ psi / n**2
+    se = np.sqrt(np.diag(vcov))
+    z = stats.norm.ppf(1 - alpha / 2)
+    table = pd.DataFrame({"event_time": ev, "estimate": est, "se": se, "ci_low": est - z * se, "ci_high": est + z * se})
+    table = pd.concat(
+        [table, pd.DataFrame({"event_time": [-1], "estimate": [0.0], "se": [0.0], "ci_low": [0.0], "ci_high": [0.0]})]
+    ).sort_values("event_time", ignore_index=True)
+    pre = ev < -1
+    k = int(pre.sum())
+    if k == 0:
+        return PretrendTest(statistic=np.nan, df=0, p_value=np.nan, table=table, base_period="universal")
+    b = est[pre]
+    V = vcov[np.ix_(pre, pre)]
+    stat = float(b @ np.linalg.pinv(V) @ b)
+    rank = int(np.linalg.matrix_rank(V))
+    return PretrendTest(
+        statistic=stat, df=rank, p_value=float(stats.chi2.sf(stat, rank)), table=table, base_period="universal"
+    )

@@ -1,0 +1,125 @@
+"""CLI command ``kansenmonitor evaluate``: estimate the effect of a measure from a panel file.
+
+Mounted on the main app with :func:`register`. Bad input gives a message on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+METHOD_NAMES = {
+    "did": ("verschil-in-verschillen (2x2)", "difference-in-differences (2x2)"),
+    "cs": ("gespreide start (Callaway & Sant'Anna)", "staggered adoption (Callaway & Sant'Anna)"),
+    "scm": ("synthetische controle", "synthetic control"),
+    "its": ("onderbroken tijdreeks (zwakker bewijs)", "interrupted time series (weaker evidence)"),
+}
+
+
+def _fail(message: str) -> None:
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]Fout:[/] {message}")
+    raise typer.Exit(code=2)
+
+
+def _summary(result, lang: str) -> None:
+    from kansenmonitor.analysis.evaluation.interpret import fmt_number, fmt_p
+
+    en = lang == "en"
+    console = Console(highlight=False, soft_wrap=True)
+    name = METHOD_NAMES[result.method][1 if en else 0]
+    table = Table(title=("Effect estimate: " if en else "Effectschatting: ") + name, show_header=False)
+    table.add_column("", style="bold")
+    table.add_column("")
+    n = lambda x: fmt_number(x, lang)  # noqa: E731
+    table.add_row("Outcome" if en else "Uitkomst", result.outcome)
+    table.add_row("Estimate" if en else "Schatting", n(result.estimate))
+    if result.se is not None:
+        table.add_row("Standard error" if en else "Standaardfout", n(result.se))
+    if result.ci_low is not None and math.isfinite(result.ci_low):
+        table.add_row("95% interval" if en else "95%-interval", f"{n(result.ci_low)} … {n(result.ci_high)}")
+    table.add_row("p-value" if en else "p-waarde", fmt_p(result.p_value, lang))
+    table.add_row("Units (treated)" if en else "Eenheden (met maatregel)", f"{result.n_units} ({result.n_treated})")
+    table.add_row("Periods" if en else "Periodes", str(result.n_periods))
+    d = result.design
+    if d is not None:
+        table.add_row("Periods before start" if en else "Periodes vóór start", str(d.n_pre_periods))
+        if d.mde is not None:
+            table.add_row("Smallest detectable effect" if en else "Kleinste meetbare effect", n(d.mde))
+        if d.pretrend is not None and d.pretrend.df > 0:
+            table.add_row("Equal-trends test" if en else "Toets gelijke trends", fmt_p(d.pretrend.p_value, lang))
+    console.print(table)
+    if result.method == "cs" and len(result.event_study):
+        ev = Table(title="Event study" if en else "Effect per jaar sinds de start")
+        for col in ("e", "estimate" if en else "schatting", "95%"):
+            ev.add_column(col, justify="right")
+        for row in result.event_study.itertuples():
+            ev.add_row(str(row.event_time), n(row.estimate), f"{n(row.ci_low)} … {n(row.ci_high)}")
+        console.print(ev)
+    console.print()
+    console.print(result.interpret(lang))
+    shown = {"few_donors", "poor_prefit", "its_weak", "its_short_pre", "unbalanced"}
+    for m in result.warnings:
+        if m.code not in shown:
+            console.print(f"[yellow]{'Note' if en else 'Let op'}:[/] {m.text(lang)}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``evaluate`` command to ``app``."""
+
+    @app.command("evaluate")
+    def evaluate_command(
+        data: Path = typer.Option(..., "--data", help="CSV- of Parquet-bestand met één rij per eenheid en periode."),
+        unit: str = typer.Option(..., "--unit", help="Kolom met de eenheid (bijv. wijkcode)."),
+        time: str = typer.Option(..., "--time", help="Kolom met de periode (bijv. jaar)."),
+        outcome: str = typer.Option(..., "--outcome", help="Kolom met de uitkomst."),
+        treated_from: str | None = typer.Option(
+            None, "--treated-from", help="Kolom met de eerste periode van de maatregel (leeg/0 = nooit)."
+        ),
+        treatment: str | None = typer.Option(None, "--treatment", help="Of: kolom met 0/1 per rij."),
+        method: str = typer.Option("cs", "--method", help="did, cs, scm of its."),
+        control: str = typer.Option("never", "--control", help="never of notyet (alleen cs)."),
+        covariates: list[str] = typer.Option([], "--covariate", help="Kenmerk (herhaalbaar; scm en did)."),
+        weights: str | None = typer.Option(None, "--weights", help="Kolom met een gewicht per eenheid."),
+        as_json: bool = typer.Option(False, "--json", help="Geef het resultaat als JSON."),
+        bootstrap: int = typer.Option(999, "--bootstrap", min=0, help="Aantal bootstrap-trekkingen (cs)."),
+        seed: int | None = typer.Option(None, "--seed", help="Startgetal voor de toevalsgenerator."),
+        lang: str = typer.Option("nl", "--lang", help="nl of en."),
+    ) -> None:
+        """Schat het effect van een maatregel (verschil-in-verschillen, gespreide start, synthetische controle
+        of onderbroken tijdreeks) en leg de uitkomst uit in gewone taal."""
+        from kansenmonitor.analysis.evaluation import METHODS, Panel, evaluate
+        from kansenmonitor.core.errors import ValidationError
+
+        if method not in METHODS:
+            _fail(f"onbekende methode '{method}'; kies uit {', '.join(METHODS)}.")
+        if control not in ("never", "notyet"):
+            _fail(f"onbekende vergelijkingsgroep '{control}'; kies never of notyet.")
+        if lang not in ("nl", "en"):
+            _fail(f"onbekende taal '{lang}'; kies nl of en.")
+        if (treated_from is None) == (treatment is None):
+            _fail("geef precies één van --treated-from (startperiode) of --treatment (0/1 per rij).")
+        try:
+            panel = Panel.from_file(
+                data,
+                unit=unit,
+                time=time,
+                outcome=outcome,
+                treated_from=treated_from,
+                treatment=treatment,
+                covariates=tuple(covariates),
+                weights=weights,
+            )
+            result = evaluate(panel, method=method, control=control, bootstrap=bootstrap, seed=seed)
+        except ValidationError as exc:
+            _fail(str(exc))
+            return
+        if as_json:
+            sys.stdout.write(json.dumps(result.to_dict(lang=lang), ensure_ascii=False, indent=2) + "\n")
+        else:
+            _summary(result, lang)

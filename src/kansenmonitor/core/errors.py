@@ -1,0 +1,69 @@
+"""Errors of kansenmonitor.
+
+Every error subclasses :class:`KansenmonitorError` *and* the matching built-in, so callers can
+catch either (``except ValueError`` or ``except KansenmonitorError``). Messages say what went wrong,
+where (file, row, field) and what to do next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class KansenmonitorError(Exception):
+    """Base class of all kansenmonitor errors."""
+
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found while validating input: where it is and what to do."""
+
+    file: str
+    row: int | None
+    field: str | None
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", rij {self.row}"
+        if self.field:
+            where += f", veld '{self.field}'"
+        text = f"{where}: {self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        return text
+
+
+class ValidationError(KansenmonitorError, ValueError):
+    """Input did not validate. Holds every :class:`Issue` found; nothing was changed."""
+
+    def __init__(self, issues: list[Issue], summary: str | None = None):
+        self.issues = list(issues)
+        self.summary = summary or "De invoer is niet geldig; er is niets gewijzigd."
+        shown = "\n".join(f"  - {i}" for i in self.issues[:25])
+        more = f"\n  … en nog {len(self.issues) - 25} problemen" if len(self.issues) > 25 else ""
+        super().__init__(f"{self.summary}\n{shown}{more}")
+
+
+class ImportValidationError(ValidationError):
+    """An import file did not validate; the store is unchanged."""
+
+
+class UnknownRegionError(KansenmonitorError, LookupError):
+    """A region code that the store does not know (for that boundary year)."""
+
+
+class UnknownIndicatorError(KansenmonitorError, LookupError):
+    """An indicator id that is not in the catalogue."""
+
+
+class StoreError(KansenmonitorError, RuntimeError):
+    """The store cannot be opened or used."""
+
+
+class DefinitionError(ValidationError):
+    """A declarative definition file (indicators, areas, indices, programmes) is invalid."""

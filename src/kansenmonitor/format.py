@@ -1,0 +1,60 @@
+"""Formatting numbers, money and dates the Dutch way (and English when asked)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+from .core.model import Indicator, Status
+
+LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+
+STATUS_LABEL = {
+    "nl": {
+        Status.MEASURED.value: "gemeten",
+        Status.ESTIMATED.value: "geschat",
+        Status.SUPPRESSED.value: "geheim",
+        Status.MISSING.value: "geen gegevens",
+    },
+    "en": {
+        Status.MEASURED.value: "measured",
+        Status.ESTIMATED.value: "estimated",
+        Status.SUPPRESSED.value: "suppressed",
+        Status.MISSING.value: "no data",
+    },
+}
+
+
+def number(value: float | None, decimals: int = 1, lang: str = "nl") -> str:
+    """``12345.678`` → ``12.345,7`` (nl) or ``12,345.7`` (en); ``None`` → ``–``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    fmt = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(round(float(value), decimals), format=fmt, locale=LOCALES.get(lang, "nl_NL"))
+
+
+def money(value: float | None, lang: str = "nl", decimals: int = 0) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    fmt = "¤ #,##0" + ("." + "0" * decimals if decimals else "")
+    return format_currency(value, "EUR", format=fmt, locale=LOCALES.get(lang, "nl_NL"), currency_digits=False)
+
+
+def day(value: date, lang: str = "nl") -> str:
+    return format_date(value, format="long", locale=LOCALES.get(lang, "nl_NL"))
+
+
+def observation(value: float | None, status: str, indicator: Indicator, lang: str = "nl") -> str:
+    """A value for display: the number with its unit, or why there is no number."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return STATUS_LABEL[lang].get(status, status)
+    text = number(value, indicator.decimals, lang)
+    unit = indicator.unit
+    if unit == "%":
+        return f"{text}%"
+    if unit in ("aantal",):
+        return text
+    return f"{text} {unit}"

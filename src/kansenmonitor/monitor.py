@@ -1,0 +1,395 @@
+"""The one core object: :class:`Monitor` ties the store and the catalogue together.
+
+The CLI, the web application, the API, the exports and the reports all read through a Monitor;
+they format, they do not compute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .analysis import aggregation, disclosure
+from .core.areas import parse_areas_file
+from .core.catalogue import Catalogue, load_catalogue
+from .core.errors import ImportValidationError, Issue, UnknownIndicatorError, UnknownRegionError
+from .core.model import Aggregation, Indicator, Level, Region, Status
+from .sources.apply import apply_batch
+from .sources.common import ImportBatch
+from .store.store import OBSERVATION_COLUMNS, Store, default_home
+
+Progress = Callable[[str], None]
+
+IMPORT_KINDS = ("statline", "wbk", "wide", "long", "boundaries")
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    """One indicator in a region profile, with reference values beside it."""
+
+    indicator: Indicator
+    period: int
+    value: float | None
+    status: str
+    source_ref: str | None
+    boundary_year: int
+    gemeente_value: float | None = None
+    nl_value: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+    disclosure: str | None = None
+    series: tuple[tuple[int, float | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class RegionProfile:
+    region: Region
+    gemeente: Region | None
+    rows: list[ProfileRow] = field(default_factory=list)
+
+    def by_theme(self) -> dict[str, list[ProfileRow]]:
+        out: dict[str, list[ProfileRow]] = {}
+        for row in self.rows:
+            out.setdefault(row.indicator.theme, []).append(row)
+        return out
+
+
+def _nan_to_none(v):
+    if v is None:
+        return None
+    try:
+        return None if np.isnan(v) else float(v)
+    except TypeError:
+        return v
+
+
+class Monitor:
+    """Kansenmonitor's core: regions, indicators and observations, read through one object."""
+
+    def __init__(self, store: Store, catalogue: Catalogue | None = None, home: Path | None = None):
+        self.store = store
+        self.home = home or default_home()
+        self.catalogue = catalogue or load_catalogue(home=self.home)
+
+    @classmethod
+    def open(cls, home: str | Path | None = None, url: str | None = None, create: bool = True) -> Monitor:
+        home_path = Path(home).expanduser() if home else default_home()
+        store = Store.open(url=url, home=home_path, create=create)
+        return cls(store, home=home_path)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- setup ---------------------------------------------------------------------------------------
+    def sync_catalogue(self) -> int:
+        with self.store.transaction() as w:
+            return w.upsert_indicators(self.catalogue)
+
+    # -- imports -------------------------------------------------------------------------------------
+    def known_regions(self) -> dict[str, set[int]]:
+        out: dict[str, set[int]] = {}
+        for code, year in self.store.region_keys():
+            out.setdefault(code, set()).add(year)
+        return out
+
+    def known_names(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for r in self.store.regions():
+            if r.name and r.name != r.code:
+                out[r.code] = r.name
+        return out
+
+    def read_file(self, kind: str, path: str | Path, **opts) -> ImportBatch:
+        """Read and validate a file of the given kind; nothing is written."""
+        from .sources import boundaries, statline, tabular, wbk
+
+        path = Path(path)
+        if not path.exists():
+            raise ImportValidationError([Issue(str(path), None, None, "bestand niet gevonden", "controleer het pad")])
+        if kind == "statline":
+            return statline.read_statline(
+                path, self.catalogue, table=opts.pop("table"), known_names=self.known_names(), **opts
+            )
+        if kind == "wbk":
+            return wbk.read_wbk(path, self.catalogue, known_names=self.known_names(), **opts)
+        if kind == "wide":
+            return tabular.read_wide(path, opts.pop("mapping"), self.catalogue, self.known_regions(), **opts)
+        if kind == "long":
+            return tabular.read_long(path, self.catalogue, self.known_regions(), **opts)
+        if kind == "boundaries":
+            return boundaries.read_boundaries(path, known_names=self.known_names(), **opts)
+        raise ValueError(f"onbekende soort import '{kind}'; kies uit {', '.join(IMPORT_KINDS)}")
+
+    def import_file(self, kind: str, path: str | Path, **opts) -> dict:
+        """Read, validate and write one file, all or nothing. Returns counts and warnings."""
+        batch = self.read_file(kind, path, **opts)
+        result = self.apply(batch)
+        result["warnings"] = batch.warnings
+        return result
+
+    def apply(self, batch: ImportBatch) -> dict:
+        return apply_batch(self.store, batch, self.catalogue)
+
+    # -- custom areas --------------------------------------------------------------------------------
+    def load_areas(self, path: str | Path) -> list[Region]:
+        """Validate an areas file, store the areas and compute their aggregated observations."""
+        areas = parse_areas_file(Path(path), self.store.region_keys())
+        with self.store.transaction() as w:
+            w.upsert_regions(areas)
+        self.refresh_aggregates(areas)
+        return areas
+
+    def refresh_aggregates(self, areas: Sequence[Region]) -> int:
+        """(Re)compute observations of custom areas from their members."""
+        total = 0
+        by_year: dict[int, list[Region]] = {}
+        for a in areas:
+            by_year.setdefault(a.boundary_year, []).append(a)
+        for year, group in by_year.items():
+            members = sorted({m for a in group for m in a.members})
+            obs = self.store.observations(regions=members, boundary_year=year)
+            agg = aggregation.aggregate(obs, self.catalogue, {a.code: a.members for a in group}, year, "deelgebieden")
+            agg = agg[agg["status"] == Status.MEASURED.value]
+            with self.store.transaction() as w:
+                total += w.upsert_observations(agg[OBSERVATION_COLUMNS])
+        return total
+
+    def derive_ratios(self, boundary_year: int, indicators: Sequence[str] | None = None) -> int:
+        """Compute ratio indicators (e.g. % 0-14 jaar) from their numerator and denominator where the
+        store has no published value for them. Numerator and denominator are kept with the value."""
+        targets = [
+            i for i in self.catalogue
+            if i.aggregation == Aggregation.RATIO and i.is_derived and (indicators is None or i.id in indicators)
+        ]
+        written = 0
+        for ind in targets:
+            obs = self.store.observations(indicators=[ind.numerator, ind.denominator, ind.id], boundary_year=boundary_year)
+            if obs.empty:
+                continue
+            num = obs[obs["indicator"] == ind.numerator][["region", "period", "value"]].rename(columns={"value": "num"})
+            den = obs[obs["indicator"] == ind.denominator][["region", "period", "value"]].rename(columns={"value": "den"})
+            have = obs[(obs["indicator"] == ind.id) & obs["value"].notna()][["region", "period"]]
+            both = num.merge(den, on=["region", "period"])
+            both = both.merge(have.assign(_have=1), on=["region", "period"], how="left")
+            both = both[both["_have"].isna() & both["num"].notna() & both["den"].notna() & (both["den"] > 0)]
+            if both.empty:
+                continue
+            frame = pd.DataFrame(
+                {
+                    "region": both["region"],
+                    "boundary_year": boundary_year,
+                    "indicator": ind.id,
+                    "period": both["period"],
+                    "value": both["num"] / both["den"] * ind.factor,
+                    "status": Status.MEASURED.value,
+                    "numerator": both["num"],
+                    "denominator": both["den"],
+                    "lower": np.nan,
+                    "upper": np.nan,
+                    "source_ref": f"kansenmonitor: {ind.numerator} / {ind.denominator} × {ind.factor:g}",
+                }
+            )
+            with self.store.transaction() as w:
+                w.upsert_indicators([ind])
+                written += w.upsert_observations(frame)
+        return written
+
+    def fill_aggregates(self, boundary_year: int, child_level: str, parent_level: str,
+                        gemeente: str | Sequence[str] | None = None) -> int:
+        """Store re-aggregated values for parents where the source published none (e.g. crime per wijk)."""
+        members = self.membership(boundary_year, child_level, parent_level, gemeente)
+        if not members:
+            return 0
+        child_codes = sorted({m for ms in members.values() for m in ms})
+        obs = self.store.observations(regions=child_codes, boundary_year=boundary_year)
+        agg = aggregation.aggregate(obs, self.catalogue, members, boundary_year, f"{child_level}en")
+        agg = agg[agg["status"] == Status.MEASURED.value]
+        if agg.empty:
+            return 0
+        have = self.store.observations(regions=sorted(members), boundary_year=boundary_year)
+        have = have[have["value"].notna()]
+        known = set(zip(have["region"], have["indicator"], have["period"], strict=True))
+        mask = [k not in known for k in zip(agg["region"], agg["indicator"], agg["period"], strict=True)]
+        new = agg[mask]
+        with self.store.transaction() as w:
+            return w.upsert_observations(new[OBSERVATION_COLUMNS])
+
+    # -- aggregation check -----------------------------------------------------------------------------
+    def membership(self, boundary_year: int, child_level: Level | str, parent_level: Level | str,
+                   gemeente: str | Sequence[str] | None = None) -> dict[str, list[str]]:
+        children = self.store.regions(level=child_level, boundary_year=boundary_year, gemeente=gemeente)
+        parent_level = Level(parent_level)
+        out: dict[str, list[str]] = {}
+        for c in children:
+            parent = c.parent if parent_level == Level.WIJK else c.gemeente
+            if parent_level == Level.LAND:
+                parent = "NL01"
+            if parent:
+                out.setdefault(parent, []).append(c.code)
+        return out
+
+    def aggregation_check(
+        self,
+        boundary_year: int = 2024,
+        child_level: str = "buurt",
+        parent_level: str = "wijk",
+        gemeente: str | Sequence[str] | None = None,
+        indicators: Sequence[str] | None = None,
+    ) -> aggregation.Comparison:
+        """Re-aggregate ``child_level`` to ``parent_level`` and compare with the published values."""
+        members = self.membership(boundary_year, child_level, parent_level, gemeente)
+        child_codes = sorted({m for ms in members.values() for m in ms})
+        inds = [i for i in self.catalogue if indicators is None or i.id in indicators]
+        needed = {i.id for i in inds} | {x for i in inds for x in (i.numerator, i.denominator, i.weight) if x}
+        obs = self.store.observations(regions=child_codes, boundary_year=boundary_year, indicators=sorted(needed))
+        # compare only what was published (not derived by kansenmonitor)
+        agg = aggregation.aggregate(obs, [self.catalogue[i] for i in needed if i in self.catalogue], members,
+                                    boundary_year)
+        agg = agg[agg["indicator"].isin([i.id for i in inds])]
+        published = self.store.observations(regions=sorted(members), boundary_year=boundary_year)
+        published = published[~published["source_ref"].fillna("").str.startswith("kansenmonitor")]
+        agg = agg[agg.set_index(["region", "indicator", "period"]).index.isin(
+            published.set_index(["region", "indicator", "period"]).index)]
+        return aggregation.compare_with_published(agg, published, self.catalogue.indicators)
+
+    # -- reading -----------------------------------------------------------------------------------------
+    def regions(self, level=None, parent=None, boundary_year=None, gemeente=None, with_geometry=False) -> list[Region]:
+        return self.store.regions(level=level, parent=parent, boundary_year=boundary_year, gemeente=gemeente,
+                                  with_geometry=with_geometry)
+
+    def region(self, code: str, boundary_year: int | None = None) -> Region:
+        return self.store.region(code, boundary_year)
+
+    def indicators(self, theme: str | None = None) -> list[Indicator]:
+        return [i for i in self.catalogue if theme is None or i.theme == theme]
+
+    def indicator(self, iid: str) -> Indicator:
+        return self.catalogue[iid]
+
+    def observations(self, public: bool = True, **filters) -> pd.DataFrame:
+        """Observations as a long frame; ``public=True`` applies disclosure control."""
+        obs = self.store.observations(**filters)
+        if not public or obs.empty:
+            return obs
+        return self.disclose(obs)
+
+    def disclose(self, obs: pd.DataFrame) -> pd.DataFrame:
+        """Apply disclosure control, using inhabitants as the count behind values without their own."""
+        needs = {i for i in obs["indicator"].unique() if i in self.catalogue and self.catalogue[i].min_count}
+        counts = None
+        if needs:
+            keys = sorted(set(zip(obs["region"], obs["boundary_year"].astype(int), strict=True)))
+            pop = self.store.observations(indicators=["inwoners"], keys=keys) if len(keys) < 5000 else \
+                self.store.observations(indicators=["inwoners"])
+            counts = pop.rename(columns={"value": "_pop"})[["region", "boundary_year", "period", "_pop"]]
+            counts = counts.rename(columns={"_pop": "denominator"})
+        return disclosure.apply(obs, self.catalogue.indicators, counts)
+
+    def latest_boundary_year(self, code: str) -> int:
+        years = self.store.boundary_years(code)
+        if not years:
+            raise UnknownRegionError(f"Gebied '{code}' is onbekend. Bekijk de lijst met 'kansenmonitor regions'.")
+        return years[-1]
+
+    def linked_codes(self, code: str, boundary_year: int) -> list[tuple[str, int]]:
+        """The same area in other indelingen, following 'same' links both ways."""
+        out = {(code, boundary_year)}
+        frontier = [(code, boundary_year)]
+        links = self.store.links(code)
+        while frontier:
+            c, y = frontier.pop()
+            for link in links:
+                if link["relation"] != "same":
+                    continue
+                for a, b in (((link["code"], link["boundary_year"]), (link["to_code"], link["to_boundary_year"])),
+                             ((link["to_code"], link["to_boundary_year"]), (link["code"], link["boundary_year"]))):
+                    if a == (c, y) and b not in out:
+                        out.add(b)
+                        frontier.append(b)
+        return sorted(out, key=lambda k: k[1])
+
+    def profile(self, code: str, boundary_year: int | None = None, period: int | None = None,
+                public: bool = True) -> RegionProfile:
+        """Every indicator of a region (latest period, or ``period``), with gemeente and NL beside it."""
+        region = self.region(code, boundary_year)
+        keys = self.linked_codes(region.code, region.boundary_year)
+        obs = self.store.observations(keys=keys)
+        if public and not obs.empty:
+            obs = self.disclose(obs)
+        gm_code = region.gemeente if region.level != Level.GEMEENTE else None
+        gemeente = None
+        if gm_code:
+            try:
+                gemeente = self.region(gm_code, region.boundary_year)
+            except UnknownRegionError:
+                gemeente = None
+        ref_codes = [c for c in (gm_code, "NL01") if c]
+        ref = self.store.observations(regions=ref_codes) if ref_codes else pd.DataFrame(columns=OBSERVATION_COLUMNS)
+        if public and not ref.empty:
+            ref = self.disclose(ref)
+        rows: list[ProfileRow] = []
+        if obs.empty:
+            return RegionProfile(region, gemeente, rows)
+        # the region itself in every indeling where its code continues; on a tie the own indeling wins
+        own = obs.assign(_own=(obs["boundary_year"] == region.boundary_year).astype(int))
+        own = own.sort_values(["period", "_own"])
+        for ind_id, group in own.groupby("indicator"):
+            if ind_id not in self.catalogue:
+                continue
+            ind = self.catalogue[ind_id]
+            if period is not None:
+                group = group[group["period"] <= period]
+                if group.empty:
+                    continue
+            with_value = group[group["value"].notna()]
+            latest = (with_value if not with_value.empty else group).iloc[-1]
+            p = int(latest["period"])
+            series_frame = obs[obs["indicator"] == ind_id].sort_values("period")
+            series = tuple((int(r.period), _nan_to_none(r.value)) for r in series_frame.itertuples())
+
+            def ref_value(c: str, p: int = p, ind_id: str = ind_id) -> float | None:
+                sel = ref[(ref["region"] == c) & (ref["indicator"] == ind_id) & (ref["period"] == p)]
+                if c != "NL01":
+                    same_year = sel[sel["boundary_year"] == region.boundary_year]
+                    sel = same_year if not same_year.empty else sel
+                vals = sel["value"].dropna()
+                return float(vals.iloc[0]) if not vals.empty else None
+
+            rows.append(
+                ProfileRow(
+                    indicator=ind,
+                    period=p,
+                    value=_nan_to_none(latest["value"]),
+                    status=str(latest["status"]),
+                    source_ref=latest["source_ref"],
+                    boundary_year=int(latest["boundary_year"]),
+                    gemeente_value=ref_value(gm_code) if gm_code else None,
+                    nl_value=ref_value("NL01"),
+                    lower=_nan_to_none(latest["lower"]),
+                    upper=_nan_to_none(latest["upper"]),
+                    disclosure=latest.get("disclosure") if "disclosure" in latest else None,
+                    series=series,
+                )
+            )
+        rows.sort(key=lambda r: (r.indicator.theme, r.indicator.id))
+        return RegionProfile(region, gemeente, rows)
+
+    def matrix(self, level: str, indicators: Sequence[str], period: int | None = None,
+               boundary_year: int | None = None, gemeente: str | Sequence[str] | None = None,
+               public: bool = True) -> pd.DataFrame:
+        """Regions × indicators (wide), the latest period per indicator unless ``period`` is given."""
+        unknown = [i for i in indicators if i not in self.catalogue]
+        if unknown:
+            raise UnknownIndicatorError(f"Indicator(en) niet in de catalogus: {', '.join(unknown)}")
+        obs = self.observations(public=public, level=level, boundary_year=boundary_year, gemeente=gemeente,
+                                indicators=list(indicators), periods=[period] if period else None)
+        if obs.empty:
+            return pd.DataFrame(index=pd.Index([], name="region"), columns=list(indicators))
+        obs = obs.sort_values("period")
+        latest = obs[obs["value"].notna()].groupby(["region", "indicator"]).tail(1)
+        wide = latest.pivot(index="region", columns="indicator", values="value")
+        return wide.reindex(columns=list(indicators))

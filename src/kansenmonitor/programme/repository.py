@@ -1,0 +1,120 @@
+"""Where programmes live: shipped examples (package data) and loaded ones in ``$KANSENMONITOR_HOME``.
+
+Loaded programmes are stored as validated canonical YAML in ``<home>/programmes/<id>.yaml``; ``home``
+is ``$KANSENMONITOR_HOME`` or ``platformdirs.user_data_dir("kansenmonitor")``. A loaded programme
+with the same id as a shipped one takes precedence.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+
+from kansenmonitor.core.errors import DefinitionError, Issue
+
+from .io_xlsx import read_xlsx
+from .io_yaml import parse_yaml_text, read_yaml, to_yaml_text
+from .model import Programme
+from .validate import check_programme
+
+SHIPPED = ("kansrijk_enschede_2023_2033.yaml", "regio_deal_elk_talent_telt.yaml",
+           "rekenkamer_nieuw_enschedees_welzijn_2020.yaml")
+
+
+def home_dir() -> Path:
+    env = os.environ.get("KANSENMONITOR_HOME")
+    return Path(env) if env else Path(platformdirs.user_data_dir("kansenmonitor"))
+
+
+def programmes_dir() -> Path:
+    return home_dir() / "programmes"
+
+
+def read_programme_file(
+    path: str | Path, known_indicators: set[str] | None = None, known_regions: set[str] | None = None
+) -> Programme:
+    """Read and validate a YAML (``.yaml``/``.yml``) or Excel (``.xlsx``) programme file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return read_yaml(path, known_indicators, known_regions)
+    if suffix == ".xlsx":
+        return read_xlsx(path, known_indicators, known_regions)
+    raise DefinitionError([Issue(str(path), None, None, f"onbekend bestandstype '{suffix}'",
+                                 "gebruik .yaml of .xlsx")])
+
+
+def shipped_programmes() -> dict[str, Programme]:
+    """The example programmes that ship with the package, by id."""
+    out = {}
+    data = resources.files("kansenmonitor.programme") / "data"
+    for name in SHIPPED:
+        resource = data / name
+        text = resource.read_text(encoding="utf-8")
+        programme = check_programme(parse_yaml_text(text, name), name)
+        out[programme.id] = programme
+    return out
+
+
+def stored_ids() -> list[str]:
+    folder = programmes_dir()
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def available_ids() -> list[str]:
+    return sorted(set(stored_ids()) | set(shipped_programmes()))
+
+
+def load_programme(
+    path_or_id: str | Path, known_indicators: set[str] | None = None, known_regions: set[str] | None = None
+) -> Programme:
+    """A programme from a file path, or by id from the home directory or the shipped examples."""
+    candidate = Path(path_or_id)
+    if candidate.suffix.lower() in (".yaml", ".yml", ".xlsx") and candidate.exists():
+        return read_programme_file(candidate, known_indicators, known_regions)
+    pid = str(path_or_id)
+    stored = programmes_dir() / f"{pid}.yaml"
+    if stored.is_file():
+        return read_yaml(stored, known_indicators, known_regions)
+    shipped = shipped_programmes()
+    if pid in shipped:
+        programme = shipped[pid]
+        if known_indicators is not None or known_regions is not None:
+            check_programme(programme, pid, known_indicators, known_regions)
+        return programme
+    raise KeyError(f"programma '{pid}' niet gevonden; beschikbaar: {', '.join(available_ids())}")
+
+
+def store_programme(programme: Programme) -> Path:
+    """Write the canonical YAML atomically (temporary file + rename) into the programmes directory."""
+    folder = programmes_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{programme.id}.yaml"
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{programme.id}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(to_yaml_text(programme))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def import_programme(
+    path: str | Path, known_indicators: set[str] | None = None, known_regions: set[str] | None = None
+) -> tuple[Programme, Path]:
+    """Validate a file and store it; nothing is written when it is invalid."""
+    programme = read_programme_file(path, known_indicators, known_regions)
+    if not _safe_id(programme.id):
+        raise DefinitionError([Issue(str(path), None, "id", f"id '{programme.id}' is niet bruikbaar als bestandsnaam",
+                                     "gebruik letters, cijfers, - en _")])
+    return programme, store_programme(programme)
+
+
+def _safe_id(pid: str) -> bool:
+    return bool(pid) and all(ch.isalnum() or ch in "-_" for ch in pid) and not pid.startswith("-")

@@ -1,0 +1,542 @@
+"""Persistence: the embedded default (SQLite in ``KANSENMONITOR_HOME``) and PostgreSQL, one interface.
+
+Writes happen inside :meth:`Store.transaction`; an exception anywhere inside rolls everything back,
+so an import with one bad row changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, and_, create_engine, delete, event, func, insert, select, tuple_
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from ..core.errors import StoreError, UnknownRegionError
+from ..core.model import Aggregation, Indicator, Level, Polarity, Region, Source
+from . import schema as s
+
+ENV_HOME = "KANSENMONITOR_HOME"
+ENV_URL = "KANSENMONITOR_DATABASE_URL"
+
+OBSERVATION_COLUMNS = [
+    "region",
+    "boundary_year",
+    "indicator",
+    "period",
+    "value",
+    "status",
+    "numerator",
+    "denominator",
+    "lower",
+    "upper",
+    "source_ref",
+]
+
+
+def default_home() -> Path:
+    """The data directory: ``$KANSENMONITOR_HOME`` or a per-user data directory."""
+    env = os.environ.get(ENV_HOME)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("kansenmonitor", appauthor=False))
+
+
+def default_url(home: Path | None = None) -> str:
+    """The database URL: ``$KANSENMONITOR_DATABASE_URL`` or SQLite in the data directory."""
+    env = os.environ.get(ENV_URL)
+    if env:
+        return normalise_url(env)
+    home = home or default_home()
+    return f"sqlite:///{home / 'kansenmonitor.sqlite'}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept ``postgresql://`` URLs and use the psycopg 3 driver for them."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _clean(value: Any) -> Any:
+    """NaN → None for the database."""
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+        if isinstance(value, float) and math.isnan(value):
+            return None
+    return value
+
+
+def _upsert(conn: Connection, table, rows: list[dict], keys: Sequence[str]) -> None:
+    """Insert rows, replacing rows with the same key, on SQLite and PostgreSQL alike."""
+    if not rows:
+        return
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:  # pragma: no cover - only two backends are supported
+        raise StoreError(f"Database '{dialect}' wordt niet ondersteund; gebruik SQLite of PostgreSQL.")
+    stmt = dialect_insert(table)
+    update_cols = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
+    stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=update_cols)
+    # SQLite limits bound parameters; chunk for both backends.
+    chunk = max(1, 30000 // max(1, len(table.columns)))
+    for start in range(0, len(rows), chunk):
+        conn.execute(stmt, rows[start : start + chunk])
+
+
+def indicator_to_row(ind: Indicator) -> dict:
+    return {
+        "id": ind.id,
+        "label_nl": ind.label_nl,
+        "label_en": ind.label_en,
+        "definition_nl": ind.definition_nl,
+        "definition_en": ind.definition_en,
+        "unit": ind.unit,
+        "theme": ind.theme,
+        "polarity": ind.polarity.value,
+        "aggregation": ind.aggregation.value,
+        "numerator": ind.numerator,
+        "denominator": ind.denominator,
+        "factor": ind.factor,
+        "weight": ind.weight,
+        "min_count": ind.min_count,
+        "decimals": ind.decimals,
+        "value_type": ind.value_type,
+        "max_value": ind.max_value,
+        "structural": ind.structural,
+        "sources": json.dumps([asdict(src) for src in ind.sources], ensure_ascii=False),
+        "catalogue_file": ind.catalogue_file,
+    }
+
+
+def row_to_indicator(row: Any) -> Indicator:
+    m = row._mapping
+    return Indicator(
+        id=m["id"],
+        label_nl=m["label_nl"],
+        label_en=m["label_en"],
+        definition_nl=m["definition_nl"] or "",
+        definition_en=m["definition_en"] or "",
+        unit=m["unit"],
+        theme=m["theme"],
+        polarity=Polarity(m["polarity"]),
+        aggregation=Aggregation(m["aggregation"]),
+        numerator=m["numerator"],
+        denominator=m["denominator"],
+        factor=m["factor"],
+        weight=m["weight"],
+        min_count=m["min_count"],
+        decimals=m["decimals"],
+        value_type=m["value_type"],
+        max_value=m["max_value"],
+        structural=bool(m["structural"]),
+        sources=tuple(Source(**src) for src in json.loads(m["sources"])),
+        catalogue_file=m["catalogue_file"],
+    )
+
+
+def region_to_row(r: Region) -> dict:
+    return {
+        "code": r.code,
+        "boundary_year": r.boundary_year,
+        "name": r.name,
+        "level": r.level.value,
+        "parent": r.parent,
+        "gemeente": r.gemeente,
+        "geometry": r.geometry,
+        "source": r.source,
+        "note": r.note,
+    }
+
+
+def row_to_region(row: Any, members: tuple[str, ...] = (), with_geometry: bool = True) -> Region:
+    m = row._mapping
+    return Region(
+        code=m["code"],
+        name=m["name"],
+        level=Level(m["level"]),
+        boundary_year=m["boundary_year"],
+        parent=m["parent"],
+        geometry=m["geometry"] if with_geometry and "geometry" in m else None,
+        members=members,
+        source=m["source"],
+        note=m["note"],
+    )
+
+
+class Writer:
+    """Write operations inside one transaction (see :meth:`Store.transaction`)."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def upsert_regions(self, regions: Iterable[Region]) -> int:
+        regions = list(regions)
+        _upsert(self.conn, s.regions, [region_to_row(r) for r in regions], ["code", "boundary_year"])
+        members = [
+            {"area": r.code, "boundary_year": r.boundary_year, "member": m} for r in regions for m in r.members
+        ]
+        custom = [(r.code, r.boundary_year) for r in regions if r.members]
+        for code, year in custom:
+            self.conn.execute(
+                delete(s.region_members).where(
+                    and_(s.region_members.c.area == code, s.region_members.c.boundary_year == year)
+                )
+            )
+        if members:
+            self.conn.execute(insert(s.region_members), members)
+        return len(regions)
+
+    def set_geometry(self, code: str, boundary_year: int, geometry: str | None) -> None:
+        self.conn.execute(
+            s.regions.update()
+            .where(and_(s.regions.c.code == code, s.regions.c.boundary_year == boundary_year))
+            .values(geometry=geometry)
+        )
+
+    def upsert_links(self, links: Iterable[dict]) -> int:
+        rows = [
+            {
+                "code": link["code"],
+                "boundary_year": link["boundary_year"],
+                "to_code": link["to_code"],
+                "to_boundary_year": link["to_boundary_year"],
+                "relation": link.get("relation", "same"),
+                "note": link.get("note"),
+            }
+            for link in links
+        ]
+        _upsert(self.conn, s.region_links, rows, ["code", "boundary_year", "to_code", "to_boundary_year"])
+        return len(rows)
+
+    def upsert_indicators(self, indicators: Iterable[Indicator]) -> int:
+        rows = [indicator_to_row(i) for i in indicators]
+        _upsert(self.conn, s.indicators, rows, ["id"])
+        return len(rows)
+
+    def upsert_observations(self, frame: pd.DataFrame, import_id: int | None = None) -> int:
+        """Write observations (columns as :data:`OBSERVATION_COLUMNS`); same key replaces."""
+        if frame.empty:
+            return 0
+        df = frame.reindex(columns=OBSERVATION_COLUMNS)
+        df = df.astype(object).where(pd.notna(df), None)
+        records = df.to_dict("records")
+        for rec in records:
+            for k, v in rec.items():
+                rec[k] = _clean(v)
+            rec["boundary_year"] = int(rec["boundary_year"])
+            rec["period"] = int(rec["period"])
+            rec["import_id"] = import_id
+        _upsert(self.conn, s.observations, records, ["region", "boundary_year", "indicator", "period"])
+        return len(records)
+
+    def record_import(
+        self, kind: str, file: str, rows: int, observations: int, regions: int, sha256: str | None, note: str | None
+    ) -> int:
+        result = self.conn.execute(
+            insert(s.imports).values(
+                kind=kind,
+                file=file,
+                rows=rows,
+                observations=observations,
+                regions=regions,
+                sha256=sha256,
+                imported_at=_now(),
+                note=note,
+            )
+        )
+        return int(result.inserted_primary_key[0])
+
+    def put_document(self, kind: str, id: str, body: Any) -> None:
+        _upsert(
+            self.conn,
+            s.documents,
+            [{"kind": kind, "id": id, "body": json.dumps(body, ensure_ascii=False), "updated_at": _now()}],
+            ["kind", "id"],
+        )
+
+    def delete_document(self, kind: str, id: str) -> None:
+        self.conn.execute(delete(s.documents).where(and_(s.documents.c.kind == kind, s.documents.c.id == id)))
+
+
+class Store:
+    """The store behind kansenmonitor. Open with :meth:`Store.open`."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    # -- opening -----------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, url: str | None = None, home: str | Path | None = None, create: bool = True) -> Store:
+        home_path = Path(home).expanduser() if home else None
+        url = normalise_url(url) if url else default_url(home_path)
+        if url.startswith("sqlite:///"):
+            path = Path(url.removeprefix("sqlite:///"))
+            if not create and not path.exists():
+                raise StoreError(
+                    f"Er is nog geen database in {path.parent}. Maak er een met 'kansenmonitor init --demo' "
+                    "(voorbeeldgegevens) of 'kansenmonitor init'."
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            engine = create_engine(url, future=True)
+        except (SQLAlchemyError, ImportError) as exc:
+            raise StoreError(f"Kan de database niet openen ({url}): {exc}") from exc
+        if engine.dialect.name == "sqlite":
+
+            @event.listens_for(engine, "connect")
+            def _pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+                cur.close()
+
+        store = cls(engine)
+        if create:
+            store.create_schema()
+        return store
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def create_schema(self) -> None:
+        try:
+            s.metadata.create_all(self.engine)
+            with self.engine.begin() as conn:
+                current = conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version")).scalar()
+                if current is None:
+                    conn.execute(insert(s.meta).values(key="schema_version", value=str(s.SCHEMA_VERSION)))
+                elif int(current) > s.SCHEMA_VERSION:
+                    raise StoreError(
+                        f"De database heeft schemaversie {current}; deze kansenmonitor kent {s.SCHEMA_VERSION}. "
+                        "Werk kansenmonitor bij."
+                    )
+        except OperationalError as exc:
+            raise StoreError(f"Kan de database niet gebruiken ({self.url}): {exc.orig}") from exc
+
+    def drop_all(self) -> None:
+        """Remove every table (used by ``init --force``)."""
+        s.metadata.drop_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        """One all-or-nothing unit of work."""
+        with self.engine.begin() as conn:
+            yield Writer(conn)
+
+    # -- meta --------------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(s.meta.c.value).where(s.meta.c.key == key)).scalar()
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.engine.begin() as conn:
+            _upsert(conn, s.meta, [{"key": key, "value": value}], ["key"])
+
+    # -- regions -----------------------------------------------------------------------------------
+    def regions(
+        self,
+        level: str | Level | None = None,
+        parent: str | None = None,
+        boundary_year: int | None = None,
+        gemeente: str | Sequence[str] | None = None,
+        codes: Sequence[str] | None = None,
+        with_geometry: bool = False,
+    ) -> list[Region]:
+        cols = [c for c in s.regions.c if with_geometry or c.name != "geometry"]
+        q = select(*cols)
+        if level is not None:
+            q = q.where(s.regions.c.level == str(Level(level)))
+        if parent is not None:
+            q = q.where(s.regions.c.parent == parent)
+        if boundary_year is not None:
+            q = q.where(s.regions.c.boundary_year == boundary_year)
+        if gemeente is not None:
+            gms = [gemeente] if isinstance(gemeente, str) else list(gemeente)
+            q = q.where(s.regions.c.gemeente.in_(gms))
+        if codes is not None:
+            q = q.where(s.regions.c.code.in_(list(codes)))
+        q = q.order_by(s.regions.c.boundary_year, s.regions.c.code)
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+            members = self._members(conn)
+        return [row_to_region(r, members.get((r.code, r.boundary_year), ()), with_geometry) for r in rows]
+
+    def _members(self, conn: Connection) -> dict[tuple[str, int], tuple[str, ...]]:
+        out: dict[tuple[str, int], list[str]] = {}
+        for row in conn.execute(select(s.region_members).order_by(s.region_members.c.member)):
+            out.setdefault((row.area, row.boundary_year), []).append(row.member)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def region(self, code: str, boundary_year: int | None = None, with_geometry: bool = True) -> Region:
+        """One region; without a boundary year, the most recent indeling that has the code."""
+        q = select(s.regions).where(s.regions.c.code == code)
+        if boundary_year is not None:
+            q = q.where(s.regions.c.boundary_year == boundary_year)
+        q = q.order_by(s.regions.c.boundary_year.desc()).limit(1)
+        with self.engine.connect() as conn:
+            row = conn.execute(q).first()
+            if row is None:
+                years = conn.execute(
+                    select(s.regions.c.boundary_year).where(s.regions.c.code == code)
+                ).scalars().all()
+                if years and boundary_year is not None:
+                    raise UnknownRegionError(
+                        f"Gebied '{code}' bestaat niet in de indeling {boundary_year}; wel in "
+                        f"{', '.join(map(str, sorted(years)))}."
+                    )
+                raise UnknownRegionError(
+                    f"Gebied '{code}' is onbekend. Bekijk de lijst met 'kansenmonitor regions'."
+                )
+            members = tuple(
+                conn.execute(
+                    select(s.region_members.c.member)
+                    .where(and_(s.region_members.c.area == code, s.region_members.c.boundary_year == row.boundary_year))
+                    .order_by(s.region_members.c.member)
+                ).scalars()
+            )
+        return row_to_region(row, members, with_geometry)
+
+    def region_keys(self) -> set[tuple[str, int]]:
+        with self.engine.connect() as conn:
+            return {(r.code, r.boundary_year) for r in conn.execute(select(s.regions.c.code, s.regions.c.boundary_year))}
+
+    def boundary_years(self, code: str | None = None) -> list[int]:
+        q = select(s.regions.c.boundary_year).distinct()
+        if code:
+            q = q.where(s.regions.c.code == code)
+        with self.engine.connect() as conn:
+            return sorted(conn.execute(q).scalars())
+
+    def links(self, code: str | None = None) -> list[dict]:
+        q = select(s.region_links)
+        if code:
+            q = q.where((s.region_links.c.code == code) | (s.region_links.c.to_code == code))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    # -- indicators --------------------------------------------------------------------------------
+    def indicators(self, theme: str | None = None) -> list[Indicator]:
+        q = select(s.indicators).order_by(s.indicators.c.theme, s.indicators.c.id)
+        if theme:
+            q = q.where(s.indicators.c.theme == theme)
+        with self.engine.connect() as conn:
+            return [row_to_indicator(r) for r in conn.execute(q)]
+
+    # -- observations ------------------------------------------------------------------------------
+    def observations(
+        self,
+        regions: Sequence[str] | None = None,
+        indicators: Sequence[str] | None = None,
+        periods: Sequence[int] | None = None,
+        boundary_year: int | None = None,
+        level: str | Level | None = None,
+        gemeente: str | Sequence[str] | None = None,
+        keys: Sequence[tuple[str, int]] | None = None,
+    ) -> pd.DataFrame:
+        """Observations as one long frame (:data:`OBSERVATION_COLUMNS`)."""
+        o = s.observations
+        q = select(*[o.c[c] for c in OBSERVATION_COLUMNS])
+        if level is not None or gemeente is not None:
+            r = s.regions
+            q = q.join(r, and_(r.c.code == o.c.region, r.c.boundary_year == o.c.boundary_year))
+            if level is not None:
+                q = q.where(r.c.level == str(Level(level)))
+            if gemeente is not None:
+                gms = [gemeente] if isinstance(gemeente, str) else list(gemeente)
+                q = q.where(r.c.gemeente.in_(gms))
+        if regions is not None:
+            q = q.where(o.c.region.in_(list(regions)))
+        if keys is not None:
+            q = q.where(tuple_(o.c.region, o.c.boundary_year).in_(list(keys)))
+        if indicators is not None:
+            q = q.where(o.c.indicator.in_(list(indicators)))
+        if periods is not None:
+            q = q.where(o.c.period.in_([int(p) for p in periods]))
+        if boundary_year is not None:
+            q = q.where(o.c.boundary_year == boundary_year)
+        with self.engine.connect() as conn:
+            df = pd.read_sql(q, conn)
+        if df.empty:
+            return pd.DataFrame(columns=OBSERVATION_COLUMNS)
+        for col in ("value", "numerator", "denominator", "lower", "upper"):
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+        return df
+
+    def periods(self, indicator: str | None = None) -> list[int]:
+        q = select(s.observations.c.period).distinct()
+        if indicator:
+            q = q.where(s.observations.c.indicator == indicator)
+        with self.engine.connect() as conn:
+            return sorted(conn.execute(q).scalars())
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {
+                "regions": conn.execute(select(func.count()).select_from(s.regions)).scalar_one(),
+                "indicators": conn.execute(select(func.count()).select_from(s.indicators)).scalar_one(),
+                "observations": conn.execute(select(func.count()).select_from(s.observations)).scalar_one(),
+                "imports": conn.execute(select(func.count()).select_from(s.imports)).scalar_one(),
+            }
+
+    def imports(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(s.imports).order_by(s.imports.c.id))]
+
+    def fingerprint(self) -> tuple:
+        """A cheap summary of the store's content, used by tests to prove that nothing changed."""
+        with self.engine.connect() as conn:
+            obs = conn.execute(
+                select(func.count(), func.sum(s.observations.c.value), func.max(s.observations.c.import_id))
+            ).one()
+        return (tuple(sorted(self.counts().items())), tuple(obs))
+
+    # -- documents ---------------------------------------------------------------------------------
+    def get_document(self, kind: str, id: str) -> Any | None:
+        with self.engine.connect() as conn:
+            body = conn.execute(
+                select(s.documents.c.body).where(and_(s.documents.c.kind == kind, s.documents.c.id == id))
+            ).scalar()
+        return json.loads(body) if body is not None else None
+
+    def documents(self, kind: str) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(s.documents.c.id, s.documents.c.body).where(s.documents.c.kind == kind).order_by(s.documents.c.id)
+            ).all()
+        return {r.id: json.loads(r.body) for r in rows}
+
+    def put_document(self, kind: str, id: str, body: Any) -> None:
+        with self.transaction() as w:
+            w.put_document(kind, id, body)
