@@ -32,7 +32,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(areas_app, name="areas")
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def fail(exc: Exception, code: int = 2) -> None:

@@ -44,7 +44,9 @@ def _summary(result, lang: str) -> None:
     if result.ci_low is not None and math.isfinite(result.ci_low):
         table.add_row("95% interval" if en else "95%-interval", f"{n(result.ci_low)} … {n(result.ci_high)}")
     table.add_row("p-value" if en else "p-waarde", fmt_p(result.p_value, lang))
-    table.add_row("Units (treated)" if en else "Eenheden (met maatregel)", f"{result.n_units} ({result.n_treated})")
+    table.add_row(
+        "Units (treated)" if en else "Eenheden (met maatregel)", f"{result.n_units} ({result.n_treated})"
+    )
     table.add_row("Periods" if en else "Periodes", str(result.n_periods))
     d = result.design
     if d is not None:
@@ -52,7 +54,9 @@ def _summary(result, lang: str) -> None:
         if d.mde is not None:
             table.add_row("Smallest detectable effect" if en else "Kleinste meetbare effect", n(d.mde))
         if d.pretrend is not None and d.pretrend.df > 0:
-            table.add_row("Equal-trends test" if en else "Toets gelijke trends", fmt_p(d.pretrend.p_value, lang))
+            table.add_row(
+                "Equal-trends test" if en else "Toets gelijke trends", fmt_p(d.pretrend.p_value, lang)
+            )
     console.print(table)
     if result.method == "cs" and len(result.event_study):
         ev = Table(title="Event study" if en else "Effect per jaar sinds de start")
@@ -63,7 +67,9 @@ def _summary(result, lang: str) -> None:
         console.print(ev)
     console.print()
     console.print(result.interpret(lang))
-    shown = {"few_donors", "poor_prefit", "its_weak", "its_short_pre", "unbalanced"}
+    from kansenmonitor.analysis.evaluation.interpret import REPEATED_WARNINGS
+
+    shown = set(REPEATED_WARNINGS)
     for m in result.warnings:
         if m.code not in shown:
             console.print(f"[yellow]{'Note' if en else 'Let op'}:[/] {m.text(lang)}")
@@ -74,7 +80,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("evaluate")
     def evaluate_command(
-        data: Path = typer.Option(..., "--data", help="CSV- of Parquet-bestand met één rij per eenheid en periode."),
+        data: Path = typer.Option(
+            ..., "--data", help="CSV- of Parquet-bestand met één rij per eenheid en periode."
+        ),
         unit: str = typer.Option(..., "--unit", help="Kolom met de eenheid (bijv. wijkcode)."),
         time: str = typer.Option(..., "--time", help="Kolom met de periode (bijv. jaar)."),
         outcome: str = typer.Option(..., "--outcome", help="Kolom met de uitkomst."),
@@ -84,7 +92,7 @@ def register(app: typer.Typer) -> None:
         treatment: str | None = typer.Option(None, "--treatment", help="Of: kolom met 0/1 per rij."),
         method: str = typer.Option("cs", "--method", help="did, cs, scm of its."),
         control: str = typer.Option("never", "--control", help="never of notyet (alleen cs)."),
-        covariates: list[str] = typer.Option([], "--covariate", help="Kenmerk (herhaalbaar; scm en did)."),
+        covariates: list[str] = typer.Option([], "--covariate", help="Kenmerk (herhaalbaar): cs (doubly robust), did en scm."),
         weights: str | None = typer.Option(None, "--weights", help="Kolom met een gewicht per eenheid."),
         as_json: bool = typer.Option(False, "--json", help="Geef het resultaat als JSON."),
         bootstrap: int = typer.Option(999, "--bootstrap", min=0, help="Aantal bootstrap-trekkingen (cs)."),

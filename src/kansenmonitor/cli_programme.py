@@ -21,7 +21,7 @@ from kansenmonitor.programme.finance import (
     funding_gaps,
     lijn_shares,
 )
-from kansenmonitor.programme.format import format_euro, format_percent
+from kansenmonitor.programme.format import format_euro, format_number, format_percent
 from kansenmonitor.programme.io_xlsx import write_xlsx
 from kansenmonitor.programme.io_yaml import write_yaml
 from kansenmonitor.programme.model import Programme
@@ -265,11 +265,11 @@ def finance_cmd(
             typer.echo(f"{name:<48}{row.year:>6}{format_euro(row.expenditure):>16}{format_euro(row.coverage):>16}"
                        f"{format_euro(row.saldo):>16}")
     else:
-        typer.echo(f"{'Lijn':<8}{'Uitgaven':>20}{'Aandeel':>10}{'Doel':>10}{'Verschil':>12}")
+        typer.echo(f"{'Lijn':<8}{'Uitgaven':>20}{'Aandeel':>10}{'Doel':>10}{'Verschil':>16}")
         for row in df.itertuples():
-            diff = format_percent(row.difference)
+            diff = f"{format_number(row.difference, 1)} %-punt" if row.difference == row.difference else "–"
             typer.echo(f"{row.lijn:<8}{format_euro(row.amount):>20}{format_percent(row.share):>10}"
-                       f"{format_percent(row.target, 0):>10}{diff:>12}")
+                       f"{format_percent(row.target, 0):>10}{diff:>16}")
 
 
 def register(app: typer.Typer) -> None:

@@ -36,7 +36,9 @@ def staggered_panel(
             eps[:, t] = ar * eps[:, t - 1] + np.sqrt(1 - ar**2) * eps[:, t]
     tt = np.arange(T)[None, :]
     treated = np.isfinite(g)[:, None]
-    rank = np.where(np.isfinite(g), np.searchsorted(np.array(cohorts), np.where(np.isfinite(g), g, 0)), 0)[:, None]
+    rank = np.where(np.isfinite(g), np.searchsorted(np.array(cohorts), np.where(np.isfinite(g), g, 0)), 0)[
+        :, None
+    ]
     since = tt - np.where(np.isfinite(g), g, 0)[:, None]
     tau = np.where(treated & (since >= 0), effect * (1 + 0.5 * rank) + dynamic * since, 0.0)
     y = unit + period + eps + tau + pretrend * treated * tt
@@ -58,7 +60,12 @@ def to_frame(y: np.ndarray, g: np.ndarray, start_year: int = 1, unit_prefix: str
 
 
 def factor_panel(
-    rng: np.random.Generator, n_donors: int = 30, T: int = 20, T0: int = 12, effect: float = 0.0, noise: float = 0.3
+    rng: np.random.Generator,
+    n_donors: int = 30,
+    T: int = 20,
+    T0: int = 12,
+    effect: float = 0.0,
+    noise: float = 0.3,
 ) -> np.ndarray:
     """Interactive fixed-effects panel for synthetic control; row 0 is the treated unit (effect from T0)."""
     f = rng.normal(size=(T, 3)).cumsum(axis=0)

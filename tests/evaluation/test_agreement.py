@@ -31,14 +31,26 @@ def load(name: str) -> dict:
 
 
 def panel_of(data: dict, **kw) -> Panel:
-    return Panel.from_frame(pd.DataFrame(data), unit="unit", time="year", outcome="y", treated_from="start", **kw)
+    return Panel.from_frame(
+        pd.DataFrame(data), unit="unit", time="year", outcome="y", treated_from="start", **kw
+    )
 
 
-@pytest.mark.parametrize("control,ours", [("never_treated", "never"), ("not_yet_treated", "notyet")])
-def test_callaway_santanna_matches_differences(control, ours):
+@pytest.mark.parametrize(
+    "case,ours,weights,cov",
+    [
+        ("never_treated", "never", None, ()),
+        ("not_yet_treated", "notyet", None, ()),
+        ("weighted", "never", "w", ()),
+        ("doubly_robust", "notyet", None, ("x",)),
+    ],
+)
+def test_callaway_santanna_matches_differences(case, ours, weights, cov):
     fx = load("cs_differences")
-    ref = fx[control]
-    res = callaway_santanna(panel_of(fx["data"]), control=ours, bootstrap=0, design=False)
+    ref = fx[case]
+    panel = panel_of(fx["data"], weights=weights, covariates=cov)
+    res = callaway_santanna(panel, control=ours, bootstrap=0, design=False)
+    assert res.covariates == cov
     got = res.att_gt.set_index(["group", "time"])
     want = pd.DataFrame(ref["att_gt"]).set_index(["group", "time"])
     assert len(got) == len(want)
@@ -62,7 +74,9 @@ def test_callaway_santanna_live_differences():
     att = differences.ATTgt(data=d2, cohort_column="start")
     att.fit(formula="y", control_group="not_yet_treated", progress_bar=False)
     simple = att.aggregate("simple")
-    res = callaway_santanna(panel_of(fx["data"]), control="notyet", bootstrap=0, aggregation="simple", design=False)
+    res = callaway_santanna(
+        panel_of(fx["data"]), control="notyet", bootstrap=0, aggregation="simple", design=False
+    )
     assert res.estimate == pytest.approx(float(simple.iloc[0, 0]), rel=1e-9)
     assert res.se == pytest.approx(float(simple.iloc[0, 1]), rel=1e-7)
 
@@ -99,7 +113,9 @@ def test_did_equals_two_by_two_means():
     post = df["year"] >= df.loc[tr, "start"].iloc[0]
     m = df.groupby([tr, post])["y"].mean()
     want = (m[(True, True)] - m[(True, False)]) - (m[(False, True)] - m[(False, False)])
-    assert difference_in_differences(panel_of(fx["data"]), design=False).estimate == pytest.approx(want, rel=1e-12)
+    assert difference_in_differences(panel_of(fx["data"]), design=False).estimate == pytest.approx(
+        want, rel=1e-12
+    )
 
 
 def _scm_loss(fx: dict, w: np.ndarray) -> float:
@@ -126,9 +142,17 @@ def test_synthetic_control_live_pysyncon():
     fx = load("scm_pysyncon")
     df = pd.DataFrame(fx["data"])
     dp = pysyncon.Dataprep(
-        foo=df, predictors=[], predictors_op="mean", dependent="y", unit_variable="unit", time_variable="year",
-        treatment_identifier=0, controls_identifier=fx["donors"], time_predictors_prior=range(2000, 2012),
-        time_optimize_ssr=range(2000, 2012), special_predictors=[("y", [2000 + t], "mean") for t in range(12)],
+        foo=df,
+        predictors=[],
+        predictors_op="mean",
+        dependent="y",
+        unit_variable="unit",
+        time_variable="year",
+        treatment_identifier=0,
+        controls_identifier=fx["donors"],
+        time_predictors_prior=range(2000, 2012),
+        time_optimize_ssr=range(2000, 2012),
+        special_predictors=[("y", [2000 + t], "mean") for t in range(12)],
     )
     s = pysyncon.Synth()
     s.fit(dataprep=dp, custom_V=np.ones(12))

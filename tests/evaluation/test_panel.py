@@ -115,7 +115,9 @@ def test_too_few_comparison_units(df):
         kw = {"bootstrap": 0} if method == "cs" else {}
         data = p
         if method == "did":
-            data = Panel.from_frame(df[df["unit"].isin(keep)].assign(start=lambda d: d["start"].clip(upper=2021)), **KW)
+            data = Panel.from_frame(
+                df[df["unit"].isin(keep)].assign(start=lambda d: d["start"].clip(upper=2021)), **KW
+            )
         if method == "scm":
             one = list(treated[treated].index[:1]) + list(treated[~treated].index[:1])
             data = Panel.from_frame(df[df["unit"].isin(one)], **KW)
@@ -134,7 +136,7 @@ def test_notyet_control_needs_fewer_never_treated(df):
 
 
 def test_did_requires_single_start(df):
-    with pytest.raises(ValidationError, match="method='cs'"):
+    with pytest.raises(ValidationError, match="--method cs"):
         evaluate(Panel.from_frame(df, **KW), "did")
 
 

@@ -183,6 +183,7 @@ def from_dict(cls: type, data: dict, ctx: Context, file: str | None = None, line
     type_hints = hints(cls)
     fields = {f.name: f for f in public_fields(cls)}
     kwargs: dict[str, Any] = {}
+    present: set[str] = set()
     ok = True
     for key, value in data.items():
         if key in (LINE_KEY, KEYLINES_KEY, FILE_KEY):
@@ -196,10 +197,12 @@ def from_dict(cls: type, data: dict, ctx: Context, file: str | None = None, line
             continue
         good, converted = _convert(value, type_hints[key], ctx, file, key_line, key)
         ok &= good
+        if not good:
+            present.add(key)
         if converted is not None:
             kwargs[key] = converted
     for name, f in fields.items():
-        if name in kwargs:
+        if name in kwargs or name in present:
             continue
         if f.default is MISSING and f.default_factory is MISSING:
             ctx.add(file, line, name, f"verplicht veld ontbreekt bij {cls.__name__}")

@@ -27,7 +27,7 @@ import pandas as pd
 
 from kansenmonitor.core.model import Polarity
 
-from .model import ProgrammeIndicator, Programme
+from .model import Programme, ProgrammeIndicator
 
 Lookup = Callable[[str, str, int], float | None]
 

@@ -16,7 +16,15 @@ import numpy as np
 import pandas as pd
 
 from ..core.catalogue import Catalogue
-from ..core.model import CBS_MISSING_MARKERS, CBS_SUPPRESSED_MARKERS, Level, Region, Status, cbs_parent, level_of_code
+from ..core.model import (
+    CBS_MISSING_MARKERS,
+    CBS_SUPPRESSED_MARKERS,
+    Level,
+    Region,
+    Status,
+    cbs_parent,
+    level_of_code,
+)
 from .common import ImportBatch, IssueCollector, RegionFilter, read_csv_checked, sha256_of
 
 REGION_COLUMNS = ["WijkenEnBuurten", "RegioS", "Regio", "regio_code", "Codering_3", "codering"]

@@ -7,13 +7,13 @@ from sqlalchemy import (
     Column,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
     String,
     Table,
     Text,
-    Index,
 )
 
 SCHEMA_VERSION = 1

@@ -55,7 +55,9 @@ def evaluate(
     if method == "did":
         return difference_in_differences(panel, alpha=alpha, **options)
     if method == "cs":
-        return callaway_santanna(panel, control=control, bootstrap=bootstrap, seed=seed, alpha=alpha, **options)
+        return callaway_santanna(
+            panel, control=control, bootstrap=bootstrap, seed=seed, alpha=alpha, **options
+        )
     if method == "scm":
         return synthetic_control(panel, alpha=alpha, seed=seed, **options)
     if method == "its":

@@ -147,7 +147,9 @@ def minimal_detectable_effect(
     )
 
 
-def design_report(panel: Panel, *, control: str = "never", se: float | None = None, alpha: float = 0.05) -> DesignReport:
+def design_report(
+    panel: Panel, *, control: str = "never", se: float | None = None, alpha: float = 0.05
+) -> DesignReport:
     """All design checks for a comparison-group design (DiD, staggered DiD)."""
     from .staggered import event_study_pretrend
 

@@ -48,7 +48,7 @@ def difference_in_differences(panel: Panel, *, alpha: float = 0.05, design: bool
         len(cohorts) == 1,
         f"de maatregel start op {len(cohorts)} verschillende momenten; de klassieke 2x2-vergelijking "
         "vraagt één startmoment",
-        "Gebruik method='cs' (gespreide start, Callaway & Sant'Anna).",
+        "Gebruik methode cs (--method cs; gespreide start, Callaway & Sant'Anna).",
     )
     groups = panel.unit_groups
     n_tr = int(np.isfinite(groups.to_numpy()).sum())
@@ -63,7 +63,7 @@ def difference_in_differences(panel: Panel, *, alpha: float = 0.05, design: bool
         n_tr >= 2,
         f"te weinig behandelde eenheden voor betrouwbare standaardfouten: {n_tr}; deze methode heeft er "
         "minstens 2 nodig",
-        "Gebruik method='scm' (synthetische controle) voor één behandelde eenheid.",
+        "Gebruik methode scm (--method scm; synthetische controle) voor één behandelde eenheid.",
     )
     g0 = float(cohorts[0])
     treat = np.isfinite(d["g"].to_numpy()).astype(float)

@@ -12,7 +12,14 @@ import math
 from .results import EffectResult
 
 #: Warning codes whose text is repeated in the interpretation.
-_REPEATED = ("few_donors", "poor_prefit", "its_weak", "its_short_pre", "unbalanced")
+REPEATED_WARNINGS = (
+    "few_donors",
+    "poor_prefit",
+    "its_weak",
+    "its_short_pre",
+    "its_short_series",
+    "unbalanced",
+)
 
 
 def fmt_number(x: float | None, lang: str = "nl") -> str:
@@ -39,31 +46,47 @@ def _design_sentence(r: EffectResult, lang: str) -> str:
     n_ctrl = r.n_units - r.n_treated
     if r.method == "did":
         if lang == "en":
-            return (f"We compared how '{r.outcome}' changed in {r.n_treated} units with the measure and "
-                    f"{n_ctrl} units without it, before and after the start.")
-        return (f"We vergeleken hoe '{r.outcome}' veranderde in {r.n_treated} eenheden met de maatregel en "
-                f"{n_ctrl} eenheden zonder, vóór en na de start.")
+            return (
+                f"We compared how '{r.outcome}' changed in {r.n_treated} units with the measure and "
+                f"{n_ctrl} units without it, before and after the start."
+            )
+        return (
+            f"We vergeleken hoe '{r.outcome}' veranderde in {r.n_treated} eenheden met de maatregel en "
+            f"{n_ctrl} eenheden zonder, vóór en na de start."
+        )
     if r.method == "cs":
         ctrl = getattr(r, "control", "never")
         if lang == "en":
             who = "never took part" if ctrl == "never" else "had not yet started at that time"
-            return (f"We compared how '{r.outcome}' changed in {r.n_treated} units that started at different "
-                    f"times with units that {who} at that moment.")
+            return (
+                f"We compared how '{r.outcome}' changed in {r.n_treated} units that started at different "
+                f"times with units that {who} at that moment."
+            )
         who = "nooit meededen" if ctrl == "never" else "op dat moment nog niet begonnen waren"
-        return (f"We vergeleken hoe '{r.outcome}' veranderde in {r.n_treated} eenheden die op verschillende "
-                f"momenten begonnen, met eenheden die {who}.")
+        return (
+            f"We vergeleken hoe '{r.outcome}' veranderde in {r.n_treated} eenheden die op verschillende "
+            f"momenten begonnen, met eenheden die {who}."
+        )
     if r.method == "scm":
         n_d = getattr(r, "n_donors", n_ctrl)
         if lang == "en":
-            return (f"We compared the unit with the measure with a 'synthetic' comparison: a weighted mix of "
-                    f"{n_d} units without the measure that resembled it as closely as possible before the start.")
-        return (f"We vergeleken de eenheid met de maatregel met een 'synthetische' vergelijking: een gewogen mix "
-                f"van {n_d} eenheden zonder maatregel die vóór de start zo goed mogelijk op de eenheid leek.")
+            return (
+                f"We compared the unit with the measure with a 'synthetic' comparison: a weighted mix of "
+                f"{n_d} units without the measure that resembled it as closely as possible before the start."
+            )
+        return (
+            f"We vergeleken de eenheid met de maatregel met een 'synthetische' vergelijking: een gewogen mix "
+            f"van {n_d} eenheden zonder maatregel die vóór de start zo goed mogelijk op de eenheid leek."
+        )
     if lang == "en":
-        return ("There is no comparison group. We looked at whether '" + r.outcome + "' after the start deviates "
-                "from the line of the years before.")
-    return ("Er is geen vergelijkingsgroep. We keken of '" + r.outcome + "' na de start afwijkt van de lijn van "
-            "de jaren ervoor.")
+        return (
+            "There is no comparison group. We looked at whether '" + r.outcome + "' after the start deviates "
+            "from the line of the years before."
+        )
+    return (
+        "Er is geen vergelijkingsgroep. We keken of '" + r.outcome + "' na de start afwijkt van de lijn van "
+        "de jaren ervoor."
+    )
 
 
 def interpret(r: EffectResult, lang: str = "nl") -> str:
@@ -75,13 +98,14 @@ def interpret(r: EffectResult, lang: str = "nl") -> str:
     n = lambda x: fmt_number(x, lang)  # noqa: E731
     interval = ""
     if has_ci:
-        interval = (f" (95% interval: {n(lo)} to {n(hi)})" if en else f" (95%-interval: {n(lo)} tot {n(hi)})")
+        interval = f" (95% interval: {n(lo)} to {n(hi)})" if en else f" (95%-interval: {n(lo)} tot {n(hi)})"
     p_text = fmt_p(r.p_value, lang)
     mde = r.mde
     if r.p_value is None or not math.isfinite(r.p_value):
         parts.append(
             f"The estimated difference is {n(est)}; its uncertainty could not be determined."
-            if en else f"Het geschatte verschil is {n(est)}; de onzekerheid kon niet worden bepaald."
+            if en
+            else f"Het geschatte verschil is {n(est)}; de onzekerheid kon niet worden bepaald."
         )
     elif r.significant:
         up = est > 0
@@ -100,8 +124,9 @@ def interpret(r: EffectResult, lang: str = "nl") -> str:
         if r.evidence != "weak":
             parts.append(
                 "This is only an effect of the measure if the comparison units would otherwise have developed "
-                "in the same way." if en else
-                "Dit is alleen een effect van de maatregel als de vergelijkingseenheden zich anders op "
+                "in the same way."
+                if en
+                else "Dit is alleen een effect van de maatregel als de vergelijkingseenheden zich anders op "
                 "dezelfde manier zouden hebben ontwikkeld."
             )
     else:
@@ -113,35 +138,44 @@ def interpret(r: EffectResult, lang: str = "nl") -> str:
             s = f"Het effect is niet te onderscheiden van nul (schatting {n(est)}{interval}, {p_text})"
             if mde is not None and math.isfinite(mde):
                 s += f"; met deze gegevens had een effect kleiner dan {n(mde)} niet gezien kunnen worden"
-        parts.append(s + ". " + (
-            "That does not prove the measure has no effect." if en else
-            "Dat bewijst niet dat de maatregel geen effect heeft."))
+        parts.append(
+            s
+            + ". "
+            + (
+                "That does not prove the measure has no effect."
+                if en
+                else "Dat bewijst niet dat de maatregel geen effect heeft."
+            )
+        )
     d = r.design
     if d is not None and d.pretrend is not None:
         pt = d.pretrend
         if pt.df == 0:
             parts.append(
                 "There is only one period before the start, so we cannot check whether the trends ran in "
-                "parallel." if en else
-                "Er is maar één periode vóór de start. Of de trends gelijk liepen, is daarom niet te controleren."
+                "parallel."
+                if en
+                else "Er is maar één periode vóór de start. Of de trends gelijk liepen, is daarom niet te controleren."
             )
         elif pt.rejected:
             parts.append(
                 f"Caution: before the start, units with and without the measure were already drifting apart "
                 f"(test of equal trends: {fmt_p(pt.p_value, lang)}). The comparison is therefore not "
-                "reliable; the difference may come from that earlier trend." if en else
-                f"Let op: vóór de start liepen de eenheden met en zonder maatregel al uiteen (toets op gelijke "
+                "reliable; the difference may come from that earlier trend."
+                if en
+                else f"Let op: vóór de start liepen de eenheden met en zonder maatregel al uiteen (toets op gelijke "
                 f"trends: {fmt_p(pt.p_value, lang)}). De vergelijking is daardoor niet betrouwbaar; het "
                 "verschil kan ook door die eerdere trend komen."
             )
     if d is not None and d.balance_flagged:
         parts.append(
             "Before the start the two groups already differed clearly in level or trend; they are not very "
-            "comparable." if en else
-            "Vóór de start verschilden de twee groepen al duidelijk in niveau of trend; ze zijn niet goed "
+            "comparable."
+            if en
+            else "Vóór de start verschilden de twee groepen al duidelijk in niveau of trend; ze zijn niet goed "
             "vergelijkbaar."
         )
     for m in r.warnings:
-        if m.code in _REPEATED:
+        if m.code in REPEATED_WARNINGS:
             parts.append(m.text(lang))
     return " ".join(parts)

@@ -45,12 +45,14 @@ def interrupted_time_series(panel: Panel, *, maxlags: int | None = None, alpha: 
     """Segmented regression on the treated unit's series (the average of treated units if several)."""
     wide = panel.wide()
     tr = wide.treated
-    panel.require(tr.any(), "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op.")
+    panel.require(
+        tr.any(), "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op."
+    )
     starts = np.unique(wide.group[tr])
     panel.require(
         len(starts) == 1,
         f"de maatregel start op {len(starts)} verschillende momenten; een onderbroken tijdreeks vraagt één start",
-        "Analyseer de gebieden apart of gebruik method='cs'.",
+        "Analyseer de gebieden apart of gebruik methode cs (--method cs).",
     )
     g = int(starts[0])
     T = len(wide.times)
@@ -102,9 +104,9 @@ def interrupted_time_series(panel: Panel, *, maxlags: int | None = None, alpha: 
         warnings.append(
             Message(
                 "its_controls_unused",
-                f"Er zijn {int((~tr).sum())} eenheden zonder maatregel. Met method='scm' of 'did' kunnen die als "
+                f"Er zijn {int((~tr).sum())} eenheden zonder maatregel. Met de methoden scm of did kunnen die als "
                 "vergelijking dienen; dat geeft sterker bewijs.",
-                f"There are {int((~tr).sum())} units without the measure. With method='scm' or 'did' they can "
+                f"There are {int((~tr).sum())} units without the measure. With the methods scm or did they can "
                 "serve as a comparison, which gives stronger evidence.",
             )
         )
@@ -116,9 +118,24 @@ def interrupted_time_series(panel: Panel, *, maxlags: int | None = None, alpha: 
                 f"There are only {g} periods before the start; the earlier trend is uncertain.",
             )
         )
+    if T < 30:
+        warnings.append(
+            Message(
+                "its_short_series",
+                f"De reeks is kort ({T} periodes). Het betrouwbaarheidsinterval is dan vaak te smal: "
+                "de onzekerheid is groter dan het lijkt.",
+                f"The series is short ({T} periods). The confidence interval is then often too narrow: "
+                "the uncertainty is larger than it looks.",
+            )
+        )
     coef = pd.DataFrame(
-        {"term": ["(Intercept)", "time", "level_change", "slope_change"], "estimate": beta, "se": se,
-         "t": tvals, "p_value": pvals}
+        {
+            "term": ["(Intercept)", "time", "level_change", "slope_change"],
+            "estimate": beta,
+            "se": se,
+            "t": tvals,
+            "p_value": pvals,
+        }
     )
     design = DesignReport(
         n_pre_periods=g,
@@ -152,7 +169,12 @@ def interrupted_time_series(panel: Panel, *, maxlags: int | None = None, alpha: 
         maxlags=L,
         coefficients=coef,
         series=pd.DataFrame(
-            {"time": wide.times, "observed": series, "fitted": fitted, "counterfactual": counterfactual,
-             "post": tt >= 0}
+            {
+                "time": wide.times,
+                "observed": series,
+                "fitted": fitted,
+                "counterfactual": counterfactual,
+                "post": tt >= 0,
+            }
         ),
     )

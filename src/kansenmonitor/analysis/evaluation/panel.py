@@ -118,7 +118,9 @@ class Panel:
                     )
                 ]
             )
-        needed = [unit, time, outcome, treated_from or treatment, *covariates] + ([weights] if weights else [])
+        needed = [unit, time, outcome, treated_from or treatment, *covariates] + (
+            [weights] if weights else []
+        )
         missing = [c for c in needed if c not in df.columns]
         for c in missing:
             issues.append(
@@ -133,7 +135,9 @@ class Panel:
         if issues:
             raise PanelError(issues)
         if len(df) == 0:
-            raise PanelError([_issue(source, None, None, "de gegevens zijn leeg", "Lever minstens enkele rijen aan.")])
+            raise PanelError(
+                [_issue(source, None, None, "de gegevens zijn leeg", "Lever minstens enkele rijen aan.")]
+            )
 
         d = pd.DataFrame(
             {"unit": df[unit].to_numpy(), "_row": np.arange(len(df)) + row_offset},
@@ -143,8 +147,13 @@ class Panel:
         bad_unit = d["unit"].isna().to_numpy()
         if bad_unit.any():
             issues.append(
-                _issue(source, int(np.flatnonzero(bad_unit)[0]) + row_offset, unit, "lege eenheid (bijv. wijkcode)",
-                       f"Vul de eenheid in op rij(en) {_rows(np.flatnonzero(bad_unit), row_offset)}.")
+                _issue(
+                    source,
+                    int(np.flatnonzero(bad_unit)[0]) + row_offset,
+                    unit,
+                    "lege eenheid (bijv. wijkcode)",
+                    f"Vul de eenheid in op rij(en) {_rows(np.flatnonzero(bad_unit), row_offset)}.",
+                )
             )
         # time -----------------------------------------------------------------------
         t = pd.to_numeric(_blank_to_nan(pd.Series(df[time].to_numpy())), errors="coerce")
@@ -152,23 +161,35 @@ class Panel:
         if bad_t.any():
             pos = np.flatnonzero(bad_t)
             issues.append(
-                _issue(source, int(pos[0]) + row_offset, time, "periode is leeg of geen getal",
-                       f"Gebruik jaartallen of volgnummers (rij(en) {_rows(pos, row_offset)}).")
+                _issue(
+                    source,
+                    int(pos[0]) + row_offset,
+                    time,
+                    "periode is leeg of geen getal",
+                    f"Gebruik jaartallen of volgnummers (rij(en) {_rows(pos, row_offset)}).",
+                )
             )
         d["time"] = t.to_numpy(dtype=float)
         # outcome --------------------------------------------------------------------
         raw_y = pd.Series(df[outcome].to_numpy())
         if _is_text(raw_y):
-            raw_y = _blank_to_nan(raw_y.map(lambda v: v.strip().replace(",", ".") if isinstance(v, str) else v))
+            raw_y = _blank_to_nan(
+                raw_y.map(lambda v: v.strip().replace(",", ".") if isinstance(v, str) else v)
+            )
         y = pd.to_numeric(raw_y, errors="coerce")
         non_numeric = (y.isna() & raw_y.notna()).to_numpy()
         if non_numeric.any():
             pos = np.flatnonzero(non_numeric)
             example = raw_y.iloc[pos[0]]
             issues.append(
-                _issue(source, int(pos[0]) + row_offset, outcome, f"uitkomst is geen getal (bijv. '{example}')",
-                       f"Zet alleen getallen in deze kolom; laat een cel leeg als de waarde ontbreekt "
-                       f"(rij(en) {_rows(pos, row_offset)}).")
+                _issue(
+                    source,
+                    int(pos[0]) + row_offset,
+                    outcome,
+                    f"uitkomst is geen getal (bijv. '{example}')",
+                    f"Zet alleen getallen in deze kolom; laat een cel leeg als de waarde ontbreekt "
+                    f"(rij(en) {_rows(pos, row_offset)}).",
+                )
             )
         d["y"] = y.to_numpy(dtype=float)
         # treatment ------------------------------------------------------------------
@@ -181,9 +202,14 @@ class Panel:
             if bad_g.any():
                 pos = np.flatnonzero(bad_g)
                 issues.append(
-                    _issue(source, int(pos[0]) + row_offset, treated_from, "startperiode is geen getal",
-                           "Vul het eerste jaar van de maatregel in, of laat leeg (of 0) als de eenheid nooit "
-                           f"meedoet (rij(en) {_rows(pos, row_offset)}).")
+                    _issue(
+                        source,
+                        int(pos[0]) + row_offset,
+                        treated_from,
+                        "startperiode is geen getal",
+                        "Vul het eerste jaar van de maatregel in, of laat leeg (of 0) als de eenheid nooit "
+                        f"meedoet (rij(en) {_rows(pos, row_offset)}).",
+                    )
                 )
             g = g.to_numpy(dtype=float, copy=True)
             g[(g == 0) | np.isnan(g)] = NEVER
@@ -195,32 +221,51 @@ class Panel:
             if bad_d.any():
                 pos = np.flatnonzero(bad_d)
                 issues.append(
-                    _issue(source, int(pos[0]) + row_offset, treatment, "behandeling moet 0 of 1 zijn",
-                           f"Gebruik 1 voor periodes met de maatregel en 0 zonder (rij(en) {_rows(pos, row_offset)}).")
+                    _issue(
+                        source,
+                        int(pos[0]) + row_offset,
+                        treatment,
+                        "behandeling moet 0 of 1 zijn",
+                        f"Gebruik 1 voor periodes met de maatregel en 0 zonder (rij(en) {_rows(pos, row_offset)}).",
+                    )
                 )
             d["_d"] = raw_d.to_numpy(dtype=float)
             gfield = treatment
         # weights and covariates -------------------------------------------------------
         if weights:
-            w = pd.to_numeric(_blank_to_nan(pd.Series(df[weights].to_numpy())), errors="coerce").to_numpy(dtype=float)
+            w = pd.to_numeric(_blank_to_nan(pd.Series(df[weights].to_numpy())), errors="coerce").to_numpy(
+                dtype=float
+            )
             bad_w = ~(np.isfinite(w) & (w > 0))
             if bad_w.any():
                 pos = np.flatnonzero(bad_w)
                 issues.append(
-                    _issue(source, int(pos[0]) + row_offset, weights, "gewicht moet een positief getal zijn",
-                           f"Controleer rij(en) {_rows(pos, row_offset)}.")
+                    _issue(
+                        source,
+                        int(pos[0]) + row_offset,
+                        weights,
+                        "gewicht moet een positief getal zijn",
+                        f"Controleer rij(en) {_rows(pos, row_offset)}.",
+                    )
                 )
             d["w"] = w
         else:
             d["w"] = 1.0
         for c in covariates:
-            x = pd.to_numeric(_blank_to_nan(pd.Series(df[c].to_numpy())), errors="coerce").to_numpy(dtype=float)
+            x = pd.to_numeric(_blank_to_nan(pd.Series(df[c].to_numpy())), errors="coerce").to_numpy(
+                dtype=float
+            )
             bad_x = ~np.isfinite(x)
             if bad_x.any():
                 pos = np.flatnonzero(bad_x)
                 issues.append(
-                    _issue(source, int(pos[0]) + row_offset, c, "kenmerk (covariaat) is leeg of geen getal",
-                           f"Vul een getal in op rij(en) {_rows(pos, row_offset)} of laat dit kenmerk weg.")
+                    _issue(
+                        source,
+                        int(pos[0]) + row_offset,
+                        c,
+                        "kenmerk (covariaat) is leeg of geen getal",
+                        f"Vul een getal in op rij(en) {_rows(pos, row_offset)} of laat dit kenmerk weg.",
+                    )
                 )
             d[f"x:{c}"] = x
         if issues:
@@ -232,9 +277,13 @@ class Panel:
             pos = np.flatnonzero(dup)
             first = d.iloc[pos[0]]
             issues.append(
-                _issue(source, int(pos[0]) + row_offset, f"{unit}×{time}",
-                       f"eenheid '{first['unit']}' komt meer dan eens voor in periode {_fmt_t(first['time'])}",
-                       f"Houd per eenheid en periode één rij over (dubbele rijen: {_rows(pos, row_offset)}).")
+                _issue(
+                    source,
+                    int(pos[0]) + row_offset,
+                    f"{unit}×{time}",
+                    f"eenheid '{first['unit']}' komt meer dan eens voor in periode {_fmt_t(first['time'])}",
+                    f"Houd per eenheid en periode één rij over (dubbele rijen: {_rows(pos, row_offset)}).",
+                )
             )
             raise PanelError(issues)
 
@@ -251,8 +300,17 @@ class Panel:
             )
             d = d.loc[~empty_y]
             if len(d) == 0:
-                raise PanelError([_issue(source, None, outcome, "geen enkele rij heeft een uitkomst",
-                                         "Vul de uitkomstkolom.")])
+                raise PanelError(
+                    [
+                        _issue(
+                            source,
+                            None,
+                            outcome,
+                            "geen enkele rij heeft een uitkomst",
+                            "Vul de uitkomstkolom.",
+                        )
+                    ]
+                )
 
         # treatment indicator -> first treated period ------------------------------------
         if treatment is not None:
@@ -264,10 +322,14 @@ class Panel:
                 pos = d.loc[switched_off, "_row"].to_numpy() - row_offset
                 u0 = d.loc[switched_off, "unit"].iloc[0]
                 issues.append(
-                    _issue(source, int(pos[0]) + row_offset, treatment,
-                           f"de maatregel stopt weer bij eenheid '{u0}' (na een 1 volgt een 0)",
-                           "Deze methoden gaan uit van een maatregel die blijft lopen; gebruik de eerste "
-                           "startperiode of analyseer de stop apart.")
+                    _issue(
+                        source,
+                        int(pos[0]) + row_offset,
+                        treatment,
+                        f"de maatregel stopt weer bij eenheid '{u0}' (na een 1 volgt een 0)",
+                        "Deze methoden gaan uit van een maatregel die blijft lopen; gebruik de eerste "
+                        "startperiode of analyseer de stop apart.",
+                    )
                 )
             d = d.drop(columns="_d").sort_values("_row", kind="stable")
 
@@ -278,8 +340,13 @@ class Panel:
             u0 = n_g.index[np.flatnonzero(n_g.to_numpy() > 1)[0]]
             row0 = int(d.loc[d["unit"] == u0, "_row"].iloc[0])
             issues.append(
-                _issue(source, row0, gfield, f"eenheid '{u0}' heeft verschillende startperiodes",
-                       "Zet per eenheid overal dezelfde startperiode (of overal leeg).")
+                _issue(
+                    source,
+                    row0,
+                    gfield,
+                    f"eenheid '{u0}' heeft verschillende startperiodes",
+                    "Zet per eenheid overal dezelfde startperiode (of overal leeg).",
+                )
             )
         if weights:
             n_w = per_unit["w"].nunique()
@@ -287,9 +354,14 @@ class Panel:
                 u0 = n_w.index[np.flatnonzero(n_w.to_numpy() > 1)[0]]
                 row0 = int(d.loc[d["unit"] == u0, "_row"].iloc[0])
                 issues.append(
-                    _issue(source, row0, weights, f"eenheid '{u0}' heeft verschillende gewichten",
-                           "Een gewicht geldt per eenheid (bijv. aantal inwoners in het startjaar); "
-                           "zet het overal gelijk.")
+                    _issue(
+                        source,
+                        row0,
+                        weights,
+                        f"eenheid '{u0}' heeft verschillende gewichten",
+                        "Een gewicht geldt per eenheid (bijv. aantal inwoners in het startjaar); "
+                        "zet het overal gelijk.",
+                    )
                 )
         tmin, tmax = float(d["time"].min()), float(d["time"].max())
         times = np.unique(d["time"].to_numpy())
@@ -301,12 +373,16 @@ class Panel:
             u0 = outside.index[0]
             row0 = int(d.loc[d["unit"] == u0, "_row"].iloc[0])
             issues.append(
-                _issue(source, row0, gfield,
-                       f"startperiode {_fmt_t(outside.iloc[0])} van eenheid '{u0}' ligt buiten de periode in de "
-                       f"gegevens ({_fmt_t(tmin)}–{_fmt_t(tmax)}); dit geldt voor {len(outside)} eenheid/eenheden",
-                       "Een start na de laatste periode heeft nog geen nameting: laat de startperiode leeg "
-                       "(nooit behandeld) of voeg nieuwere gegevens toe. Een start vóór de eerste periode heeft "
-                       "geen 0-meting: voeg oudere gegevens toe of laat de eenheid weg.")
+                _issue(
+                    source,
+                    row0,
+                    gfield,
+                    f"startperiode {_fmt_t(outside.iloc[0])} van eenheid '{u0}' ligt buiten de periode in de "
+                    f"gegevens ({_fmt_t(tmin)}–{_fmt_t(tmax)}); dit geldt voor {len(outside)} eenheid/eenheden",
+                    "Een start na de laatste periode heeft nog geen nameting: laat de startperiode leeg "
+                    "(nooit behandeld) of voeg nieuwere gegevens toe. Een start vóór de eerste periode heeft "
+                    "geen 0-meting: voeg oudere gegevens toe of laat de eenheid weg.",
+                )
             )
         inside = treated_units[(treated_units >= tmin) & (treated_units <= tmax)]
         not_a_period = inside[~np.isin(inside.to_numpy(), times)]
@@ -314,25 +390,38 @@ class Panel:
             u0 = not_a_period.index[0]
             row0 = int(d.loc[d["unit"] == u0, "_row"].iloc[0])
             issues.append(
-                _issue(source, row0, gfield,
-                       f"startperiode {_fmt_t(not_a_period.iloc[0])} van eenheid '{u0}' is geen periode in de gegevens",
-                       "Gebruik dezelfde tijdseenheid als de periodekolom (bijv. het jaartal).")
+                _issue(
+                    source,
+                    row0,
+                    gfield,
+                    f"startperiode {_fmt_t(not_a_period.iloc[0])} van eenheid '{u0}' is geen periode in de gegevens",
+                    "Gebruik dezelfde tijdseenheid als de periodekolom (bijv. het jaartal).",
+                )
             )
         no_pre = inside.index[(inside <= first_t.loc[inside.index]).to_numpy()]
         if len(no_pre):
             u0 = no_pre[0]
             row0 = int(d.loc[d["unit"] == u0, "_row"].iloc[0])
             issues.append(
-                _issue(source, row0, gfield,
-                       f"eenheid '{u0}' heeft geen periode vóór de start van de maatregel (geen 0-meting); "
-                       f"dit geldt voor {len(no_pre)} eenheid/eenheden",
-                       "Voeg gegevens van vóór de start toe, of laat deze eenheden weg uit de analyse.")
+                _issue(
+                    source,
+                    row0,
+                    gfield,
+                    f"eenheid '{u0}' heeft geen periode vóór de start van de maatregel (geen 0-meting); "
+                    f"dit geldt voor {len(no_pre)} eenheid/eenheden",
+                    "Voeg gegevens van vóór de start toe, of laat deze eenheden weg uit de analyse.",
+                )
             )
         yv = d["y"].to_numpy()
         if np.nanmax(yv) - np.nanmin(yv) <= 1e-12 * max(1.0, abs(float(np.nanmax(yv)))):
             issues.append(
-                _issue(source, None, outcome, f"de uitkomst is overal gelijk ({yv[0]:g})",
-                       "Met een constante uitkomst valt geen effect te meten; kies een andere uitkomstkolom.")
+                _issue(
+                    source,
+                    None,
+                    outcome,
+                    f"de uitkomst is overal gelijk ({yv[0]:g})",
+                    "Met een constante uitkomst valt geen effect te meten; kies een andere uitkomstkolom.",
+                )
             )
         if issues:
             raise PanelError(issues)
@@ -363,17 +452,36 @@ class Panel:
                 df = pd.read_parquet(p)
                 offset = 1
             elif suffix in (".csv", ".txt", ".tsv"):
-                df = pd.read_csv(p, sep=None, engine="python", dtype=str, keep_default_na=False,
-                                 encoding="utf-8-sig")
+                df = pd.read_csv(
+                    p, sep=None, engine="python", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+                )
                 offset = 2
             else:
-                raise PanelError([_issue(str(p), None, None, f"onbekend bestandstype '{suffix}'",
-                                         "Lever een .csv- of .parquet-bestand aan.")])
+                raise PanelError(
+                    [
+                        _issue(
+                            str(p),
+                            None,
+                            None,
+                            f"onbekend bestandstype '{suffix}'",
+                            "Lever een .csv- of .parquet-bestand aan.",
+                        )
+                    ]
+                )
         except PanelError:
             raise
         except Exception as exc:  # parser errors: report them as validation issues
-            raise PanelError([_issue(str(p), None, None, f"bestand kan niet worden gelezen ({exc})",
-                                     "Controleer of het een geldig CSV- of Parquet-bestand is.")]) from exc
+            raise PanelError(
+                [
+                    _issue(
+                        str(p),
+                        None,
+                        None,
+                        f"bestand kan niet worden gelezen ({exc})",
+                        "Controleer of het een geldig CSV- of Parquet-bestand is.",
+                    )
+                ]
+            ) from exc
         kwargs.setdefault("row_offset", offset)
         return cls.from_frame(df, source=str(p), **kwargs)
 
@@ -457,8 +565,10 @@ class Panel:
             raise PanelError([_issue(self.source, None, field or self.treated_from, message, hint)])
 
     def __repr__(self) -> str:
-        return (f"Panel(units={self.n_units}, treated={self.n_treated}, periods={len(self.times)}, "
-                f"outcome={self.outcome!r})")
+        return (
+            f"Panel(units={self.n_units}, treated={self.n_treated}, periods={len(self.times)}, "
+            f"outcome={self.outcome!r})"
+        )
 
 
 def _is_text(s: pd.Series) -> bool:

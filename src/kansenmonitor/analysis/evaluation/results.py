@@ -203,6 +203,7 @@ class StaggeredResult(EffectResult):
     control: str
     base_period: str
     aggregation: str
+    covariates: tuple[str, ...]  # empty: unconditional; else doubly robust
     att_gt: pd.DataFrame  # group, time, event_time, att, se, ci_low, ci_high, n_group, n_control, post
     event_study: pd.DataFrame  # event_time, estimate, se, ci_low, ci_high (uniform band if bootstrapped)
     by_group: pd.DataFrame  # group, estimate, se, ci_low, ci_high, n_units

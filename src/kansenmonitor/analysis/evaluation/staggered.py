@@ -15,7 +15,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .panel import Panel, Wide
+from kansenmonitor.core.errors import Issue
+
+from .interpret import fmt_number
+from .panel import Panel, PanelError, Wide
 from .results import Message, StaggeredResult, TwfeDiagnostic
 
 Z975 = stats.norm.ppf(0.975)
@@ -50,8 +53,63 @@ class GroupTime:
         return np.sqrt(np.sum(p * p, axis=0)) / self.n
 
 
-def group_time_att(wide: Wide, control: str = "never", base_period: str = "varying") -> GroupTime:
-    """Compute all ATT(g,t) and their influence functions on a balanced panel."""
+def _logit(X: np.ndarray, d: np.ndarray, w: np.ndarray, iters: int = 50) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted logistic regression by Newton-Raphson. Returns (fitted probabilities, inverse Hessian / n)."""
+    beta = np.zeros(X.shape[1])
+    for _ in range(iters):
+        p = 1 / (1 + np.exp(-np.clip(X @ beta, -35, 35)))
+        H = (X * (w * p * (1 - p))[:, None]).T @ X
+        step = np.linalg.solve(H, X.T @ (w * (d - p)))
+        beta += step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    p = 1 / (1 + np.exp(-np.clip(X @ beta, -35, 35)))
+    H = (X * (w * p * (1 - p))[:, None]).T @ X
+    return p, np.linalg.inv(H / len(d))
+
+
+def _dr_cell(dy: np.ndarray, D: np.ndarray, X: np.ndarray, w: np.ndarray) -> tuple[float, np.ndarray]:
+    """Doubly-robust DiD for panel data (Sant'Anna & Zhao 2020, ``DRDID::drdid_panel``) on a 2x2 subsample.
+
+    Returns the ATT and its influence function on the subsample (scale: Var = mean(psi^2) / n_sub).
+    """
+    n = len(dy)
+    w = w / w.mean()
+    ps, hess_ps = _logit(X, D, w)
+    ps = np.minimum(ps, 1 - 1e-6)
+    ctrl = D == 0
+    Xc = X[ctrl] * np.sqrt(w[ctrl])[:, None]
+    coef = np.linalg.lstsq(Xc, dy[ctrl] * np.sqrt(w[ctrl]), rcond=None)[0]
+    out = X @ coef
+    w_t = w * D
+    w_c = w * ps * (1 - D) / (1 - ps)
+    att_t = w_t * (dy - out)
+    att_c = w_c * (dy - out)
+    eta_t = att_t.mean() / w_t.mean()
+    eta_c = att_c.mean() / w_c.mean()
+    w_ols = w * (1 - D)
+    xpx_inv = np.linalg.inv((X * w_ols[:, None]).T @ X / n)
+    lin_ols = (X * (w_ols * (dy - out))[:, None]) @ xpx_inv
+    lin_ps = (X * (w * (D - ps))[:, None]) @ hess_ps
+    inf_t = (att_t - w_t * eta_t - lin_ols @ (w_t[:, None] * X).mean(axis=0)) / w_t.mean()
+    inf_c = (
+        att_c
+        - w_c * eta_c
+        + lin_ps @ (w_c[:, None] * (dy - out - eta_c)[:, None] * X).mean(axis=0)
+        - lin_ols @ (w_c[:, None] * X).mean(axis=0)
+    ) / w_c.mean()
+    return float(eta_t - eta_c), inf_t - inf_c
+
+
+def group_time_att(
+    wide: Wide, control: str = "never", base_period: str = "varying", covariates: np.ndarray | None = None
+) -> GroupTime:
+    """Compute all ATT(g,t) and their influence functions on a balanced panel.
+
+    ``covariates`` (units x periods x k) switches to the doubly-robust estimator of Sant'Anna & Zhao (2020)
+    with the covariates of the base period; without them the estimator is the unconditional difference of
+    mean changes.
+    """
     if control not in ("never", "notyet"):
         raise ValueError("control must be 'never' or 'notyet'")
     if base_period not in ("varying", "universal"):
@@ -82,15 +140,23 @@ def group_time_att(wide: Wide, control: str = "never", base_period: str = "varyi
                 skipped += 1
                 continue
             dy = y[:, t] - y[:, b]
-            wc = w * ctrl
-            p_c = wc.mean()
-            mu_g = np.sum(wg * dy) / np.sum(wg)
-            mu_c = np.sum(wc * dy) / np.sum(wc)
-            psi = wg * (dy - mu_g) / p_g - wc * (dy - mu_c) / p_c
+            if covariates is None:
+                wc = w * ctrl
+                p_c = wc.mean()
+                mu_g = np.sum(wg * dy) / np.sum(wg)
+                mu_c = np.sum(wc * dy) / np.sum(wc)
+                psi = wg * (dy - mu_g) / p_g - wc * (dy - mu_c) / p_c
+                att = mu_g - mu_c
+            else:
+                sub = in_g | ctrl
+                Xs = np.column_stack([np.ones(int(sub.sum())), covariates[sub, b, :]])
+                att, inf = _dr_cell(dy[sub], in_g[sub].astype(float), Xs, w[sub])
+                psi = np.zeros(n)
+                psi[sub] = inf * n / sub.sum()
             rows_g.append(g)
             rows_t.append(t)
             rows_b.append(b)
-            atts.append(mu_g - mu_c)
+            atts.append(att)
             psis.append(psi)
             ng.append(int(in_g.sum()))
             nc.append(int(ctrl.sum()))
@@ -245,7 +311,9 @@ def twfe_diagnostic(wide: Wide) -> TwfeDiagnostic:
     wts = Dt[treated_cells] / np.sum(Dt[treated_cells])
     neg = wts < -1e-12
     bacon = _bacon(y, G)
-    forbidden = float(bacon.loc[bacon["type"] == "later vs earlier treated", "weight"].sum()) if len(bacon) else 0.0
+    forbidden = (
+        float(bacon.loc[bacon["type"] == "later vs earlier treated", "weight"].sum()) if len(bacon) else 0.0
+    )
     n_cohorts = len(np.unique(G[np.isfinite(G)]))
     biased = bool(n_cohorts > 1 and (neg.any() or forbidden > 0.05))
     return TwfeDiagnostic(
@@ -293,12 +361,23 @@ def _bacon(y: np.ndarray, G: np.ndarray) -> pd.DataFrame:
             nk, nl = share[k], share[lg]
             nkl = nk / (nk + nl)
             dk, dl = dbar[k], dbar[lg]
-            s_k = ((nk + nl) * (1 - dl)) ** 2 * nkl * (1 - nkl) * ((dk - dl) / (1 - dl)) * ((1 - dk) / (1 - dl)) / vd
+            s_k = (
+                ((nk + nl) * (1 - dl)) ** 2
+                * nkl
+                * (1 - nkl)
+                * ((dk - dl) / (1 - dl))
+                * ((1 - dk) / (1 - dl))
+                / vd
+            )
             s_l = ((nk + nl) * dk) ** 2 * nkl * (1 - nkl) * (dl / dk) * ((dk - dl) / dk) / vd
             win_k = tt < lg
-            rows.append(("earlier vs later treated", k, lg, did(k, lg, win_k & (tt < k), win_k & (tt >= k)), s_k))
+            rows.append(
+                ("earlier vs later treated", k, lg, did(k, lg, win_k & (tt < k), win_k & (tt >= k)), s_k)
+            )
             win_l = tt >= k
-            rows.append(("later vs earlier treated", lg, k, did(lg, k, win_l & (tt < lg), win_l & (tt >= lg)), s_l))
+            rows.append(
+                ("later vs earlier treated", lg, k, did(lg, k, win_l & (tt < lg), win_l & (tt >= lg)), s_l)
+            )
     df = pd.DataFrame(rows, columns=["type", "treated", "control", "estimate", "weight"])
     return df
 
@@ -314,8 +393,12 @@ def callaway_santanna(
     seed: int | None = None,
     alpha: float = 0.05,
     design: bool = True,
+    covariates: tuple[str, ...] | None = None,
 ) -> StaggeredResult:
     """Callaway & Sant'Anna estimator with never-treated or not-yet-treated controls.
+
+    With covariates (default: the panel's) each ATT(g,t) is the doubly-robust estimate of Sant'Anna & Zhao
+    (2020), using the covariates in the base period; pass ``covariates=()`` for the unconditional estimator.
 
     ``aggregation`` chooses the headline number: ``"group"`` (average effect per cohort, weighted by cohort
     size), ``"simple"`` (all post-treatment group-time cells weighted by cohort size) or ``"dynamic"``
@@ -327,16 +410,34 @@ def callaway_santanna(
     wide = panel.wide()
     n_never = int((~wide.treated).sum())
     n_tr = int(wide.treated.sum())
-    panel.require(n_tr >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op.")
+    panel.require(
+        n_tr >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op."
+    )
     if control == "never":
         panel.require(
             n_never >= 2,
             f"te weinig vergelijkingseenheden: {n_never} nooit behandelde eenheid/eenheden; deze methode heeft er "
             "minstens 2 nodig",
-            "Gebruik control='notyet' (nog niet behandelde eenheden als vergelijking) of voeg eenheden zonder "
+            "Gebruik vergelijkingsgroep notyet (--control notyet; nog niet behandelde eenheden als vergelijking) of voeg eenheden zonder "
             "maatregel toe.",
         )
-    gt = group_time_att(wide, control=control, base_period=base_period)
+    covariates = panel.covariates if covariates is None else tuple(covariates)
+    X = np.stack([panel.wide_covariate(c) for c in covariates], axis=2) if covariates else None
+    try:
+        gt = group_time_att(wide, control=control, base_period=base_period, covariates=X)
+    except np.linalg.LinAlgError as exc:
+        raise PanelError(
+            [
+                Issue(
+                    panel.source,
+                    None,
+                    ", ".join(covariates),
+                    "de kenmerken (covariaten) maken de vergelijking onmogelijk: ze voorspellen de groep "
+                    "perfect of hangen volledig samen",
+                    "Gebruik minder of andere kenmerken, of laat ze weg.",
+                )
+            ]
+        ) from exc
     panel.require(
         gt.att.size > 0 and bool(np.any(gt.time >= gt.group)),
         "te weinig vergelijkingseenheden: voor geen enkele periode na de start is er een vergelijkingsgroep",
@@ -381,7 +482,9 @@ def callaway_santanna(
         if kind == "event":
             rows_ev.append((int(key), est, s, est - crit_event * s, est + crit_event * s))
         elif kind == "group":
-            rows_g.append((times[int(key)], est, s, est - z * s, est + z * s, int(np.sum(gt.unit_group == key))))
+            rows_g.append(
+                (times[int(key)], est, s, est - z * s, est + z * s, int(np.sum(gt.unit_group == key)))
+            )
         else:
             p = 2 * stats.norm.sf(abs(est / s)) if s > 0 else np.nan
             rows_o.append((key, est, s, est - z * s, est + z * s, p))
@@ -391,14 +494,6 @@ def callaway_santanna(
     head = overall.set_index("aggregation").loc[aggregation]
 
     warnings: list[Message] = list(panel.notes) + list(panel.balance_notes())
-    if panel.covariates:
-        warnings.append(
-            Message(
-                "covariates_ignored",
-                "Deze methode gebruikt geen kenmerken (covariaten); ze zijn genegeerd.",
-                "This method does not use covariates; they were ignored.",
-            )
-        )
     if gt.skipped:
         warnings.append(
             Message(
@@ -414,13 +509,13 @@ def callaway_santanna(
             Message(
                 "twfe_biased",
                 f"Een gewone regressie met vaste effecten per eenheid en per periode (TWFE) geeft "
-                f"{twfe.estimate:.3g}. Die is hier niet betrouwbaar: de eenheden beginnen op verschillende "
+                f"{fmt_number(twfe.estimate)}. Die is hier niet betrouwbaar: de eenheden beginnen op verschillende "
                 f"momenten, zodat de regressie al behandelde eenheden als vergelijking gebruikt "
-                f"({twfe.forbidden_weight:.0%} van het gewicht) en {twfe.n_negative_weights} van de "
+                f"({round(100 * twfe.forbidden_weight)} % van het gewicht) en {twfe.n_negative_weights} van de "
                 f"{twfe.n_treated_cells} behandelde eenheid-periodes een negatief gewicht krijgt. Als het effect "
                 "groeit of verschilt per groep, kan die schatting zelfs het verkeerde teken hebben. "
                 "Gebruik de schatting van deze methode (Callaway & Sant'Anna).",
-                f"A plain two-way fixed-effects regression (TWFE) gives {twfe.estimate:.3g}. It is not reliable "
+                f"A plain two-way fixed-effects regression (TWFE) gives {fmt_number(twfe.estimate, 'en')}. It is not reliable "
                 f"here: units start at different times, so the regression uses already-treated units as "
                 f"controls ({twfe.forbidden_weight:.0%} of the weight) and {twfe.n_negative_weights} of "
                 f"{twfe.n_treated_cells} treated unit-periods get a negative weight. With effects that grow or "
@@ -450,6 +545,7 @@ def callaway_santanna(
         control=control,
         base_period=base_period,
         aggregation=aggregation,
+        covariates=covariates,
         att_gt=att_gt,
         event_study=event_study,
         by_group=by_group,
@@ -485,9 +581,16 @@ def pretrend_test(wide: Wide, control: str = "never", alpha: float = 0.05):
     vcov = psi.T @ psi / n**2
     se = np.sqrt(np.diag(vcov))
     z = stats.norm.ppf(1 - alpha / 2)
-    table = pd.DataFrame({"event_time": ev, "estimate": est, "se": se, "ci_low": est - z * se, "ci_high": est + z * se})
+    table = pd.DataFrame(
+        {"event_time": ev, "estimate": est, "se": se, "ci_low": est - z * se, "ci_high": est + z * se}
+    )
     table = pd.concat(
-        [table, pd.DataFrame({"event_time": [-1], "estimate": [0.0], "se": [0.0], "ci_low": [0.0], "ci_high": [0.0]})]
+        [
+            table,
+            pd.DataFrame(
+                {"event_time": [-1], "estimate": [0.0], "se": [0.0], "ci_low": [0.0], "ci_high": [0.0]}
+            ),
+        ]
     ).sort_values("event_time", ignore_index=True)
     pre = ev < -1
     k = int(pre.sum())
@@ -498,5 +601,9 @@ def pretrend_test(wide: Wide, control: str = "never", alpha: float = 0.05):
     stat = float(b @ np.linalg.pinv(V) @ b)
     rank = int(np.linalg.matrix_rank(V))
     return PretrendTest(
-        statistic=stat, df=rank, p_value=float(stats.chi2.sf(stat, rank)), table=table, base_period="universal"
+        statistic=stat,
+        df=rank,
+        p_value=float(stats.chi2.sf(stat, rank)),
+        table=table,
+        base_period="universal",
     )

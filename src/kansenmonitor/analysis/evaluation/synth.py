@@ -3,8 +3,8 @@
 For each treated unit the donor weights w (non-negative, summing to one) minimise
 (x1 - X0 w)' V (x1 - X0 w), where x1/X0 are pre-period predictors of the treated unit/donors. Without
 covariates the predictors are the pre-period outcomes themselves and V = I. With covariates the
-predictors are the pre-period means of the covariates and of the outcome, standardised, and the diagonal V
-is chosen (nested optimisation) to minimise the pre-period outcome fit. Inference: every donor in turn
+predictors are the pre-period means of the covariates plus every pre-period outcome, standardised, and the
+diagonal V is chosen (nested optimisation) to minimise the pre-period outcome fit. Inference: every donor in turn
 plays the treated unit; the p-value is the rank of the treated unit's post/pre RMSPE ratio.
 """
 
@@ -79,7 +79,9 @@ def _fit_v(Xs: np.ndarray, x1: np.ndarray, Z0: np.ndarray, z1: np.ndarray) -> tu
         r = z1 - Z0 @ w
         return float(r @ r)
 
-    best = optimize.minimize(loss, np.zeros(k), method="Nelder-Mead", options={"maxiter": 200 * k, "xatol": 1e-4})
+    best = optimize.minimize(
+        loss, np.zeros(k), method="Nelder-Mead", options={"maxiter": 200 * k, "xatol": 1e-4}
+    )
     v, w = weights_for(best.x)
     return v, w
 
@@ -100,9 +102,14 @@ def _fit_one(
     allX = _standardise(np.column_stack([X_treated, X_donors]))
     x1, Xs = allX[:, 0], allX[:, 1:]
     if v is None:
-        return _fit_v(Xs, x1, Z0, z1)
+        v, w = _fit_v(Xs, x1, Z0, z1)
+        return w, v
     s = np.sqrt(v)
     return simplex_least_squares(Xs * s[:, None], x1 * s), v
+
+
+def _fmt(t: float) -> str:
+    return str(int(t)) if float(t).is_integer() else f"{t:g}"
 
 
 def _rmspe(gap: np.ndarray, n_pre: int) -> tuple[float, float]:
@@ -112,13 +119,12 @@ def _rmspe(gap: np.ndarray, n_pre: int) -> tuple[float, float]:
 
 
 def _predictors(panel: Panel, covariates: tuple[str, ...], n_pre: int) -> np.ndarray | None:
-    """Predictor matrix (k x n_units): pre-period means of covariates and of the outcome."""
+    """Predictor matrix (k x n_units): pre-period means of the covariates and each pre-period outcome."""
     if not covariates:
         return None
     wide = panel.wide()
     rows = [panel.wide_covariate(c)[:, :n_pre].mean(axis=1) for c in covariates]
-    rows.append(wide.y[:, :n_pre].mean(axis=1))
-    return np.vstack(rows)
+    return np.vstack([*rows, *wide.y[:, :n_pre].T])
 
 
 def synthetic_control(
@@ -137,11 +143,13 @@ def synthetic_control(
     tr_idx = np.flatnonzero(wide.treated)
     donors = np.flatnonzero(~wide.treated)
     J = len(donors)
-    panel.require(len(tr_idx) >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op.")
+    panel.require(
+        len(tr_idx) >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op."
+    )
     panel.require(
         len(tr_idx) <= max_treated,
         f"synthetische controle is bedoeld voor één of enkele behandelde eenheden, niet {len(tr_idx)}",
-        "Gebruik method='cs' of method='did' voor veel behandelde eenheden.",
+        "Gebruik methode cs of did (--method cs) voor veel behandelde eenheden.",
     )
     panel.require(
         J >= 2,
@@ -171,7 +179,7 @@ def synthetic_control(
         for d, wd in zip(wide.units[donors], w, strict=True):
             weight_rows.append((unit, d, float(wd)))
         if v is not None:
-            names = [*covariates, f"{panel.outcome} (gemiddelde vóór start)"]
+            names = [*covariates, *(f"{panel.outcome} {_fmt(t)}" for t in wide.times[:n_pre])]
             v_rows.extend((unit, nm, float(vv)) for nm, vv in zip(names, v, strict=True))
         for t in range(T):
             gap_rows.append((unit, wide.times[t], t - n_pre, wide.y[i, t], synth[t], gap[t]))
@@ -179,8 +187,14 @@ def synthetic_control(
             pr, pg, pp = [], [], []
             for j in range(J):
                 others = np.delete(np.arange(J), j)
-                wj, _ = _fit_one(Yd[j], Yd[others], n_pre, None if Xd is None else Xd[:, j],
-                                 None if Xd is None else Xd[:, others], v)
+                wj, _ = _fit_one(
+                    Yd[j],
+                    Yd[others],
+                    n_pre,
+                    None if Xd is None else Xd[:, j],
+                    None if Xd is None else Xd[:, others],
+                    v,
+                )
                 gj = Yd[j] - Yd[others].T @ wj
                 a, b = _rmspe(gj, n_pre)
                 ratio = b / a if a > 0 else np.inf
@@ -204,7 +218,9 @@ def synthetic_control(
             rng = np.random.default_rng(seed)
             draws = np.column_stack([s[rng.integers(0, J, n_draws)] for s in placebo_ratio_sets]).mean(axis=1)
             p_value = float((1 + np.sum(draws >= obs_ratio)) / (n_draws + 1))
-            null_gaps = np.column_stack([s[rng.integers(0, J, n_draws)] for s in placebo_gap_sets]).mean(axis=1)
+            null_gaps = np.column_stack([s[rng.integers(0, J, n_draws)] for s in placebo_gap_sets]).mean(
+                axis=1
+            )
         crit = float(np.quantile(np.abs(null_gaps), 1 - alpha))
         mde = crit + float(np.quantile(np.abs(null_gaps), 0.8)) - float(np.quantile(np.abs(null_gaps), 0.5))
     warnings: list[Message] = list(panel.notes) + list(panel.balance_notes())
@@ -243,7 +259,9 @@ def synthetic_control(
         mde=mde,
         mde_basis="placebo distribution of the average post-period gap (approximate, 80 % power)",
     )
-    gaps = pd.DataFrame(gap_rows, columns=["treated_unit", "time", "event_time", "treated", "synthetic", "gap"])
+    gaps = pd.DataFrame(
+        gap_rows, columns=["treated_unit", "time", "event_time", "treated", "synthetic", "gap"]
+    )
     return SynthResult(
         method="scm",
         outcome=panel.outcome,
@@ -259,10 +277,13 @@ def synthetic_control(
         warnings=tuple(warnings),
         design=design,
         weights=pd.DataFrame(weight_rows, columns=["treated_unit", "donor", "weight"]),
-        predictor_weights=pd.DataFrame(v_rows, columns=["treated_unit", "predictor", "v"]) if v_rows else None,
+        predictor_weights=pd.DataFrame(v_rows, columns=["treated_unit", "predictor", "v"])
+        if v_rows
+        else None,
         gaps=gaps,
         placebos=pd.DataFrame(
-            placebo_rows, columns=["unit", "treated_unit", "pre_rmspe", "post_rmspe", "ratio", "mean_post_gap"]
+            placebo_rows,
+            columns=["unit", "treated_unit", "pre_rmspe", "post_rmspe", "ratio", "mean_post_gap"],
         ),
         pre_rmspe=float(np.sqrt(np.mean(np.square(pre_r)))),
         post_rmspe=float(np.sqrt(np.mean(np.square(post_r)))),

@@ -1,0 +1,218 @@
+"""The web application: server-rendered pages (Jinja2, usable without JavaScript) and the ``/v1`` API.
+
+``create_app(monitor)`` builds the app around one :class:`~kansenmonitor.monitor.Monitor`; the pages
+and the API only format what the monitor returns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import format as fmt
+from ..core.errors import UnknownIndicatorError, UnknownRegionError
+from ..monitor import Monitor
+from . import i18n
+from .service import Site
+
+HERE = Path(__file__).parent
+log = logging.getLogger("kansenmonitor.web")
+
+
+class BadParameter(ValueError):
+    """An invalid query parameter: answered with 400, naming the parameter."""
+
+    def __init__(self, name: str, message: str):
+        self.name = name
+        super().__init__(message)
+
+
+class NotFound(LookupError):
+    """Something named in the URL does not exist: answered with 404 and a link to the list."""
+
+    def __init__(self, what: str, message: str, list_url: str):
+        self.what = what
+        self.list_url = list_url
+        super().__init__(message)
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    env = templates.env
+    env.globals.update(number=fmt.number, level_label=i18n.level, theme_label=i18n.theme,
+                       status_label=i18n.status)
+    return templates
+
+
+def lang_of(request: Request) -> str:
+    return getattr(request.state, "lang", i18n.DEFAULT_LANG)
+
+
+def render(request: Request, name: str, context: dict, status_code: int = 200) -> HTMLResponse:
+    lang = lang_of(request)
+    app = request.app
+    ctx = {"request": request, "lang": lang, "_": i18n.translator(lang), "site": app.state.site,
+           "url_with": lambda **kw: url_with(request, **kw), **context}
+    return app.state.templates.TemplateResponse(request, name, ctx, status_code=status_code)
+
+
+def url_with(request: Request, **changes) -> str:
+    """The current URL with some query parameters changed (``None`` removes one)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
+    for k, v in changes.items():
+        if v is None:
+            continue
+        if isinstance(v, list | tuple):
+            params.extend((k, str(x)) for x in v)
+        else:
+            params.append((k, str(v)))
+    from urllib.parse import urlencode
+
+    query = urlencode(params)
+    return request.url.path + ("?" + query if query else "")
+
+
+def _json_default(o):
+    if hasattr(o, "item"):
+        return o.item()
+    return str(o)
+
+
+def json_response(data, status_code: int = 200, media_type: str = "application/json") -> Response:
+    body = json.dumps(data, ensure_ascii=False, default=_json_default, allow_nan=False)
+    return Response(body, status_code=status_code, media_type=media_type)
+
+
+def csv_response(records: list[dict], columns: list[str], filename: str) -> Response:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for rec in records:
+        writer.writerow({k: ("" if v is None else v) for k, v in rec.items()})
+    return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'inline; filename="{filename}.csv"'})
+
+
+def strip_private(obj):
+    """Drop keys starting with '_' (Python objects kept for the templates) before JSON output."""
+    if isinstance(obj, dict):
+        return {k: strip_private(v) for k, v in obj.items() if not k.startswith("_")}
+    if isinstance(obj, list):
+        return [strip_private(v) for v in obj]
+    return obj
+
+
+def respond(request: Request, template: str, view: dict, records: list[dict], columns: list[str],
+            filename: str, **extra) -> Response:
+    """The page, or its data twin with ``?format=json`` / ``?format=csv``."""
+    form = request.query_params.get("format", "html")
+    if form == "json":
+        return json_response(strip_private(view))
+    if form == "csv":
+        return csv_response(records, columns, filename)
+    if form != "html":
+        raise BadParameter("format", "kies html, json of csv")
+    return render(request, template, {"view": view, **extra})
+
+
+def create_app(monitor: Monitor | None = None, extra_static: Path | None = None) -> FastAPI:
+    """Build the app. Without ``monitor``, open the store in ``$KANSENMONITOR_HOME``."""
+    if monitor is None:
+        monitor = Monitor.open(create=False)
+    app = FastAPI(title="Kansenmonitor", docs_url=None, redoc_url=None, openapi_url=None,
+                  redirect_slashes=False)
+    app.state.monitor = monitor
+    app.state.site = Site(monitor)
+    app.state.templates = _templates()
+
+    @app.middleware("http")
+    async def language(request: Request, call_next):
+        asked = request.query_params.get("lang")
+        cookie = request.cookies.get(i18n.COOKIE)
+        lang = asked if asked in i18n.LANGS else (cookie if cookie in i18n.LANGS else i18n.DEFAULT_LANG)
+        request.state.lang = lang
+        response = await call_next(request)
+        if asked in i18n.LANGS and asked != cookie:
+            response.set_cookie(i18n.COOKIE, asked, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+        return response
+
+    from . import api, routes_pages
+
+    app.include_router(routes_pages.router)
+    app.mount("/v1", api.create_api(app.state.site))
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    if extra_static is not None:
+        app.mount("/bestanden", StaticFiles(directory=str(extra_static)), name="bestanden")
+
+    def error_page(request: Request, status: int, title: str, message: str, list_url: str | None = None,
+                   list_label: str | None = None):
+        if request.query_params.get("format") == "json":
+            return json_response({"type": "about:blank", "title": title, "status": status, "detail": message},
+                                 status, "application/problem+json")
+        return render(request, "error.html", {"status": status, "title": title, "message": message,
+                                              "list_url": list_url, "list_label": list_label}, status_code=status)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound):
+        _ = i18n.translator(lang_of(request))
+        return error_page(request, 404, _("Niet gevonden", "Not found"), str(exc), exc.list_url,
+                          _("Bekijk de lijst", "See the list"))
+
+    @app.exception_handler(UnknownRegionError)
+    async def unknown_region(request: Request, exc: UnknownRegionError):
+        _ = i18n.translator(lang_of(request))
+        return error_page(request, 404, _("Gebied niet gevonden", "Area not found"), str(exc), "/gebieden",
+                          _("Bekijk de lijst met gebieden", "See the list of areas"))
+
+    @app.exception_handler(UnknownIndicatorError)
+    async def unknown_indicator(request: Request, exc: UnknownIndicatorError):
+        _ = i18n.translator(lang_of(request))
+        return error_page(request, 404, _("Indicator niet gevonden", "Indicator not found"), str(exc),
+                          "/indicatoren", _("Bekijk de lijst met indicatoren", "See the list of indicators"))
+
+    @app.exception_handler(BadParameter)
+    async def bad_parameter(request: Request, exc: BadParameter):
+        _ = i18n.translator(lang_of(request))
+        return error_page(request, 400, _("Ongeldige invoer", "Invalid input"),
+                          _(f"De parameter '{exc.name}' is niet goed: {exc}",
+                            f"The parameter '{exc.name}' is not valid: {exc}"))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        _ = i18n.translator(lang_of(request))
+        names = ", ".join(str(e["loc"][-1]) for e in exc.errors())
+        return error_page(request, 400, _("Ongeldige invoer", "Invalid input"),
+                          _(f"De parameter '{names}' is niet goed.", f"The parameter '{names}' is not valid."))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        _ = i18n.translator(lang_of(request))
+        if exc.status_code == 404:
+            return error_page(request, 404, _("Pagina niet gevonden", "Page not found"),
+                              _(f"De pagina '{request.url.path}' bestaat niet.",
+                                f"The page '{request.url.path}' does not exist."), "/",
+                              _("Naar de startpagina", "To the home page"))
+        return error_page(request, exc.status_code, str(exc.detail), str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception):
+        log.exception("error while serving %s", request.url.path)
+        _ = i18n.translator(lang_of(request))
+        return error_page(request, 500, _("Er ging iets mis", "Something went wrong"),
+                          _("Er ging iets mis bij het maken van deze pagina. Probeer het later opnieuw.",
+                            "Something went wrong while making this page. Please try again later."))
+
+    return app
+
+
+__all__ = ["create_app", "BadParameter", "NotFound", "JSONResponse"]

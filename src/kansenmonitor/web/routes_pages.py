@@ -1,0 +1,284 @@
+"""HTML pages (with JSON and CSV twins via ``?format=``)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from .. import format as fmt
+from ..core.errors import UnknownIndicatorError
+from ..core.model import Level
+from . import graphics, i18n, views
+from .app import BadParameter, NotFound, json_response, lang_of, render, respond
+from .service import MAP_LEVELS, Site, publishable
+
+router = APIRouter()
+
+DEFAULT_INDICATOR = "moeite_met_rondkomen_18plus"
+PAGE_LEVELS = ("gemeente", "wijk", "buurt", "gebied")
+
+
+def site_of(request: Request) -> Site:
+    return request.app.state.site
+
+
+def _int(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadParameter(name, f"'{raw}' is geen jaartal") from None
+
+
+def _choice(request: Request, name: str, options, default):
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    if raw not in options:
+        raise BadParameter(name, f"'{raw}' kan niet; kies uit {', '.join(options)}")
+    return raw
+
+
+def _gemeente(request: Request, site: Site, required: bool = True):
+    gms = site.detail_gemeenten()
+    code = request.query_params.get("gemeente") or (gms[0].code if gms else None)
+    if code is None:
+        if required:
+            raise NotFound("gemeente", "Er staan nog geen gemeenten met wijken in de database.", "/gebieden")
+        return None
+    if code not in {g.code for g in gms}:
+        raise BadParameter("gemeente", f"'{code}' kan niet; kies uit {', '.join(g.code for g in gms)}")
+    return site.region(code)
+
+
+def _indicator(site: Site, iid: str, param: str | None = None):
+    try:
+        return site.catalogue[iid]
+    except UnknownIndicatorError:
+        if param:
+            raise BadParameter(param, f"indicator '{iid}' bestaat niet; zie /indicatoren") from None
+        raise
+
+
+@router.get("/")
+def home(request: Request):
+    site = site_of(request)
+    view = {"gemeenten": [views.region_ref(g, lang_of(request)) for g in site.detail_gemeenten()],
+            "levels": list(MAP_LEVELS)}
+    return respond(request, "home.html", view, view["gemeenten"], ["code", "name", "level", "boundary_year"],
+                   "gemeenten")
+
+
+@router.get("/kaart")
+def map_page(request: Request):
+    site = site_of(request)
+    lang = lang_of(request)
+    gm = _gemeente(request, site)
+    level = _choice(request, "niveau", MAP_LEVELS, "buurt")
+    default = DEFAULT_INDICATOR if DEFAULT_INDICATOR in site.catalogue else next(iter(site.catalogue)).id
+    ind = _indicator(site, request.query_params.get("indicator") or default, "indicator")
+    sort = _choice(request, "sorteer", ("naam", "waarde"), "naam")
+    order = _choice(request, "volgorde", ("op", "af"), "op")
+    period = _int(request, "jaar")
+    view = views.map_view(site, gm, level, ind, period, lang, {"naam": "name", "waarde": "value"}[sort],
+                          {"op": "asc", "af": "desc"}[order])
+    if period is not None and period not in view["periods"]:
+        raise BadParameter("jaar", f"voor deze indicator zijn er cijfers voor "
+                           f"{', '.join(map(str, view['periods'])) or 'geen enkel jaar'}")
+    view["sort_param"], view["order_param"] = sort, order
+    indicators = sorted(site.catalogue, key=lambda i: (i.theme, i.label(lang)))
+    groups: dict[str, list] = {}
+    for i in indicators:
+        groups.setdefault(i18n.theme(i.theme, lang), []).append({"id": i.id, "label": i.label(lang)})
+    return respond(request, "map.html", view, view["rows"], views.MAP_CSV,
+                   f"kaart-{gm.code}-{level}-{ind.id}-{view['period']}", indicator_groups=groups,
+                   gemeenten=site.detail_gemeenten())
+
+
+@router.get("/kaart/geometrie")
+def map_geometry(request: Request):
+    """The simplified GeoJSON of a map (FeatureCollection), cached per process."""
+    site = site_of(request)
+    gm = _gemeente(request, site)
+    level = _choice(request, "niveau", MAP_LEVELS, "buurt")
+    by = site.map_boundary_year(level, gm.code)
+    geo = site.geometries(level, gm.code, by) if by else {}
+    names = {r.code: r.name for r in site.regions_of(level, gm.code, by)}
+    return json_response({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": code, "properties": {"code": code, "name": names.get(code, code),
+                                                       "boundary_year": by}, "geometry": g}
+        for code, g in geo.items()]}, media_type="application/geo+json")
+
+
+@router.get("/gebieden")
+def regions_page(request: Request):
+    site = site_of(request)
+    lang = lang_of(request)
+    level = _choice(request, "niveau", PAGE_LEVELS, None)
+    gms = {g.code for g in site.detail_gemeenten()}
+    gm = request.query_params.get("gemeente") or None
+    if gm is not None and gm not in gms:
+        raise BadParameter("gemeente", f"'{gm}' kan niet; kies uit {', '.join(sorted(gms))}")
+    regions = []
+    for r in site.all_regions():
+        if level is None and r.level not in (Level.WIJK, Level.BUURT, Level.GEBIED) and r.code not in gms:
+            continue
+        if level is not None and r.level != level:
+            continue
+        if r.level != Level.GEMEENTE and r.gemeente not in gms:
+            continue
+        if gm is not None and r.gemeente != gm:
+            continue
+        if level == "gemeente" and r.code not in gms and gm is None and request.query_params.get("alle") != "1":
+            continue
+        latest = max(y for (c, y) in site.region_index() if c == r.code)
+        if r.boundary_year != latest:
+            continue
+        regions.append(views.region_ref(r, lang))
+    regions.sort(key=lambda r: (PAGE_LEVELS.index(r["level"]) if r["level"] in PAGE_LEVELS else 9, r["code"]))
+    view = {"regions": regions, "level": level, "gemeente": gm,
+            "gemeenten": [views.region_ref(g, lang) for g in site.detail_gemeenten()]}
+    return respond(request, "regions.html", view, regions, ["code", "name", "level", "boundary_year", "gemeente"],
+                   "gebieden")
+
+
+@router.get("/gebieden/{code}")
+def profile_page(request: Request, code: str):
+    site = site_of(request)
+    lang = lang_of(request)
+    by = _int(request, "indeling")
+    region = site.region(code, by)
+    view = views.profile_view(site, region, lang)
+    return respond(request, "profile.html", view, views.profile_records(view), views.PROFILE_CSV,
+                   f"profiel-{region.code}")
+
+
+@router.get("/indicatoren")
+def indicators_page(request: Request):
+    site = site_of(request)
+    lang = lang_of(request)
+    items = [views.indicator_ref(i, lang) for i in sorted(site.catalogue, key=lambda i: (i.theme, i.id))]
+    themes: dict[str, list] = {}
+    for i in items:
+        themes.setdefault(i["theme_label"], []).append(i)
+    view = {"indicators": items, "themes": [{"label": k, "items": v} for k, v in themes.items()]}
+    records = [{k: v for k, v in i.items() if k != "sources"} for i in items]
+    return respond(request, "indicators.html", view, records,
+                   ["id", "label", "theme", "unit", "polarity", "decimals", "structural", "min_count", "definition"],
+                   "indicatoren")
+
+
+@router.get("/indicatoren/{iid}")
+def indicator_page(request: Request, iid: str):
+    site = site_of(request)
+    lang = lang_of(request)
+    ind = site.catalogue[iid]
+    level = _choice(request, "niveau", ("gemeente", "wijk", "buurt"), "buurt")
+    gms = [g.code for g in site.detail_gemeenten()]
+    period = _int(request, "jaar")
+    scope = gms if level != "gemeente" else None
+    obs = site.monitor.observations(public=True, level=level, gemeente=scope, indicators=[ind.id])
+    periods = sorted(int(p) for p in obs.loc[obs["value"].notna(), "period"].unique()) if not obs.empty else []
+    if period is not None and period not in periods:
+        raise BadParameter("jaar", f"er zijn cijfers voor {', '.join(map(str, periods)) or 'geen enkel jaar'}")
+    period = period or (periods[-1] if periods else None)
+    names = {(r.code, r.boundary_year): r.name for r in site.all_regions()}
+    rows = []
+    if period is not None:
+        sel = obs[obs["period"] == period].sort_values("boundary_year").drop_duplicates("region", keep="last")
+        for o in sel.itertuples():
+            ok = publishable(o.value, o.status)
+            rows.append({"code": o.region, "name": names.get((o.region, int(o.boundary_year)), o.region),
+                         "boundary_year": int(o.boundary_year), "period": int(o.period),
+                         "value": float(o.value) if ok else None, "status": o.status if ok else
+                         ("suppressed" if o.status == "suppressed" else "missing"),
+                         "display": fmt.observation(o.value if ok else None, o.status, ind, lang)})
+    worse_first = ind.polarity.value == "higher_is_worse"
+    with_value = sorted((r for r in rows if r["value"] is not None), key=lambda r: r["value"],
+                        reverse=worse_first or ind.polarity.value == "neutral")
+    for rank, r in enumerate(with_value, 1):
+        r["rank"] = rank
+    ranking = with_value + sorted((r for r in rows if r["value"] is None), key=lambda r: r["name"])
+
+    def num(x):
+        return fmt.number(x, ind.decimals, lang)
+
+    hist = graphics.histogram([r["value"] for r in with_value], num)
+    # time series: the gemeenten with detail and NL
+    ts_obs = site.monitor.observations(public=True, regions=gms + ["NL01"], indicators=[ind.id])
+    series: dict[str, list] = {}
+    for o in ts_obs.sort_values("boundary_year").itertuples():
+        if publishable(o.value, o.status):
+            nm = names.get((o.region, int(o.boundary_year)), o.region)
+            pts = dict(series.get(nm, []))
+            pts[int(o.period)] = float(o.value)
+            series[nm] = sorted(pts.items())
+    chart = graphics.line_chart(series, num) if any(len(v) >= 2 for v in series.values()) else None
+    view = {"indicator": views.indicator_ref(ind, lang), "level": level, "period": period, "periods": periods,
+            "ranking": ranking, "histogram": hist, "series": {k: v for k, v in series.items()}, "chart": chart,
+            "n_withheld": sum(1 for r in rows if r["value"] is None)}
+    return respond(request, "indicator.html", view, ranking,
+                   ["rank", "code", "name", "boundary_year", "period", "value", "status"],
+                   f"indicator-{ind.id}-{level}-{period}")
+
+
+@router.get("/vergelijk")
+def compare_page(request: Request):
+    site = site_of(request)
+    lang = lang_of(request)
+    codes = [c.strip() for c in request.query_params.getlist("gebied") if c.strip()]
+    if len(codes) > 4:
+        raise BadParameter("gebied", "vergelijk twee tot vier gebieden")
+    regions = []
+    for c in codes:
+        try:
+            regions.append(site.region(c))
+        except LookupError:
+            raise BadParameter("gebied", f"gebied '{c}' bestaat niet; zie /gebieden") from None
+    profiles = [views.profile_view(site, r, lang) for r in regions]
+    table = []
+    if len(profiles) >= 2:
+        ids: list[str] = []
+        for p in profiles:
+            for row in p["rows"]:
+                if row["indicator"] not in ids:
+                    ids.append(row["indicator"])
+        lookup = [{row["indicator"]: row for row in p["rows"]} for p in profiles]
+        for iid in sorted(ids, key=lambda i: (site.catalogue[i].theme, i)):
+            ind = site.catalogue[iid]
+            cells = []
+            for lk in lookup:
+                row = lk.get(iid)
+                cells.append({"value": row["value"] if row else None, "period": row["period"] if row else None,
+                              "status": row["status"] if row else "missing",
+                              "display": row["display"] if row else i18n.status("missing", lang)})
+            if all(c["value"] is None for c in cells):
+                continue
+            table.append({"indicator": iid, "label": ind.label(lang), "theme": ind.theme,
+                          "theme_label": i18n.theme(ind.theme, lang), "cells": cells})
+    view = {"regions": [views.region_ref(r, lang) for r in regions], "rows": table, "codes": codes,
+            "enough": len(regions) >= 2}
+    records = []
+    for row in table:
+        rec = {"indicator": row["indicator"], "label": row["label"]}
+        for r, cell in zip(regions, row["cells"], strict=True):
+            rec[r.code] = cell["value"]
+            rec[f"{r.code}_period"] = cell["period"]
+        records.append(rec)
+    columns = ["indicator", "label"] + [x for r in regions for x in (r.code, f"{r.code}_period")]
+    options = [r for r in site.all_regions() if r.level != Level.GEMEENTE or r.code in
+               {g.code for g in site.detail_gemeenten()}]
+    latest = {}
+    for r in options:
+        if r.level == Level.LAND:
+            continue
+        if r.code not in latest or r.boundary_year > latest[r.code].boundary_year:
+            latest[r.code] = r
+    return respond(request, "compare.html", view, records, columns, "vergelijking",
+                   options=sorted(latest.values(), key=lambda r: r.name))
+
+
+@router.get("/over")
+def about_page(request: Request):
+    return render(request, "about.html", {})

@@ -1,0 +1,288 @@
+"""The web app's read side: thin, cached views over :class:`~kansenmonitor.monitor.Monitor`.
+
+Everything here reads through ``Monitor.observations(public=True)``, ``Monitor.profile()`` and
+``Monitor.matrix()`` (which apply disclosure control) and only reshapes and caches. What does not
+change while the server runs (catalogue, geometry, similarity models, profiles) is cached per process;
+the cache is keyed on the store's content so a new import is picked up after :meth:`Site.clear`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..analysis import disclosure
+from ..analysis.similarity import InsufficientDataError, SimilarityModel, SimilarityResult
+from ..core.errors import UnknownRegionError
+from ..core.model import Level, Region
+from ..monitor import Monitor, RegionProfile
+
+MAP_LEVELS = ("wijk", "buurt", "gebied")
+PROFILE_CACHE_SIZE = 512
+
+
+@dataclass(frozen=True)
+class MapRow:
+    code: str
+    name: str
+    value: float | None
+    status: str
+    period: int | None
+    boundary_year: int | None
+    source_ref: str | None
+
+
+class _Cache:
+    """A small thread-safe LRU cache with a loader per key."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, load: Callable):
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        value = load()
+        with self._lock:
+            self._data[key] = value
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+def publishable(value, status) -> bool:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return False
+    return disclosure.is_publishable(float(value), str(status))
+
+
+class Site:
+    """Cached read access for the web pages and the API."""
+
+    def __init__(self, monitor: Monitor):
+        self.monitor = monitor
+        self._cache = _Cache(64)
+        self._profiles = _Cache(PROFILE_CACHE_SIZE)
+
+    def clear(self) -> None:
+        self._cache.clear()
+        self._profiles.clear()
+
+    # -- catalogue and regions -------------------------------------------------------------------
+    @property
+    def catalogue(self):
+        return self.monitor.catalogue
+
+    def structural_indicators(self) -> list[str]:
+        return [i.id for i in self.catalogue if i.structural]
+
+    def all_regions(self) -> list[Region]:
+        return self._cache.get("regions", lambda: self.monitor.regions())
+
+    def region_index(self) -> dict[tuple[str, int], Region]:
+        return self._cache.get("region_index", lambda: {(r.code, r.boundary_year): r for r in self.all_regions()})
+
+    def region(self, code: str, boundary_year: int | None = None) -> Region:
+        index = self.region_index()
+        if boundary_year is not None:
+            if (code, boundary_year) in index:
+                return index[(code, boundary_year)]
+            return self.monitor.region(code, boundary_year)  # raises with a helpful message
+        years = sorted(y for (c, y) in index if c == code) if code in self.codes() else []
+        if not years:
+            raise UnknownRegionError(f"Gebied '{code}' is onbekend.")
+        return index[(code, years[-1])]
+
+    def codes(self) -> set[str]:
+        return self._cache.get("codes", lambda: {c for (c, _y) in self.region_index()})
+
+    def detail_gemeenten(self) -> list[Region]:
+        """Gemeenten that have wijken in the store: the ones a map and profiles make sense for."""
+
+        def load():
+            gms = sorted({r.gemeente for r in self.all_regions() if r.level == Level.WIJK and r.gemeente})
+            return [self.region(g) for g in gms if g in self.codes()]
+
+        return self._cache.get("detail_gemeenten", load)
+
+    def boundary_years(self, level: str, gemeente: str | None = None) -> list[int]:
+        return sorted({r.boundary_year for r in self.all_regions()
+                       if r.level == level and (gemeente is None or r.gemeente == gemeente)})
+
+    def map_boundary_year(self, level: str, gemeente: str) -> int | None:
+        """The most recent indeling with geometry for this level (custom areas: their members')."""
+        years = self.boundary_years(level, gemeente)
+        geo = self.geometries(level, gemeente, years[-1]) if years else {}
+        return years[-1] if years and geo else None
+
+    def regions_of(self, level: str, gemeente: str | None = None, boundary_year: int | None = None) -> list[Region]:
+        return [r for r in self.all_regions() if r.level == level
+                and (gemeente is None or r.gemeente == gemeente)
+                and (boundary_year is None or r.boundary_year == boundary_year)]
+
+    # -- geometry --------------------------------------------------------------------------------
+    def geometries(self, level: str, gemeente: str, boundary_year: int) -> dict[str, dict]:
+        """code → GeoJSON geometry (WGS84, rounded to 5 decimals ≈ 1 m). Custom areas are the union
+        of their members' shapes."""
+
+        def load():
+            if level == "gebied":
+                areas = self.regions_of("gebied", gemeente, boundary_year)
+                out = {}
+                for area in areas:
+                    members = [m for m in area.members]
+                    member_geo = self.monitor.store.regions(codes=members, boundary_year=boundary_year,
+                                                            with_geometry=True)
+                    shapes = [json.loads(m.geometry) for m in member_geo if m.geometry]
+                    if shapes:
+                        out[area.code] = _union(shapes)
+                return out
+            regs = self.monitor.regions(level=level, gemeente=gemeente, boundary_year=boundary_year,
+                                        with_geometry=True)
+            return {r.code: _round_geometry(json.loads(r.geometry)) for r in regs if r.geometry}
+
+        return self._cache.get(("geo", level, gemeente, boundary_year), load)
+
+    # -- links between indelingen ------------------------------------------------------------------
+    def same_as(self) -> dict[tuple[str, int], set[tuple[str, int]]]:
+        """(code, year) → every (code, year) linked to it by 'same' links (connected components)."""
+
+        def load():
+            parent: dict = {}
+
+            def find(x):
+                while parent.setdefault(x, x) != x:
+                    parent[x] = parent[parent[x]]
+                    x = parent[x]
+                return x
+
+            for link in self.monitor.store.links():
+                if link["relation"] == "same":
+                    a = find((link["code"], link["boundary_year"]))
+                    b = find((link["to_code"], link["to_boundary_year"]))
+                    parent[a] = b
+            groups: dict = {}
+            for key in list(parent):
+                groups.setdefault(find(key), set()).add(key)
+            return {k: groups[find(k)] for k in parent}
+
+        return self._cache.get("same_as", load)
+
+    # -- map values ------------------------------------------------------------------------------
+    def map_observations(self, indicator: str, level: str, gemeente: str, boundary_year: int) -> pd.DataFrame:
+        """Public observations of one indicator for the regions of (level, gemeente, boundary_year),
+        including values published on an earlier indeling for the same area ('same' links)."""
+
+        def load():
+            targets = {r.code for r in self.regions_of(level, gemeente, boundary_year)}
+            obs = self.monitor.observations(public=True, level=level, gemeente=gemeente, indicators=[indicator])
+            if obs.empty:
+                return obs.assign(target=pd.Series(dtype=object))
+            same = self.same_as()
+
+            def target_of(code: str, year: int) -> str | None:
+                if year == boundary_year:
+                    return code if code in targets else None
+                for c, y in same.get((code, year), ()):
+                    if y == boundary_year and c in targets:
+                        return c
+                return None
+
+            obs = obs.assign(target=[target_of(c, int(y)) for c, y in zip(obs["region"], obs["boundary_year"],
+                                                                             strict=True)])
+            obs = obs[obs["target"].notna()]
+            obs = obs.assign(_own=(obs["boundary_year"] == boundary_year).astype(int))
+            return obs.sort_values(["target", "period", "_own"]).drop_duplicates(["target", "period"], keep="last")
+
+        return self._cache.get(("mapobs", indicator, level, gemeente, boundary_year), load)
+
+    def map_periods(self, indicator: str, level: str, gemeente: str, boundary_year: int) -> list[int]:
+        obs = self.map_observations(indicator, level, gemeente, boundary_year)
+        if obs.empty:
+            return []
+        return sorted(int(p) for p in obs.loc[obs["value"].notna(), "period"].unique())
+
+    def map_rows(self, indicator: str, level: str, gemeente: str, boundary_year: int,
+                 period: int | None) -> list[MapRow]:
+        obs = self.map_observations(indicator, level, gemeente, boundary_year)
+        regions = sorted(self.regions_of(level, gemeente, boundary_year), key=lambda r: r.name)
+        sel = obs[obs["period"] == period] if (period is not None and not obs.empty) else obs.iloc[0:0]
+        by_code = {row.target: row for row in sel.itertuples()}
+        out = []
+        for r in regions:
+            row = by_code.get(r.code)
+            if row is None:
+                out.append(MapRow(r.code, r.name, None, "missing", period, None, None))
+                continue
+            ok = publishable(row.value, row.status)
+            out.append(MapRow(r.code, r.name, float(row.value) if ok else None,
+                              str(row.status) if ok or row.status != "measured" else "missing",
+                              int(row.period), int(row.boundary_year), row.source_ref))
+        return out
+
+    # -- profiles --------------------------------------------------------------------------------
+    def profile(self, code: str, boundary_year: int | None = None) -> RegionProfile:
+        region = self.region(code, boundary_year)
+        return self._profiles.get(("profile", region.code, region.boundary_year),
+                                  lambda: self.monitor.profile(region.code, region.boundary_year))
+
+    # -- similar areas ---------------------------------------------------------------------------
+    def similarity_model(self, level: str, boundary_year: int) -> SimilarityModel:
+        def load():
+            frame = self.monitor.matrix(level, self.structural_indicators(), boundary_year=boundary_year)
+            return SimilarityModel(frame)
+
+        return self._cache.get(("similarity", level, boundary_year), load)
+
+    def similar(self, region: Region, k: int = 5) -> tuple[SimilarityResult | None, str | None]:
+        """The similar areas of a region, or ``None`` and the reason why they cannot be given."""
+        try:
+            model = self.similarity_model(str(region.level), region.boundary_year)
+            if region.code not in model.codes:
+                return None, "no_data"
+            return model.similar(region.code, k=k), None
+        except InsufficientDataError:
+            return None, "too_few"
+
+    def similar_means(self, region: Region, result: SimilarityResult | None) -> dict[tuple[str, int], float]:
+        """(indicator, period) → mean over the similar areas that have a publishable value."""
+        if result is None or not result.neighbours:
+            return {}
+        sums: dict[tuple[str, int], list[float]] = {}
+        for n in result.neighbours:
+            prof = self.profile(n.code, region.boundary_year)
+            for row in prof.rows:
+                if publishable(row.value, row.status):
+                    sums.setdefault((row.indicator.id, row.period), []).append(float(row.value))
+        return {k: sum(v) / len(v) for k, v in sums.items()}
+
+
+def _round_coords(coords):
+    if coords and isinstance(coords[0], (int, float)):
+        return [round(coords[0], 5), round(coords[1], 5)]
+    return [_round_coords(c) for c in coords]
+
+
+def _round_geometry(geo: dict) -> dict:
+    return {"type": geo["type"], "coordinates": _round_coords(geo["coordinates"])}
+
+
+def _union(shapes: list[dict]) -> dict:
+    from shapely.geometry import mapping, shape
+    from shapely.ops import unary_union
+
+    merged = unary_union([shape(s).buffer(0) for s in shapes])
+    return _round_geometry(json.loads(json.dumps(mapping(merged))))

@@ -1,0 +1,227 @@
+"""View models: one plain structure per page, rendered as HTML, JSON and CSV alike.
+
+Values that are not publishable (suppressed, missing, withheld by disclosure control) are ``None``
+here, with their status; no view ever turns them into a number.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .. import format as fmt
+from ..core.model import Indicator, Level, Region
+from . import graphics, i18n
+from .service import MAP_LEVELS, Site, publishable
+
+#: The summary mentions a difference only when it is at least this large (see ``meaningful``).
+SUMMARY_MIN_POINTS = 3.0  # percentage points, for indicators in %
+SUMMARY_MIN_RELATIVE = 0.10  # 10 % of the reference value, for all other units
+SUMMARY_MAX_WORSE = 3
+SUMMARY_MAX_BETTER = 2
+
+
+def _v(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def region_ref(r: Region, lang: str) -> dict:
+    return {"code": r.code, "name": r.name, "level": str(r.level), "level_label": i18n.level(r.level, lang),
+            "boundary_year": r.boundary_year, "gemeente": r.gemeente}
+
+
+def indicator_ref(ind: Indicator, lang: str) -> dict:
+    return {
+        "id": ind.id, "label": ind.label(lang), "definition": ind.definition(lang), "unit": ind.unit,
+        "theme": ind.theme, "theme_label": i18n.theme(ind.theme, lang), "polarity": ind.polarity.value,
+        "polarity_label": i18n.polarity(ind.polarity.value, lang), "decimals": ind.decimals,
+        "structural": ind.structural, "min_count": ind.min_count, "aggregation": ind.aggregation.value,
+        "sources": [{"publisher": s.publisher, "table": s.table, "column": s.column, "url": s.url,
+                     "licence": s.licence, "label": s.label()} for s in ind.sources],
+    }
+
+
+def meaningful(ind: Indicator, value: float, reference: float) -> bool:
+    """The rule for the generated summary: a difference of at least 3 percentage points (indicators in
+    %) or at least 10 % of the reference value (other units)."""
+    diff = abs(value - reference)
+    if ind.unit == "%":
+        return diff >= SUMMARY_MIN_POINTS
+    return reference != 0 and diff >= SUMMARY_MIN_RELATIVE * abs(reference)
+
+
+def summary(region: Region, ref_name: str, rows: list[dict], lang: str) -> list[str]:
+    """Short B1 sentences, built only from the values and reference values shown in the table."""
+    worse, better = [], []
+    for row in rows:
+        ind: Indicator = row["_indicator"]
+        v, ref = row["value"], row["reference_value"]
+        if v is None or ref is None or ind.polarity.value == "neutral" or not meaningful(ind, v, ref):
+            continue
+        higher = v > ref
+        good = higher == (ind.polarity.value == "higher_is_better")
+        gap = abs(v - ref) / abs(ref) if ref else math.inf
+        (better if good else worse).append((gap, ind, v, ref, higher))
+    out = []
+    label_first_lower = (lambda s: s[:1].lower() + s[1:]) if lang == "nl" else (lambda s: s[:1].lower() + s[1:])
+    for group, good, limit in ((worse, False, SUMMARY_MAX_WORSE), (better, True, SUMMARY_MAX_BETTER)):
+        for _gap, ind, v, ref, higher in sorted(group, key=lambda t: -t[0])[:limit]:
+            label = label_first_lower(ind.label(lang))
+            vs, rs = fmt.observation(v, "measured", ind, lang), fmt.observation(ref, "measured", ind, lang)
+            if lang == "en":
+                verdict = "That is better." if good else "That is worse."
+                out.append(f"In {region.name}, {label} is {'higher' if higher else 'lower'} than the average in "
+                           f"{ref_name}: {vs} against {rs}. {verdict}")
+            else:
+                verdict = "Dat is gunstig." if good else "Dat is ongunstig."
+                out.append(f"In {region.name} is {label} {'hoger' if higher else 'lager'} dan gemiddeld in "
+                           f"{ref_name}: {vs} tegen {rs}. {verdict}")
+    return out
+
+
+def _series(row) -> list[tuple[int, float]]:
+    """Publishable values per period (one per period; the indeling of the profile wins)."""
+    seen: dict[int, float] = {}
+    for p, v in row.series:
+        if v is not None and not (isinstance(v, float) and math.isnan(v)):
+            seen.setdefault(int(p), float(v))
+    if row.value is not None and publishable(row.value, row.status):
+        seen[row.period] = float(row.value)
+    return sorted(seen.items())
+
+
+def profile_view(site: Site, region: Region, lang: str, k: int = 5) -> dict:
+    prof = site.profile(region.code, region.boundary_year)
+    similar, why_not = site.similar(region, k=k)
+    means = site.similar_means(region, similar)
+    is_gm = region.level == Level.GEMEENTE
+    ref_name = "Nederland" if is_gm else (prof.gemeente.name if prof.gemeente else "de gemeente")
+    rows = []
+    for row in prof.rows:
+        ind = row.indicator
+        ok = publishable(row.value, row.status)
+        value = _v(row.value) if ok else None
+        gm = _v(row.gemeente_value)
+        nl = _v(row.nl_value)
+        sim = means.get((ind.id, row.period))
+        series = _series(row) if ok else []
+
+        def show(x, ind=ind):
+            return fmt.observation(x, "missing", ind, lang)
+
+        trend = None
+        if len(series) >= 2:
+            chart = graphics.line_chart({region.name: series}, lambda x, ind=ind: fmt.number(x, ind.decimals, lang),
+                                        width=220, height=70)
+            chart["text"] = ", ".join(f"{p}: {show(v)}" for p, v in series)
+            trend = chart
+        rows.append({
+            "_indicator": ind,
+            "indicator": ind.id, "label": ind.label(lang), "theme": ind.theme, "unit": ind.unit,
+            "polarity": ind.polarity.value, "period": row.period, "boundary_year": row.boundary_year,
+            "value": value, "status": row.status if ok else ("suppressed" if row.status == "suppressed" else "missing"),
+            "status_label": i18n.status(row.status if ok else row.status, lang),
+            "display": fmt.observation(value, row.status, ind, lang),
+            "gemeente_value": gm, "nl_value": nl, "similar_mean": sim,
+            "reference_value": nl if is_gm else gm,
+            "gemeente_display": show(gm), "nl_display": show(nl), "similar_display": show(sim),
+            "source": ", ".join(s.label() for s in ind.sources[:1]), "source_ref": row.source_ref,
+            "disclosure": row.disclosure, "series": series, "trend": trend,
+        })
+    themes: dict[str, list[dict]] = {}
+    for r in rows:
+        themes.setdefault(r["theme"], []).append(r)
+    neighbours = []
+    if similar is not None:
+        for n in similar.neighbours:
+            try:
+                nr = site.region(n.code, region.boundary_year)
+            except LookupError:
+                continue
+            neighbours.append({
+                "code": n.code, "name": nr.name, "distance": round(n.distance, 3),
+                "distance_display": fmt.number(n.distance, 2, lang),
+                "alike": [site.catalogue[i].label(lang) for i in n.alike(3)],
+                "different": [site.catalogue[i].label(lang) for i in n.different(2)],
+                "n_shared": n.n_shared,
+            })
+    return {
+        "region": region_ref(region, lang),
+        "gemeente": region_ref(prof.gemeente, lang) if prof.gemeente else None,
+        "reference_name": ref_name,
+        "themes": [{"theme": t, "label": i18n.theme(t, lang), "rows": rs} for t, rs in themes.items()],
+        "rows": rows,
+        "summary": summary(region, ref_name, rows, lang),
+        "similar": {
+            "neighbours": neighbours, "why_not": why_not, "k": k,
+            "indicators": [site.catalogue[i].label(lang) for i in (similar.indicators if similar else [])],
+            "min_share": similar.min_share if similar else None,
+            "population_size": similar.population_size if similar else None,
+        },
+        "members": list(region.members),
+    }
+
+
+PROFILE_CSV = ["region", "region_name", "boundary_year", "indicator", "label", "unit", "period", "value", "status",
+               "gemeente_value", "nl_value", "similar_mean", "source", "source_ref"]
+
+
+def profile_records(view: dict) -> list[dict]:
+    r = view["region"]
+    return [{"region": r["code"], "region_name": r["name"], "boundary_year": row["boundary_year"],
+             "indicator": row["indicator"], "label": row["label"], "unit": row["unit"], "period": row["period"],
+             "value": row["value"], "status": row["status"], "gemeente_value": row["gemeente_value"],
+             "nl_value": row["nl_value"], "similar_mean": row["similar_mean"], "source": row["source"],
+             "source_ref": row["source_ref"]} for row in view["rows"]]
+
+
+# -- map ---------------------------------------------------------------------------------------------------
+def map_view(site: Site, gemeente: Region, level: str, ind: Indicator, period: int | None, lang: str,
+             sort: str = "name", order: str = "asc") -> dict:
+    by = site.map_boundary_year(level, gemeente.code)
+    geo = site.geometries(level, gemeente.code, by) if by else {}
+    periods = site.map_periods(ind.id, level, gemeente.code, by) if by else []
+    if period is None and periods:
+        period = periods[-1]
+    rows = site.map_rows(ind.id, level, gemeente.code, by, period) if by else []
+    values = [r.value for r in rows if r.value is not None]
+    breaks = graphics.quantile_breaks(values)
+    colours = graphics.palette(ind.polarity.value, len(breaks))
+    lower = min(values) if values else None
+    legend = []
+    for i, b in enumerate(breaks):
+        lo = lower if i == 0 else breaks[i - 1]
+        legend.append({"colour": colours[i], "from": fmt.number(lo, ind.decimals, lang),
+                       "to": fmt.number(b, ind.decimals, lang),
+                       "count": sum(1 for v in values if graphics.class_of(v, breaks) == i)})
+    proj = graphics.projection_for(list(geo.values())) if geo else None
+    areas, table = [], []
+    for r in rows:
+        cls = graphics.class_of(r.value, breaks) if r.value is not None else None
+        display = fmt.observation(r.value, r.status, ind, lang)
+        fill = colours[cls] if cls is not None else ("url(#hatch-suppressed)" if r.status == "suppressed"
+                                                      else "url(#hatch-missing)")
+        item = {"code": r.code, "name": r.name, "value": r.value, "status": r.status, "display": display,
+                "status_label": i18n.status(r.status, lang), "period": r.period, "class": cls,
+                "fill": fill, "source_ref": r.source_ref}
+        table.append(item)
+        if proj and r.code in geo:
+            areas.append({**item, "d": graphics.svg_path(geo[r.code], proj)})
+    key = {"name": lambda t: t["name"].lower(),
+           "value": lambda t: (t["value"] is None, t["value"] if t["value"] is not None else 0)}[sort]
+    table.sort(key=key, reverse=(order == "desc"))
+    if sort == "value" and order == "desc":  # keep areas without a value last
+        table.sort(key=lambda t: t["value"] is None)
+    return {
+        "gemeente": region_ref(gemeente, lang), "level": level, "level_label": i18n.level(level, lang, plural=True),
+        "indicator": indicator_ref(ind, lang), "period": period, "periods": periods, "boundary_year": by,
+        "legend": legend, "areas": areas, "rows": table, "sort": sort, "order": order,
+        "width": proj.width if proj else 0, "height": proj.height if proj else 0,
+        "n_suppressed": sum(1 for r in rows if r.status == "suppressed"),
+        "n_missing": sum(1 for r in rows if r.value is None and r.status != "suppressed"),
+        "levels": list(MAP_LEVELS),
+    }
+
+
+MAP_CSV = ["code", "name", "period", "value", "status", "class", "source_ref"]
