@@ -438,7 +438,8 @@ def check_aggregation(
 
 
 # -- plug-ins: capability modules register their own commands ---------------------------------------------
-PLUGIN_MODULES = ("kansenmonitor.cli_programme", "kansenmonitor.cli_evaluate", "kansenmonitor.cli_index",
+PLUGIN_MODULES = ("kansenmonitor.cli_programme", "kansenmonitor.cli_evaluate", "kansenmonitor.cli_decision",
+                  "kansenmonitor.cli_index",
                   "kansenmonitor.cli_web")
 
 

@@ -75,24 +75,77 @@ def _summary(result, lang: str) -> None:
             console.print(f"[yellow]{'Note' if en else 'Let op'}:[/] {m.text(lang)}")
 
 
+def _store_panel(programme_id, intervention_id, indicator, level, start, gemeenten, notes):
+    """The panel of an intervention from the database: its places are treated from its start year."""
+    from kansenmonitor.monitor import Monitor
+    from kansenmonitor.panels import panel_frame, places_to_treatment
+    from kansenmonitor.programme import load_programme
+
+    try:
+        programme = load_programme(programme_id)
+    except KeyError as exc:
+        _fail(str(exc.args[0]))
+    found = [i for i in programme.interventions if i.id == intervention_id]
+    if not found:
+        _fail(f"interventie '{intervention_id}' bestaat niet in '{programme_id}'; zie 'kansenmonitor programme show "
+              f"{programme_id}'.")
+    item = found[0]
+    year = start or item.start_year
+    if year is None:
+        _fail(f"interventie '{intervention_id}' heeft geen startjaar; geef het op met --start.")
+    monitor = Monitor.open(create=False)
+    try:
+        monitor.indicator(indicator)
+    except LookupError as exc:
+        _fail(str(exc))
+    treated = places_to_treatment(monitor, [p.code for p in item.places if p.code], year, level, notes)
+    frame = panel_frame(monitor, indicator, level, treated, gemeenten or None)
+    source = {"programme": programme_id, "intervention": intervention_id, "indicator": indicator, "level": level,
+              "start": year, "treated": sorted(treated), "skipped_places": list(notes)}
+    return frame[["unit", "time", "outcome", "treated_from"]], source
+
+
+def _save(name, result, source, method, control, seed, lang) -> None:
+    from datetime import date
+
+    from kansenmonitor.store import Store
+
+    body = {"id": name, "saved_on": date.today().isoformat(), "method": method, "control": control, "seed": seed,
+            "source": source, "result": result.to_dict(lang=lang)}
+    store = Store.open()
+    store.put_document("evaluation", name, json.loads(json.dumps(body, default=str)))
+    Console(stderr=True, highlight=False).print(f"Bewaard als evaluatie '{name}'.")
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``evaluate`` command to ``app``."""
 
     @app.command("evaluate")
     def evaluate_command(
-        data: Path = typer.Option(
-            ..., "--data", help="CSV- of Parquet-bestand met één rij per eenheid en periode."
+        data: Path | None = typer.Option(
+            None, "--data", help="CSV- of Parquet-bestand met één rij per eenheid en periode."
         ),
-        unit: str = typer.Option(..., "--unit", help="Kolom met de eenheid (bijv. wijkcode)."),
-        time: str = typer.Option(..., "--time", help="Kolom met de periode (bijv. jaar)."),
-        outcome: str = typer.Option(..., "--outcome", help="Kolom met de uitkomst."),
+        unit: str | None = typer.Option(None, "--unit", help="Kolom met de eenheid (bijv. wijkcode)."),
+        time: str | None = typer.Option(None, "--time", help="Kolom met de periode (bijv. jaar)."),
+        outcome: str | None = typer.Option(None, "--outcome", help="Kolom met de uitkomst."),
+        programme: str | None = typer.Option(
+            None, "--programme", help="Of uit de database: programma-id (met --intervention en --indicator)."
+        ),
+        intervention: str | None = typer.Option(None, "--intervention", help="Interventie-id in het programma."),
+        indicator: str | None = typer.Option(None, "--indicator", help="Indicator-id als uitkomst."),
+        level: str = typer.Option("buurt", "--level", help="Niveau van de eenheden: buurt of wijk."),
+        start: int | None = typer.Option(None, "--start", help="Startjaar (als de interventie er geen heeft)."),
+        gemeente: list[str] = typer.Option([], "--gemeente", help="Gemeente(n) voor de vergelijkingsgebieden."),
+        save: str | None = typer.Option(None, "--save", help="Bewaar het resultaat onder deze naam."),
         treated_from: str | None = typer.Option(
             None, "--treated-from", help="Kolom met de eerste periode van de maatregel (leeg/0 = nooit)."
         ),
         treatment: str | None = typer.Option(None, "--treatment", help="Of: kolom met 0/1 per rij."),
         method: str = typer.Option("cs", "--method", help="did, cs, scm of its."),
         control: str = typer.Option("never", "--control", help="never of notyet (alleen cs)."),
-        covariates: list[str] = typer.Option([], "--covariate", help="Kenmerk (herhaalbaar): cs (doubly robust), did en scm."),
+        covariates: list[str] = typer.Option(
+            [], "--covariate", help="Kenmerk (herhaalbaar): cs (doubly robust), did en scm."
+        ),
         weights: str | None = typer.Option(None, "--weights", help="Kolom met een gewicht per eenheid."),
         as_json: bool = typer.Option(False, "--json", help="Geef het resultaat als JSON."),
         bootstrap: int = typer.Option(999, "--bootstrap", min=0, help="Aantal bootstrap-trekkingen (cs)."),
@@ -110,23 +163,41 @@ def register(app: typer.Typer) -> None:
             _fail(f"onbekende vergelijkingsgroep '{control}'; kies never of notyet.")
         if lang not in ("nl", "en"):
             _fail(f"onbekende taal '{lang}'; kies nl of en.")
-        if (treated_from is None) == (treatment is None):
-            _fail("geef precies één van --treated-from (startperiode) of --treatment (0/1 per rij).")
+        notes: list[str] = []
+        source: dict = {}
         try:
-            panel = Panel.from_file(
-                data,
-                unit=unit,
-                time=time,
-                outcome=outcome,
-                treated_from=treated_from,
-                treatment=treatment,
-                covariates=tuple(covariates),
-                weights=weights,
-            )
+            if programme or intervention:
+                if data is not None:
+                    _fail("kies --data (een bestand) of --programme/--intervention (de database), niet beide.")
+                if not (programme and intervention and indicator):
+                    _fail("uit de database zijn --programme, --intervention en --indicator nodig.")
+                frame, source = _store_panel(programme, intervention, indicator, level, start, gemeente, notes)
+                panel = Panel.from_frame(frame.rename(columns={"outcome": indicator}), unit="unit", time="time",
+                                         outcome=indicator, treated_from="treated_from")
+            else:
+                if data is None or unit is None or time is None or outcome is None:
+                    _fail("geef --data, --unit, --time en --outcome (of --programme, --intervention en --indicator).")
+                if (treated_from is None) == (treatment is None):
+                    _fail("geef precies één van --treated-from (startperiode) of --treatment (0/1 per rij).")
+                panel = Panel.from_file(
+                    data,
+                    unit=unit,
+                    time=time,
+                    outcome=outcome,
+                    treated_from=treated_from,
+                    treatment=treatment,
+                    covariates=tuple(covariates),
+                    weights=weights,
+                )
+                source = {"data": str(data), "unit": unit, "time": time, "outcome": outcome}
             result = evaluate(panel, method=method, control=control, bootstrap=bootstrap, seed=seed)
         except ValidationError as exc:
             _fail(str(exc))
             return
+        if save:
+            _save(save, result, source, method, control, seed, lang)
+        for note in notes:
+            Console(stderr=True, highlight=False, soft_wrap=True).print(f"[yellow]Let op:[/] {note}")
         if as_json:
             sys.stdout.write(json.dumps(result.to_dict(lang=lang), ensure_ascii=False, indent=2) + "\n")
         else:

@@ -230,6 +230,7 @@ def build_demo(monitor: Monitor, data_dir: str | Path | None = None, scope: str 
     @add("Optellen van buurten naar wijken waar CBS geen wijkcijfer geeft")
     def _fill():
         monitor.fill_aggregates(2024, "buurt", "wijk")
+        monitor.derive_ratios(2024)  # ratios of wijken from the counts just added (e.g. crime per 1.000)
 
     @add("Focusgebieden (Regio Deal) en koppelingen tussen indelingen")
     def _areas():

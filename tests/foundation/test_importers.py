@@ -119,3 +119,14 @@ def test_reimport_replaces_values(seeded: Monitor, seed_file: Path):
     before = seeded.store.counts()["observations"]
     seeded.import_file("wbk", seed_file, boundary_year=2024, table="85984NED")
     assert seeded.store.counts()["observations"] == before
+
+
+def test_wide_import_from_excel(seeded: Monitor, tmp_path: Path):
+    data = tmp_path / "eigen.xlsx"
+    pd.DataFrame({"Wijk": ["WK015306"], "Bereik laag inkomen": [38.2]}).to_excel(data, sheet_name="cijfers", index=False)
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("region_column: Wijk\nsheet: cijfers\nboundary_year: 2024\nperiod: 2023\n"
+                       "columns:\n  Bereik laag inkomen: pct_laag_inkomen\n", encoding="utf-8")
+    seeded.import_file("wide", data, mapping=mapping)
+    obs = seeded.store.observations(indicators=["pct_laag_inkomen"])
+    assert obs["value"].tolist() == [pytest.approx(38.2)]

@@ -321,6 +321,10 @@ def build_result(engine: Engine, steps: Steps) -> IndexResult:
         frame[THEME_PREFIX + t] = col
     normalised = pd.DataFrame(Z[idx], index=frame.index, columns=engine.layout.indicator_ids)
     notes = list(inputs.notes) + list(engine.notes)
+    if engine.layout.missing_themes:
+        missing = ", ".join(m["theme"] for m in engine.layout.missing_themes)
+        notes.append(f"score op {engine.M} van {engine.M + len(engine.layout.missing_themes)} thema's; zonder gegevens: "
+                     f"{missing} (hun gewicht is evenredig over de andere thema's verdeeld)")
     return IndexResult(
         definition=engine.definition, steps=steps, level=inputs.level, boundary_year=inputs.boundary_year,
         reference=engine.definition.reference, scores=frame, normalised=normalised,

@@ -218,7 +218,7 @@ def sensitivity(engine: Engine, definition: Definition, r0: np.ndarray, varied: 
         }
     rng_lo, rng_hi = engine.layout.theme_range[:, 0], engine.layout.theme_range[:, 1]
     if engine.M > 1 and np.any(rng_hi > rng_lo):
-        st = base.with_(weights="expert")
+        st = base.with_("weights", "expert")
         W = _draw_weights(rng, engine, weight_draws)
         S = engine.scores(st, W)[tgt]
         S_nom = engine.scores(st)[tgt]

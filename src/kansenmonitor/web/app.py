@@ -60,7 +60,7 @@ def lang_of(request: Request) -> str:
 
 def render(request: Request, name: str, context: dict, status_code: int = 200) -> HTMLResponse:
     lang = lang_of(request)
-    app = request.app
+    app = request.scope.get("kansenmonitor_app") or request.app
     ctx = {"request": request, "lang": lang, "_": i18n.translator(lang), "site": app.state.site,
            "url_with": lambda **kw: url_with(request, **kw), **context}
     return app.state.templates.TemplateResponse(request, name, ctx, status_code=status_code)
@@ -88,8 +88,19 @@ def _json_default(o):
     return str(o)
 
 
+def no_nan(obj):
+    """NaN (pandas' missing value) → ``None`` (JSON null), recursively."""
+    if isinstance(obj, float) and obj != obj:
+        return None
+    if isinstance(obj, dict):
+        return {k: no_nan(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [no_nan(v) for v in obj]
+    return obj
+
+
 def json_response(data, status_code: int = 200, media_type: str = "application/json") -> Response:
-    body = json.dumps(data, ensure_ascii=False, default=_json_default, allow_nan=False)
+    body = json.dumps(no_nan(data), ensure_ascii=False, default=_json_default, allow_nan=False)
     return Response(body, status_code=status_code, media_type=media_type)
 
 
@@ -98,7 +109,7 @@ def csv_response(records: list[dict], columns: list[str], filename: str) -> Resp
     writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for rec in records:
-        writer.writerow({k: ("" if v is None else v) for k, v in rec.items()})
+        writer.writerow({k: ("" if v is None or (isinstance(v, float) and v != v) else v) for k, v in rec.items()})
     return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'inline; filename="{filename}.csv"'})
 
@@ -141,6 +152,7 @@ def create_app(monitor: Monitor | None = None, extra_static: Path | None = None)
         cookie = request.cookies.get(i18n.COOKIE)
         lang = asked if asked in i18n.LANGS else (cookie if cookie in i18n.LANGS else i18n.DEFAULT_LANG)
         request.state.lang = lang
+        request.scope["kansenmonitor_app"] = app
         response = await call_next(request)
         if asked in i18n.LANGS and asked != cookie:
             response.set_cookie(i18n.COOKIE, asked, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
@@ -190,7 +202,7 @@ def create_app(monitor: Monitor | None = None, extra_static: Path | None = None)
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
         _ = i18n.translator(lang_of(request))
-        names = ", ".join(str(e["loc"][-1]) for e in exc.errors())
+        names = ", ".join(str(e["loc"][1] if len(e["loc"]) > 1 else e["loc"][-1]) for e in exc.errors())
         return error_page(request, 400, _("Ongeldige invoer", "Invalid input"),
                           _(f"De parameter '{names}' is niet goed.", f"The parameter '{names}' is not valid."))
 

@@ -127,7 +127,7 @@ def profile_view(site: Site, region: Region, lang: str, k: int = 5) -> dict:
             "reference_value": nl if is_gm else gm,
             "gemeente_display": show(gm), "nl_display": show(nl), "similar_display": show(sim),
             "source": ", ".join(s.label() for s in ind.sources[:1]), "source_ref": row.source_ref,
-            "disclosure": row.disclosure, "series": series, "trend": trend,
+            "disclosure": row.disclosure, "series": series, "_trend": trend,
         })
     themes: dict[str, list[dict]] = {}
     for r in rows:
@@ -150,7 +150,7 @@ def profile_view(site: Site, region: Region, lang: str, k: int = 5) -> dict:
         "region": region_ref(region, lang),
         "gemeente": region_ref(prof.gemeente, lang) if prof.gemeente else None,
         "reference_name": ref_name,
-        "themes": [{"theme": t, "label": i18n.theme(t, lang), "rows": rs} for t, rs in themes.items()],
+        "_themes": [{"theme": t, "label": i18n.theme(t, lang), "rows": rs} for t, rs in themes.items()],
         "rows": rows,
         "summary": summary(region, ref_name, rows, lang),
         "similar": {

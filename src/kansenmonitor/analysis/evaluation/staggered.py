@@ -21,8 +21,6 @@ from .interpret import fmt_number
 from .panel import Panel, PanelError, Wide
 from .results import Message, StaggeredResult, TwfeDiagnostic
 
-Z975 = stats.norm.ppf(0.975)
-
 
 @dataclass(frozen=True)
 class GroupTime:

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Idempotent: install Debian's chromium (for the axe-core browser tests) and Playwright into .venv.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
+if ! "$root/.venv/bin/python" -c "import playwright" 2>/dev/null; then
+  "$root/.venv/bin/python" -m pip install -q playwright
+fi
+# axe-core is vendored in tests/web/vendor/axe.min.js (rebuild: cd web-vendor && npm ci && npm run vendor)
+test -f "$root/tests/web/vendor/axe.min.js"
+echo "browser tests ready: $(/usr/bin/chromium --version 2>/dev/null || echo chromium)"

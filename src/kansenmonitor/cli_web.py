@@ -1,0 +1,28 @@
+"""``kansenmonitor serve``: the web application on the store in ``$KANSENMONITOR_HOME``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        host: Annotated[str, typer.Option("--host", help="Adres om op te luisteren.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option("--port", help="Poort.")] = 8000,
+    ) -> None:
+        """Start de website en de open API (/v1) op de database in $KANSENMONITOR_HOME."""
+        import uvicorn
+
+        from .cli import fail, open_monitor
+        from .web.app import create_app
+
+        monitor = open_monitor()
+        try:
+            web_app = create_app(monitor)
+        except Exception as exc:  # pragma: no cover - reported to the user
+            fail(exc)
+        typer.echo(f"Kansenmonitor draait op http://{host}:{port}/ (stoppen: Ctrl+C)")
+        uvicorn.run(web_app, host=host, port=port, log_level="warning")

@@ -1,0 +1,127 @@
+"""Panels for effect evaluation, read from the store.
+
+A panel is regions × years of one indicator, with for each region the first year it was treated
+(empty for comparison regions). Treatment comes from an intervention's places and start year, or is
+given directly. Observations published on older indelingen are mapped onto the newest indeling where the
+code continues ('same' links); a region whose code did not continue keeps only its newest-indeling years.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .core.errors import Issue, ValidationError
+from .core.model import Level
+from .monitor import Monitor
+
+PANEL_COLUMNS = ["unit", "time", "outcome", "treated_from", "unit_name"]
+
+
+class PanelBuildError(ValidationError):
+    """A panel cannot be built from the store as asked; says what to change."""
+
+
+def places_to_treatment(
+    monitor: Monitor, codes: Sequence[str], start_year: int, level: str, skipped: list[str] | None = None
+) -> dict[str, int]:
+    """Treated regions at ``level`` for the places of an intervention.
+
+    A place at the panel's level is treated itself; a custom area or a wijk treats its member buurten
+    (for a buurt panel); a buurt place in a wijk panel treats its wijk. Places that are no region in the
+    store (or a whole gemeente) are added to ``skipped`` with the reason.
+    """
+    level_enum = Level(level)
+    treated: dict[str, int] = {}
+    for code in codes:
+        try:
+            region = monitor.region(code)
+        except LookupError:
+            if skipped is not None:
+                skipped.append(f"{code}: geen gebied in de database (leg het vast met 'kansenmonitor areas load')")
+            continue
+        if region.level in (Level.GEMEENTE, Level.LAND):
+            if skipped is not None:
+                skipped.append(f"{code}: een hele gemeente heeft geen vergelijkingsgebieden binnen de gemeente")
+            continue
+        if region.level == level_enum:
+            treated[region.code] = start_year
+        elif region.members:
+            for m in region.members:
+                member = monitor.region(m, region.boundary_year)
+                if member.level == level_enum:
+                    treated[member.code] = start_year
+                elif level_enum == Level.WIJK and member.parent:
+                    treated[member.parent] = start_year
+        elif region.level == Level.WIJK and level_enum == Level.BUURT:
+            for child in monitor.regions(level="buurt", parent=region.code, boundary_year=region.boundary_year):
+                treated[child.code] = start_year
+        elif region.level == Level.BUURT and level_enum == Level.WIJK and region.parent:
+            treated[region.parent] = start_year
+    return treated
+
+
+def panel_frame(
+    monitor: Monitor,
+    indicator: str,
+    level: str,
+    treated: Mapping[str, int],
+    gemeenten: Sequence[str] | None = None,
+    comparison: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """A long panel frame (unit, time, outcome, treated_from, unit_name) from the store.
+
+    ``treated`` maps region codes (newest indeling) to their first treated year. ``comparison``
+    limits the comparison regions (e.g. the similar areas); by default all regions of ``level`` in
+    ``gemeenten`` (or in the gemeenten of the treated regions) that are not treated.
+    """
+    ind = monitor.indicator(indicator)
+    issues: list[Issue] = []
+    if not treated:
+        issues.append(Issue("<store>", None, "treated", "er zijn geen behandelde gebieden",
+                            "geef de plaatsen van de interventie op als gebieden op dit niveau"))
+        raise PanelBuildError(issues)
+    years = monitor.store.boundary_years()
+    newest = max(y for y in years if monitor.store.regions(level=level, boundary_year=y))
+    regions = {r.code: r for r in monitor.regions(level=level, boundary_year=newest)}
+    unknown = [c for c in treated if c not in regions]
+    if unknown:
+        issues.append(Issue("<store>", None, "treated",
+                            f"onbekende gebieden op niveau {level} in de indeling {newest}: {', '.join(unknown)}"))
+        raise PanelBuildError(issues)
+    gms = list(gemeenten) if gemeenten else sorted({regions[c].gemeente for c in treated if regions[c].gemeente})
+    pool = [r for r in regions.values() if r.gemeente in gms]
+    if comparison is not None:
+        allowed = set(comparison) | set(treated)
+        pool = [r for r in pool if r.code in allowed]
+    codes = [r.code for r in pool]
+    # map older indelingen onto the newest where the code continues
+    keys: list[tuple[str, int]] = []
+    to_newest: dict[tuple[str, int], str] = {}
+    for code in codes:
+        for c, y in monitor.linked_codes(code, newest):
+            keys.append((c, y))
+            to_newest[(c, y)] = code
+    obs = monitor.store.observations(indicators=[indicator], keys=keys)
+    obs = obs[obs["value"].notna()]
+    if obs.empty:
+        raise PanelBuildError([Issue("<store>", None, "indicator",
+                                     f"geen waarden van '{indicator}' voor deze gebieden",
+                                     "kies een andere indicator of importeer de gegevens")])
+    obs = obs.assign(unit=[to_newest[(c, int(y))] for c, y in zip(obs["region"], obs["boundary_year"], strict=True)])
+    # one value per unit and year: prefer the newest indeling
+    obs = obs.sort_values("boundary_year").groupby(["unit", "period"], as_index=False).last()
+    frame = pd.DataFrame(
+        {
+            "unit": obs["unit"],
+            "time": obs["period"].astype(int),
+            "outcome": obs["value"].astype(float),
+            "treated_from": [treated.get(u, np.nan) for u in obs["unit"]],
+            "unit_name": [regions[u].name for u in obs["unit"]],
+        }
+    )
+    frame.attrs["indicator"] = ind.id
+    frame.attrs["unit_label"] = ind.unit
+    return frame.sort_values(["unit", "time"]).reset_index(drop=True)
