@@ -1,6 +1,8 @@
-"""CLI for programmes: ``kansenmonitor programme load|validate|list|show|export|finance``.
+"""CLI for programmes: ``kansenmonitor programme load|validate|list|show|export|finance|progress``.
 
-Register on the main app with ``register(app)``. Output is Dutch (B1) with Dutch number notation.
+Register on the main app with ``register(app)``. Output is Dutch (B1) with Dutch number notation;
+``progress`` also speaks English (``--lang en``). ``load``, ``validate`` and ``show`` check indicator
+ids against the catalogue and, when a database exists, region codes against the store's regions.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from kansenmonitor.core.errors import DefinitionError
+from kansenmonitor.core.errors import DefinitionError, KansenmonitorError
 from kansenmonitor.programme.finance import (
     PROGRAMME_AS_A_WHOLE,
     finance_by_ambition,
@@ -22,15 +24,18 @@ from kansenmonitor.programme.finance import (
     lijn_shares,
 )
 from kansenmonitor.programme.format import format_euro, format_number, format_percent
+from kansenmonitor.programme.indicators import STATUS_LABEL_NL, IndicatorStatus
 from kansenmonitor.programme.io_xlsx import write_xlsx
 from kansenmonitor.programme.io_yaml import write_yaml
 from kansenmonitor.programme.model import Programme
+from kansenmonitor.programme.progress import OTHER, ProgressRow, Value, progress, status_counts
 from kansenmonitor.programme.repository import (
     available_ids,
     import_programme,
     load_programme,
     read_programme_file,
 )
+from kansenmonitor.programme.store_lookup import StoreValues
 
 
 class ExportFormat(StrEnum):
@@ -57,9 +62,45 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
-def _get(pid: str) -> Programme:
+def _open_monitor():
+    """The Monitor of the current data directory, or ``None`` when there is no database yet."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kansenmonitor.monitor import Monitor
+
     try:
-        return load_programme(pid)
+        monitor = Monitor.open(create=False)
+        monitor.store.region_keys()  # fails early on an empty PostgreSQL database
+    except (KansenmonitorError, SQLAlchemyError):
+        return None
+    return monitor
+
+
+def _known(monitor=None) -> tuple[set[str], set[str] | None]:
+    """Known indicator ids (the catalogue) and region codes (the store's, ``None`` without database)."""
+    from kansenmonitor.core.catalogue import load_catalogue
+    from kansenmonitor.store.store import default_home
+
+    own = monitor is None
+    if own:
+        monitor = _open_monitor()
+    try:
+        if monitor is not None:
+            indicators = {i.id for i in monitor.catalogue}
+            regions = {code for code, _ in monitor.store.region_keys()} or None
+        else:
+            indicators = {i.id for i in load_catalogue(home=default_home())}
+            regions = None
+    finally:
+        if own and monitor is not None:
+            monitor.close()
+    return indicators, regions
+
+
+def _get(pid: str, known: tuple[set[str], set[str] | None] | None = None) -> Programme:
+    known_indicators, known_regions = known if known is not None else (None, None)
+    try:
+        return load_programme(pid, known_indicators, known_regions)
     except KeyError as exc:
         _fail(str(exc.args[0]))
     except DefinitionError as exc:
@@ -76,18 +117,21 @@ def _clean(value):
 @programme_app.command("validate")
 def validate_cmd(file: Path = typer.Argument(..., help="Programmabestand (.yaml of .xlsx)")) -> None:
     """Controleer een programmabestand zonder het te laden."""
+    known_indicators, known_regions = _known()
     try:
-        programme = read_programme_file(file)
+        programme = read_programme_file(file, known_indicators, known_regions)
     except DefinitionError as exc:
         _fail(str(exc))
-    typer.echo(f"Het programma '{programme.id}' in {file} is geldig.")
+    checked = "de catalogus en de gebieden in de database" if known_regions is not None else "de catalogus"
+    typer.echo(f"Het programma '{programme.id}' in {file} is geldig (gecontroleerd met {checked}).")
 
 
 @programme_app.command("load")
 def load_cmd(file: Path = typer.Argument(..., help="Programmabestand (.yaml of .xlsx)")) -> None:
     """Controleer een programmabestand en bewaar het (als YAML) in de kansenmonitor-map."""
+    known_indicators, known_regions = _known()
     try:
-        programme, target = import_programme(file)
+        programme, target = import_programme(file, known_indicators, known_regions)
     except DefinitionError as exc:
         _fail(str(exc))
     typer.echo(f"Programma '{programme.id}' geladen en bewaard in {target}.")
@@ -153,7 +197,7 @@ def show_cmd(
     as_json: bool = typer.Option(False, "--json", help="Uitvoer als JSON"),
 ) -> None:
     """Toon de opbouw van een programma, van principe tot interventie, met geld."""
-    programme = _get(programme_id)
+    programme = _get(programme_id, _known())
     tree = _tree(programme)
     if as_json:
         typer.echo(json.dumps(tree, ensure_ascii=False, indent=2))
@@ -270,6 +314,191 @@ def finance_cmd(
             diff = f"{format_number(row.difference, 1)} %-punt" if row.difference == row.difference else "–"
             typer.echo(f"{row.lijn:<8}{format_euro(row.amount):>20}{format_percent(row.share):>10}"
                        f"{format_percent(row.target, 0):>10}{diff:>16}")
+
+
+STATUS_LABEL_EN = {
+    IndicatorStatus.ON_TRACK: "on track",
+    IndicatorStatus.BEHIND: "behind",
+    IndicatorStatus.AHEAD: "ahead",
+    IndicatorStatus.NO_DATA: "no data yet",
+}
+#: English for the reasons ``indicator_status`` gives (Dutch).
+REASON_EN = {
+    "geen 0-meting": "no baseline",
+    "0-meting zonder waarde": "baseline without a value",
+    "geen streefwaarde": "no target",
+    "nog geen meting na de 0-meting": "no measurement after the baseline yet",
+}
+
+TEXT = {
+    "nl": {
+        "store": "Cijfers uit de kansenmonitor: database in {where}.",
+        "no_store": "Er is geen database: alleen de eigen metingen van het programma tellen mee. "
+                    "Maak een database met 'kansenmonitor init --demo' (voorbeeld) of 'kansenmonitor init'.",
+        "other": "Indicatoren van het hele programma (bij geen ambitie)",
+        "ambition": "Ambitie",
+        "none": "Geen indicatoren bij deze ambitie.",
+        "link": "Gekoppeld aan {cid} in {region}",
+        "link_none": "Gekoppeld aan {cid}",
+        "baseline": "0-meting", "latest": "Laatste waarde", "target": "Doel", "status": "Stand",
+        "expected": "verwacht volgens de lijn: {value}",
+        "no_value": "nog geen meting", "no_baseline": "geen 0-meting",
+        "no_target": "geen streefwaarde", "store_src": "kansenmonitor", "own_src": "eigen meting",
+        "in": "in", "years": "In de kansenmonitor: {years}.",
+        "total": "Samen: {on_track} op koers, {behind} achter, {ahead} voor, {no_data} nog geen gegevens.",
+    },
+    "en": {
+        "store": "Figures from the kansenmonitor: database in {where}.",
+        "no_store": "There is no database: only the programme's own measurements count. "
+                    "Create one with 'kansenmonitor init --demo' (example) or 'kansenmonitor init'.",
+        "other": "Indicators of the programme as a whole (no ambition)",
+        "ambition": "Ambition",
+        "none": "No indicators for this ambition.",
+        "link": "Linked to {cid} in {region}",
+        "link_none": "Linked to {cid}",
+        "baseline": "Baseline", "latest": "Latest value", "target": "Target", "status": "Status",
+        "expected": "expected on the trajectory: {value}",
+        "no_value": "no measurement yet", "no_baseline": "no baseline",
+        "no_target": "no target", "store_src": "kansenmonitor", "own_src": "own measurement",
+        "in": "in", "years": "In the kansenmonitor: {years}.",
+        "total": "Together: {on_track} on track, {behind} behind, {ahead} ahead, {no_data} no data yet.",
+    },
+}
+
+
+def _fmt_value(value: float | None, unit: str | None, lang: str) -> str:
+    from kansenmonitor import format as fmt
+
+    if value is None:
+        return "–"
+    decimals = 0 if float(value).is_integer() else 1
+    text = fmt.number(value, decimals, lang)
+    if unit is None:
+        return text
+    return f"{text}%" if unit.strip() == "%" else f"{text} {unit}"
+
+
+def _fmt_source(v: Value, t: dict) -> str:
+    if v.from_store:
+        return f"{t['store_src']}: {v.source}" if v.source else t["store_src"]
+    return v.source or t["own_src"]
+
+
+def _fmt_point(v: Value | None, unit: str | None, t: dict, lang: str, empty: str) -> str:
+    if v is None:
+        return empty
+    shown = _fmt_value(v.value, unit, lang) if v.value is not None else (v.text or "–")
+    if v.value is not None and v.text:
+        shown += f" ({v.text})"
+    year = f" ({v.year})" if v.year is not None else ""
+    return f"{shown}{year} — {_fmt_source(v, t)}"
+
+
+def _region_name(code: str | None, programme: Programme, monitor) -> str | None:
+    if code is None:
+        return None
+    area = next((a for a in programme.focus_areas if a.code == code), None)
+    if area is not None:
+        return f"{area.name} ({code})"
+    if monitor is not None:
+        try:
+            region = monitor.region(code)
+            if region.name and region.name != code:
+                return f"{region.name} ({code})"
+        except (KansenmonitorError, LookupError):
+            pass
+    return code
+
+
+def _echo_row(row: ProgressRow, programme: Programme, monitor, lang: str) -> None:
+    t = TEXT[lang]
+    ind = row.indicator
+    region = _region_name(row.region, programme, monitor)
+    where = f" — {region}" if region else ""
+    typer.echo(f"  {ind.name}{where}")
+    if ind.catalogue_id:
+        label = ind.catalogue_id
+        if monitor is not None and ind.catalogue_id in monitor.catalogue:
+            label = f"{monitor.catalogue[ind.catalogue_id].label(lang)} ({ind.catalogue_id})"
+        key = "link" if row.region else "link_none"
+        typer.echo("    " + t[key].format(cid=label, region=row.region))
+    typer.echo(f"    {t['baseline']}: {_fmt_point(row.baseline, ind.unit, t, lang, t['no_baseline'])}")
+    typer.echo(f"    {t['latest']}: {_fmt_point(row.latest, ind.unit, t, lang, t['no_value'])}")
+    if row.targets:
+        targets = "; ".join(f"{_fmt_value(tg.value, ind.unit, lang)} {t['in']} {tg.year}"
+                            for tg in sorted(row.targets, key=lambda x: x.year))
+    else:
+        targets = t["no_target"]
+    typer.echo(f"    {t['target']}: {targets}")
+    status = row.status
+    label = STATUS_LABEL_EN[status.status] if lang == "en" else STATUS_LABEL_NL[status.status]
+    extra = []
+    if status.reason:
+        extra.append(REASON_EN.get(status.reason, status.reason) if lang == "en" else status.reason)
+    if status.expected is not None:
+        extra.append(t["expected"].format(value=_fmt_value(status.expected, ind.unit, lang)))
+    typer.echo(f"    {t['status']}: {label}" + (f" ({'; '.join(extra)})" if extra else ""))
+    if row.store_years:
+        typer.echo("    " + t["years"].format(years=", ".join(str(y) for y in row.store_years)))
+
+
+@programme_app.command("progress")
+def progress_cmd(
+    programme_id: str = typer.Argument(..., metavar="ID"),
+    ambition: str | None = typer.Option(None, "--ambition", help="Alleen deze ambitie (id)"),
+    year: int | None = typer.Option(None, "--year", help="Stand in dit jaar (standaard: de laatste meting)"),
+    as_json: bool = typer.Option(False, "--json", help="Uitvoer als JSON"),
+    lang: str = typer.Option("nl", "--lang", help="nl of en"),
+) -> None:
+    """Stand per ambitie: 0-meting, laatste waarde, doel en of het op koers is."""
+    if lang not in TEXT:
+        _fail(f"onbekende taal '{lang}'; kies nl of en.")
+    monitor = _open_monitor()
+    try:
+        programme = _get(programme_id, _known(monitor) if monitor is not None else _known())
+        values = StoreValues(monitor) if monitor is not None else None
+        try:
+            groups = progress(programme, values, ambition=ambition, year=year)
+        except KeyError as exc:
+            _fail(str(exc.args[0]))
+            return
+        counts = status_counts(groups)
+        if as_json:
+            out = {
+                "programme": programme.id, "name": programme.name, "lang": lang, "year": year,
+                "database": monitor is not None, "counts": counts,
+                "ambitions": [
+                    {"id": None if g.id == OTHER else g.id, "code": g.code, "name": g.name,
+                     "indicators": [dict(r.as_dict(), status_label=(STATUS_LABEL_EN if lang == "en"
+                                                                    else STATUS_LABEL_NL)[r.status.status])
+                                    for r in g.rows]}
+                    for g in groups
+                ],
+            }
+            typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+            return
+        t = TEXT[lang]
+        typer.echo(f"{programme.name} ({programme.id})")
+        if monitor is not None:
+            typer.echo(t["store"].format(where=monitor.home))
+        else:
+            typer.echo(t["no_store"])
+        for g in groups:
+            typer.echo("")
+            if g.id == OTHER:
+                typer.echo(t["other"])
+            else:
+                code = f" {g.code}" if g.code else ""
+                typer.echo(f"{t['ambition']}{code}: {g.name}")
+            if not g.rows:
+                typer.echo("  " + t["none"])
+            for row in g.rows:
+                _echo_row(row, programme, monitor, lang)
+        typer.echo("")
+        typer.echo(t["total"].format(**counts))
+    finally:
+        if monitor is not None:
+            monitor.close()
 
 
 def register(app: typer.Typer) -> None:

@@ -6,12 +6,11 @@ import math
 
 import numpy as np
 import pytest
+from index_helpers import make_definition, make_inputs
 from numpy.testing import assert_allclose
 
 from kansenmonitor.indices import compute_index
 from kansenmonitor.indices import methods as m
-
-from index_helpers import make_definition, make_inputs
 
 
 def test_zscore_uses_population_sd():

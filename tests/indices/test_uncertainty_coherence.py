@@ -70,6 +70,7 @@ def test_coherence_flags_wrong_way_and_useless():
     rng = np.random.default_rng(1)
     base = rng.normal(size=200)
     vals = {"a1": base + 0.3 * rng.normal(size=200), "a2": base + 0.3 * rng.normal(size=200),
+            "a5": base + 0.3 * rng.normal(size=200), "a6": base + 0.3 * rng.normal(size=200),
             "a3": -base + 0.3 * rng.normal(size=200), "a4": rng.normal(size=200)}
     d = make_definition([{"id": "t", "indicators": [{"id": k, "polarity": "higher_is_worse"} for k in vals]}])
     c = coherence(d, make_inputs(vals))
@@ -77,7 +78,7 @@ def test_coherence_flags_wrong_way_and_useless():
     assert kinds == {"a3": "wijst de verkeerde kant op", "a4": "voegt weinig toe"}
     out = json.loads(json.dumps(c.to_dict()))
     assert set(out) >= {"alpha", "indicators", "correlations", "theme_correlations", "loadings", "flags"}
-    assert c.loadings.shape[0] == 4
+    assert c.loadings.shape[0] == 6
 
 
 def test_coherence_on_real_data(urgentie, enschede_urgentie):

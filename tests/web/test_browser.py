@@ -77,6 +77,7 @@ def test_axe_has_no_serious_violations(server, browser, name):
     bad = [f"{v['id']} ({v['impact']}): {v['help']} — {v['nodes'][0]['target']}"
            for v in result["violations"] if v["impact"] in ("serious", "critical")]
     page.close()
+    assert result["passes"], "axe ran no checks"
     assert not bad, "\n".join(bad)
     assert not outside, outside
 

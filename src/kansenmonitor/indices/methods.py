@@ -176,6 +176,28 @@ def imd_exponential(T: np.ndarray) -> np.ndarray:
     return out
 
 
+def across_themes_rows(T: np.ndarray, W: np.ndarray, method: str, out: np.ndarray | None = None,
+                       rows: np.ndarray | None = None) -> np.ndarray:
+    """As :func:`across_themes`, but draws × regions: one contiguous dot product per draw, written into
+    ``out[rows[i]]`` when given (no temporary block)."""
+    if method == "arithmetic":
+        V = T
+    elif method == "geometric":
+        V = np.log(rescale_positive(T))
+    elif method == "imd_exponential":
+        V = imd_exponential(T)
+    else:
+        raise ValueError(f"onbekende aggregatie over thema's '{method}'")
+    Vt = np.ascontiguousarray(V.T)
+    if out is None:
+        out, rows = np.empty((W.shape[0], T.shape[0])), np.arange(W.shape[0])
+    for i, r in enumerate(rows):
+        np.dot(W[i], Vt, out=out[r])
+        if method == "geometric":
+            np.exp(out[r], out=out[r])
+    return out
+
+
 def across_themes(T: np.ndarray, W: np.ndarray, method: str) -> np.ndarray:
     """Combine theme scores ``T`` (n × m) with weight rows ``W`` (d × m, each summing to 1) → (n × d).
     Rows of ``T`` must be complete (regions with a missing theme are not scored)."""
@@ -188,14 +210,23 @@ def across_themes(T: np.ndarray, W: np.ndarray, method: str) -> np.ndarray:
     raise ValueError(f"onbekende aggregatie over thema's '{method}'")
 
 
+def ranks_desc_rows(S: np.ndarray) -> np.ndarray:
+    """Rank within each row of ``S`` (draws × regions), 1 = highest score; ties broken by column order
+    (stable); NaN ranks last. One ``argsort`` per row, on contiguous memory."""
+    S = np.ascontiguousarray(S, dtype=float)
+    nan = np.isnan(S)
+    key = np.where(nan, np.inf, -S) if nan.any() else np.negative(S)
+    ranks = np.empty(S.shape, dtype=np.int64)
+    positions = np.arange(1, S.shape[1] + 1)
+    for d in range(S.shape[0]):
+        ranks[d, np.argsort(key[d], kind="stable")] = positions
+    return ranks
+
+
 def ranks_desc(S: np.ndarray) -> np.ndarray:
-    """Rank per column, 1 = highest score; ties broken by row order (stable). NaN rows rank last."""
+    """Rank per column of ``S`` (regions × draws), 1 = highest score; ties broken by row order (stable);
+    NaN ranks last. A 1-D ``S`` gives a 1-D result."""
     S = np.asarray(S, dtype=float)
-    squeeze = S.ndim == 1
-    if squeeze:
-        S = S[:, None]
-    key = np.where(np.isnan(S), np.inf, -S)
-    order = np.argsort(key, axis=0, kind="stable")
-    ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(1, S.shape[0] + 1)[:, None].repeat(S.shape[1], axis=1), axis=0)
-    return ranks[:, 0] if squeeze else ranks
+    if S.ndim == 1:
+        return ranks_desc_rows(S[None, :])[0]
+    return ranks_desc_rows(S.T).T

@@ -122,7 +122,6 @@ def select(frame: pd.DataFrame, rule: str, score: str = "score", population: str
     df = frame.copy()
     if score not in df:
         raise RuleError(f"kolom '{score}' ontbreekt")
-    has_score = df[score].notna()
     df = df.assign(_order=-df[score].fillna(-np.inf)).sort_values(["_order"], kind="stable").drop(columns="_order")
     selected = np.zeros(len(df), dtype=bool)
     reason = np.where(df[score].isna(), "geen score", "")
@@ -165,7 +164,6 @@ def select(frame: pd.DataFrame, rule: str, score: str = "score", population: str
         reason = np.where(~ok & (reason == ""), f"geen waarde voor {col}", reason).astype(object)
     df["selected"] = selected
     df["reason"] = [r or None for r in reason]
-    del has_score
     return Selection(rule=rule, frame=df, score=score)
 
 

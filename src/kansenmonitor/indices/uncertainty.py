@@ -112,22 +112,44 @@ def _draw_weights(rng: np.random.Generator, engine: Engine, n: int) -> np.ndarra
 
 
 def simulate(engine: Engine, steps_list: list[Steps], W: np.ndarray) -> np.ndarray:
-    """Scores of the scorable targets for draws ``steps_list`` with theme weights ``W`` (d × m)."""
+    """Scores of the scorable targets (draws × regions) for draws ``steps_list`` with theme weights ``W``.
+
+    Draws with the same discrete choices share their theme scores; their weights go in one matrix product."""
     keys = [tuple(s.key(k) for k in STEP_KEYS) for s in steps_list]
     tgt = engine.target_idx[engine.scorable[engine.target_idx]]
-    S = np.empty((len(tgt), len(steps_list)))
+    col_of = np.full(len(engine.regions), -1)
+    col_of[tgt] = np.arange(len(tgt))
+    S = np.empty((len(steps_list), len(tgt)))
     groups: dict[tuple, list[int]] = {}
     for d, key in enumerate(keys):
         groups.setdefault(key, []).append(d)
-    for cols in groups.values():
-        cols_a = np.array(cols)
-        S[:, cols_a] = engine.scores(steps_list[cols[0]], W[cols_a])[tgt]
+    for draws in groups.values():
+        st = steps_list[draws[0]]
+        rows_d = np.array(draws)
+        for g in engine.group_labels:
+            rows = engine.group_rows[g]
+            ok = engine.scorable[rows]
+            if not ok.any():
+                continue
+            T = engine.theme_scores(g, st)[ok]
+            cols = col_of[rows[ok]]
+            keep = cols >= 0
+            if keep.all() and len(cols) == len(tgt) and np.array_equal(cols, np.arange(len(tgt))):
+                methods.across_themes_rows(T, W[rows_d], st.across, out=S, rows=rows_d)
+            else:
+                block = methods.across_themes_rows(T, W[rows_d], st.across)
+                S[np.ix_(rows_d, cols[keep])] = block[:, keep]
     return S
+
+
+def _order_stat(sorted_part: np.ndarray, q: float, n: int) -> np.ndarray:
+    """Empirical quantile (inverted CDF) from values partitioned along axis 1."""
+    return sorted_part[:, max(int(np.ceil(q * n)) - 1, 0)]
 
 
 def uncertainty(definition: Definition, inputs: IndexInputs, draws: int = 1000, seed: int = 20240,
                 interval: tuple[float, float] = (5.0, 95.0), keep_draws: bool = False,
-                engine: Engine | None = None) -> UncertaintyResult:
+                engine: Engine | None = None, with_sensitivity: bool = True) -> UncertaintyResult:
     """Monte Carlo over the definition's ``alternatives`` (uniform over the listed options per step) and,
     when the expert scheme is drawn, over theme weights uniform within each theme's ``weight_range``."""
     engine = engine or Engine(definition, inputs)
@@ -148,17 +170,19 @@ def uncertainty(definition: Definition, inputs: IndexInputs, draws: int = 1000, 
     tgt_all = engine.target_idx
     scored_mask = engine.scorable[tgt_all]
     codes = [engine.regions[i] for i in tgt_all]
-    S = simulate(engine, steps_list, W)
-    R = methods.ranks_desc(S) if S.size else np.empty((0, draws), dtype=int)
+    S = simulate(engine, steps_list, W)  # draws × regions
+    Rd = methods.ranks_desc_rows(S) if S.size else np.empty((draws, 0), dtype=np.int64)
 
     S0 = engine.scores(base)[tgt_all[scored_mask], 0] if scored_mask.any() else np.empty(0)
     r0 = methods.ranks_desc(S0)
     lo_q, hi_q = interval[0] / 100.0, interval[1] / 100.0
-    if R.size:
-        med = np.quantile(R, 0.5, axis=1, method="inverted_cdf")
-        low = np.quantile(R, lo_q, axis=1, method="inverted_cdf")
-        high = np.quantile(R, hi_q, axis=1, method="inverted_cdf")
+    if Rd.size:
+        R = Rd.T  # regions × draws (a view)
+        kth = sorted({max(int(np.ceil(q * draws)) - 1, 0) for q in (lo_q, 0.5, hi_q)})
+        part = np.partition(R, kth, axis=1)
+        med, low, high = (_order_stat(part, q, draws) for q in (0.5, lo_q, hi_q))
     else:
+        R = Rd.T
         med = low = high = np.empty(0)
 
     n_t = len(tgt_all)
@@ -177,7 +201,9 @@ def uncertainty(definition: Definition, inputs: IndexInputs, draws: int = 1000, 
     frame["label"] = [rank_label(_num(m), _num(lo), _num(hi)) for m, lo, hi in
                       zip(frame["median_rank"], frame["rank_low"], frame["rank_high"], strict=True)]
 
-    sens = sensitivity(engine, definition, r0, varied, R, choice_idx, rng)
+    sens = sensitivity(engine, definition, r0, varied if with_sensitivity else [], Rd, choice_idx, rng) \
+        if with_sensitivity else pd.DataFrame(columns=["options", "mean_abs_rank_shift", "max_abs_rank_shift",
+                                                       "variance_share"])
     choices = pd.DataFrame({s: [_option_key(definition.alternatives[s][i]) for i in choice_idx[s]] for s in varied})
     return UncertaintyResult(
         index=definition.id, version=definition.version, level=inputs.level, draws=draws, seed=seed,
@@ -186,7 +212,7 @@ def uncertainty(definition: Definition, inputs: IndexInputs, draws: int = 1000, 
     )
 
 
-def sensitivity(engine: Engine, definition: Definition, r0: np.ndarray, varied: list[str], R: np.ndarray,
+def sensitivity(engine: Engine, definition: Definition, r0: np.ndarray, varied: list[str], Rd: np.ndarray,
                 choice_idx: dict[str, np.ndarray], rng: np.random.Generator, weight_draws: int = 100) -> pd.DataFrame:
     """One-at-a-time mean absolute rank shift per choice, and its first-order variance share in the draws."""
     base = definition.steps
@@ -194,7 +220,18 @@ def sensitivity(engine: Engine, definition: Definition, r0: np.ndarray, varied: 
     rows = {}
     if len(tgt) == 0:
         return pd.DataFrame(columns=["options", "mean_abs_rank_shift", "max_abs_rank_shift", "variance_share"])
-    total_var = R.var(axis=1).sum() if R.size else 0.0
+    n_draws = Rd.shape[0]
+    if Rd.size:  # mean and variance of each region's rank over the draws, in chunks of draws
+        s1 = np.zeros(Rd.shape[1])
+        s2 = np.zeros(Rd.shape[1])
+        for start in range(0, n_draws, 100):
+            chunk = Rd[start:start + 100].astype(float)
+            s1 += chunk.sum(axis=0)
+            s2 += (chunk * chunk).sum(axis=0)
+        grand = s1 / n_draws
+        total_var = float((s2 / n_draws - grand**2).sum())
+    else:
+        grand, total_var = np.empty(0), 0.0
     for step in varied:
         shifts = []
         for opt in definition.alternatives[step]:
@@ -206,10 +243,12 @@ def sensitivity(engine: Engine, definition: Definition, r0: np.ndarray, varied: 
         # first-order share: variance of the conditional mean rank over the options, summed over regions
         between = 0.0
         idx = choice_idx[step]
-        for k in range(len(definition.alternatives[step])):
-            sel = idx == k
-            if sel.any():
-                between += sel.mean() * ((R[:, sel].mean(axis=1) - R.mean(axis=1)) ** 2).sum()
+        if Rd.size:
+            for k in range(len(definition.alternatives[step])):
+                sel = idx == k
+                if sel.any():
+                    cond = Rd[sel].mean(axis=0)
+                    between += sel.mean() * float(((cond - grand) ** 2).sum())
         rows[step] = {
             "options": [_option_key(o) for o in definition.alternatives[step]],
             "mean_abs_rank_shift": float(np.mean(shifts)) if shifts else 0.0,
@@ -221,8 +260,7 @@ def sensitivity(engine: Engine, definition: Definition, r0: np.ndarray, varied: 
         st = base.with_("weights", "expert")
         W = _draw_weights(rng, engine, weight_draws)
         S = engine.scores(st, W)[tgt]
-        S_nom = engine.scores(st)[tgt]
-        r_nom = methods.ranks_desc(S_nom)
+        r_nom = methods.ranks_desc(engine.scores(st)[tgt])
         shift = np.abs(methods.ranks_desc(S) - r_nom).mean(axis=0)
         rows["theme_weights"] = {
             "options": [f"{t}: {lo:g}–{hi:g}" for t, lo, hi in zip(engine.layout.theme_ids, rng_lo, rng_hi, strict=True)],

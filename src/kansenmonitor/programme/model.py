@@ -324,6 +324,9 @@ class ProgrammeIndicator:
 
     Values come from the programme's own records (``measurements``) or, when ``catalogue_id`` is
     set, from a neighbourhood statistic that the caller supplies via a ``lookup`` function.
+    ``catalogue_id`` without ``region`` means the indicator is followed in every focus area of the
+    programme (or, without focus areas, in every gemeente of the programme); see
+    :func:`kansenmonitor.programme.progress.indicator_regions`.
     """
 
     id: str
@@ -333,7 +336,7 @@ class ProgrammeIndicator:
     polarity: Polarity = Polarity.HIGHER_IS_BETTER
     description: str | None = None
     catalogue_id: str | None = None
-    region: str | None = None  # region the values refer to (e.g. GM0153)
+    region: str | None = None  # region the values refer to (e.g. GM0153); see below
     baseline: Baseline | None = None
     targets: list[Target] = field(default_factory=list)
     measurements: list[Measurement] = field(default_factory=list)
@@ -356,6 +359,7 @@ class Figure:
     year: int | None = None
     region: str | None = None
     source: str | None = None
+    catalogue_id: str | None = None  # the same (or, see note, a comparable) neighbourhood statistic
     source_location: str | None = None
     note: str | None = None
     origin: Origin | None = _origin()

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 from kansenmonitor.core.errors import DefinitionError, Issue
@@ -60,9 +61,14 @@ def validate_programme(
 
     Indicators declared in the programme itself always count as known. When ``known_regions`` is
     ``None`` region codes are only checked for their form (CBS code or custom ``XX-NAME`` code).
+    Focus areas with a custom code (``FG-…``) are declared by the programme itself and count as known
+    even when the store does not hold them (yet); CBS codes must be in ``known_regions``.
+    ``catalogue_id`` of indicators and figures is checked against ``known_indicators`` (the catalogue).
     """
     c = _Checker(programme, file)
     p = programme
+    if known_regions is not None:
+        known_regions = set(known_regions) | {a.code for a in p.focus_areas if is_valid_custom_code(a.code)}
 
     # duplicate ids -------------------------------------------------------------------------------
     collections = {
@@ -209,9 +215,15 @@ def validate_programme(
                   "declareer hem onder 'funding_sources'")
         if b.amount is not None and b.amount < 0:
             c.add(b, "amount", f"negatief bedrag {b.amount}", "gebruik kind: coverage voor dekking")
+    def check_catalogue_id(obj: object, cid: str | None) -> None:
+        if cid is None or known_indicators is None or cid in known_indicators:
+            return
+        close = difflib.get_close_matches(cid, sorted(known_indicators), n=1)
+        c.add(obj, "catalogue_id", f"indicator '{cid}' bestaat niet in de catalogus",
+              f"bedoelt u '{close[0]}'?" if close else "zie 'kansenmonitor indicators' voor de bekende indicatoren")
+
     for ind in p.indicators:
-        if ind.catalogue_id is not None and known_indicators is not None and ind.catalogue_id not in known_indicators:
-            c.add(ind, "catalogue_id", f"indicator '{ind.catalogue_id}' bestaat niet in de catalogus")
+        check_catalogue_id(ind, ind.catalogue_id)
         check_region(ind, "region", ind.region)
         for iid in ind.intervention_ids:
             if iid not in interventions:
@@ -244,6 +256,7 @@ def validate_programme(
             check_percent(m if m.origin else ind, "value", ind.unit, m.value)
             check_region(m if m.origin else ind, "region", m.region)
     for f in p.figures:
+        check_catalogue_id(f, f.catalogue_id)
         check_percent(f, "value", f.unit, f.value)
         check_percent(f, "value_high", f.unit, f.value_high)
         check_region(f, "region", f.region)

@@ -194,6 +194,35 @@ def parse_cell(raw: object, decimal_comma: bool = False) -> tuple[float | None, 
     return value, Status.MEASURED, None
 
 
+def record(
+    region: str,
+    boundary_year: int,
+    indicator: str,
+    period: int,
+    value: float | None,
+    status: Status,
+    source_ref: str,
+    numerator: float | None = None,
+    denominator: float | None = None,
+    lower: float | None = None,
+    upper: float | None = None,
+) -> dict:
+    """One observation row as importers collect them (see :func:`observations_frame`)."""
+    return {
+        "region": region,
+        "boundary_year": boundary_year,
+        "indicator": indicator,
+        "period": period,
+        "value": value,
+        "status": status.value,
+        "numerator": numerator,
+        "denominator": denominator,
+        "lower": lower,
+        "upper": upper,
+        "source_ref": source_ref,
+    }
+
+
 def observations_frame(records: list[dict]) -> pd.DataFrame:
     from ..store.store import OBSERVATION_COLUMNS
 

@@ -26,6 +26,7 @@ from .common import (
     observations_frame,
     parse_cell,
     read_csv_checked,
+    record,
     sha256_of,
 )
 
@@ -132,19 +133,8 @@ def read_long(
         if by_year is None or period is None:
             continue
         records.append(
-            {
-                "region": code,
-                "boundary_year": by_year,
-                "indicator": ind_id,
-                "period": period,
-                "value": value,
-                "status": status.value,
-                "numerator": extra.get("numerator"),
-                "denominator": extra.get("denominator"),
-                "lower": extra.get("lower"),
-                "upper": extra.get("upper"),
-                "source_ref": str(rec.get("source") or "").strip() or f"{path.name}, rij {row}",
-            }
+            record(code, by_year, ind_id, period, value, status,
+                   str(rec.get("source") or "").strip() or f"{path.name}, rij {row}", **extra)
         )
         rows.append(row)
     obs = observations_frame(records)
@@ -227,19 +217,7 @@ def read_wide(
                 continue
             check_max(value, ind.max_value, row, col, issues)
             records.append(
-                {
-                    "region": code,
-                    "boundary_year": by_year,
-                    "indicator": ind_id,
-                    "period": int(period_default),
-                    "value": value,
-                    "status": status.value,
-                    "numerator": None,
-                    "denominator": None,
-                    "lower": None,
-                    "upper": None,
-                    "source_ref": f"{source_label}, {col}; {path.name}",
-                }
+                record(code, by_year, ind_id, int(period_default), value, status, f"{source_label}, {col}; {path.name}")
             )
             rows.append(row)
     obs = observations_frame(records)

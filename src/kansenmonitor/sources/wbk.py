@@ -24,6 +24,7 @@ from .common import (
     observations_frame,
     parse_cell,
     read_csv_checked,
+    record,
     sha256_of,
 )
 
@@ -171,19 +172,8 @@ def parse_attribute_table(
             if status == Status.MEASURED and src.estimated:
                 status = Status.ESTIMATED
             records.append(
-                {
-                    "region": code,
-                    "boundary_year": boundary_year,
-                    "indicator": ind_id,
-                    "period": suffix_year or period,
-                    "value": value,
-                    "status": status.value,
-                    "numerator": None,
-                    "denominator": None,
-                    "lower": None,
-                    "upper": None,
-                    "source_ref": f"{src.publisher} {src.table}, {col}; {Path(file).name}",
-                }
+                record(code, boundary_year, ind_id, suffix_year or period, value, status,
+                       f"{src.publisher} {src.table}, {col}; {Path(file).name}")
             )
             rows.append(row)
     obs = observations_frame(records)

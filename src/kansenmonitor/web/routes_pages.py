@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
 from .. import format as fmt
 from ..core.errors import UnknownIndicatorError
@@ -149,7 +150,13 @@ def profile_page(request: Request, code: str):
     lang = lang_of(request)
     by = _int(request, "indeling")
     region = site.region(code, by)
-    view = views.profile_view(site, region, lang)
+    key = (region.code, region.boundary_year, lang)
+    view = site.cached_view(("profile",) + key, lambda: views.profile_view(site, region, lang))
+    form = request.query_params.get("format", "html")
+    if form == "html":  # the rendered page does not change while the server runs
+        body = site.cached_view(("profile-html",) + key, lambda: bytes(respond(
+            request, "profile.html", view, [], [], "").body))
+        return Response(body, media_type="text/html; charset=utf-8")
     return respond(request, "profile.html", view, views.profile_records(view), views.PROFILE_CSV,
                    f"profiel-{region.code}")
 

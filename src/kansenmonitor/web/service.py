@@ -239,6 +239,10 @@ class Site:
         return self._profiles.get(("profile", region.code, region.boundary_year),
                                   lambda: self.monitor.profile(region.code, region.boundary_year))
 
+    def cached_view(self, key, load: Callable):
+        """A page's view model (or rendered body), cached like the profiles it is built from."""
+        return self._profiles.get(key, load)
+
     # -- similar areas ---------------------------------------------------------------------------
     def similarity_model(self, level: str, boundary_year: int) -> SimilarityModel:
         def load():

@@ -1,0 +1,164 @@
+"""Progress per ambition: each indicator with its 0-meting, latest value, targets and status.
+
+Pure assembly of what :func:`~kansenmonitor.programme.indicators.indicator_status` computes, plus the
+latest known value (own measurement or store value) and where each number comes from. The store is
+reached only through an optional :class:`~kansenmonitor.programme.store_lookup.StoreValues`; without
+it only the programme's own measurements count.
+
+Which region a linked indicator is followed in (:func:`indicator_regions`): its ``region``; else its
+baseline's region; else every focus area of the programme; else every gemeente of the programme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .indicators import IndicatorStatus, StatusResult, indicator_status
+from .model import Programme, ProgrammeIndicator, Target
+from .store_lookup import StoreValues
+
+OTHER = "_other"  # group key of indicators that belong to no ambition
+
+
+@dataclass(frozen=True)
+class Value:
+    """A number shown in the overview, with where it comes from."""
+
+    year: int | None
+    value: float | None
+    text: str | None = None
+    source: str | None = None
+    from_store: bool = False
+
+    def as_dict(self) -> dict:
+        return {"year": self.year, "value": self.value, "text": self.text, "source": self.source,
+                "from_store": self.from_store}
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    indicator: ProgrammeIndicator
+    region: str | None
+    status: StatusResult
+    baseline: Value | None
+    latest: Value | None
+    targets: list[Target] = field(default_factory=list)
+    store_years: list[int] = field(default_factory=list)  # years with a value in the store
+
+    def as_dict(self) -> dict:
+        ind = self.indicator
+        return {
+            "id": ind.id, "name": ind.name, "kind": ind.kind.value, "unit": ind.unit,
+            "polarity": ind.polarity.value, "catalogue_id": ind.catalogue_id, "region": self.region,
+            "baseline": self.baseline.as_dict() if self.baseline else None,
+            "latest": self.latest.as_dict() if self.latest else None,
+            "targets": [{"value": t.value, "year": t.year} for t in sorted(self.targets, key=lambda t: t.year)],
+            "expected": self.status.expected,
+            "status": self.status.status.value, "reason": self.status.reason,
+            "store_years": self.store_years, "note": ind.note,
+        }
+
+
+@dataclass(frozen=True)
+class AmbitionProgress:
+    id: str
+    name: str | None
+    code: str | None
+    rows: list[ProgressRow]
+
+
+def indicator_regions(programme: Programme, indicator: ProgrammeIndicator) -> list[str | None]:
+    """The regions an indicator is followed in (``[None]`` when it names none and is not linked)."""
+    if indicator.region:
+        return [indicator.region]
+    if indicator.baseline is not None and indicator.baseline.region:
+        return [indicator.baseline.region]
+    if indicator.catalogue_id:
+        if programme.focus_areas:
+            return [a.code for a in programme.focus_areas]
+        if programme.gemeenten:
+            return list(programme.gemeenten)
+    return [None]
+
+
+def _baseline(indicator: ProgrammeIndicator, status: StatusResult, values: StoreValues | None,
+              region: str | None) -> Value | None:
+    bl = indicator.baseline
+    if bl is None:
+        return None
+    if bl.value is None and status.baseline is not None and indicator.catalogue_id and values and region:
+        point = values.point(indicator.catalogue_id, region, bl.year)
+        return Value(bl.year, status.baseline, None, point.source_ref if point else None, True)
+    return Value(bl.year, None if bl.value is None else float(bl.value), bl.value_text, bl.source, False)
+
+
+def _latest(indicator: ProgrammeIndicator, values: StoreValues | None, region: str | None,
+            year: int | None) -> Value | None:
+    own = [m for m in indicator.measurements
+           if (m.value is not None or m.value_text) and (year is None or m.year <= year)
+           and (m.region is None or region is None or m.region == region)]
+    own.sort(key=lambda m: (m.year, m.value is not None))
+    best: Value | None = None
+    if own:
+        m = own[-1]
+        best = Value(m.year, None if m.value is None else float(m.value), m.value_text, m.source, False)
+    if indicator.catalogue_id and values is not None and region:
+        point = values.latest(indicator.catalogue_id, region, up_to=year)
+        if point is not None and (best is None or point.year > (best.year or 0)):
+            best = Value(point.year, point.value, None, point.source_ref, True)
+    return best
+
+
+def progress_rows(programme: Programme, indicator: ProgrammeIndicator, values: StoreValues | None = None,
+                  year: int | None = None, tolerance: float = 0.1) -> list[ProgressRow]:
+    """One row per region the indicator is followed in."""
+    lookup = values.value if values is not None else None
+    rows = []
+    for region in indicator_regions(programme, indicator):
+        status = indicator_status(indicator, year=year, lookup=lookup, region=region, tolerance=tolerance)
+        store_years = []
+        if indicator.catalogue_id and values is not None and region:
+            store_years = [p.year for p in values.series(indicator.catalogue_id, region) if p.value is not None]
+        rows.append(ProgressRow(indicator, region, status, _baseline(indicator, status, values, region),
+                                _latest(indicator, values, region, year), list(indicator.targets), store_years))
+    return rows
+
+
+def progress(programme: Programme, values: StoreValues | None = None, ambition: str | None = None,
+             year: int | None = None, tolerance: float = 0.1) -> list[AmbitionProgress]:
+    """Indicators grouped per ambition (in programme order), then those tied to no ambition.
+
+    An indicator tied to several ambitions appears under each. ``ambition`` limits the overview to
+    one ambition; an unknown id raises ``KeyError``.
+    """
+    if ambition is not None and programme.ambition(ambition) is None:
+        known = ", ".join(a.id for a in programme.ambitions) or "geen"
+        raise KeyError(f"ambitie '{ambition}' bestaat niet in '{programme.id}'; bekende ambities: {known}")
+    ambition_ids = {a.id for a in programme.ambitions}
+    cache: dict[str, list[ProgressRow]] = {}
+
+    def rows_of(ind: ProgrammeIndicator) -> list[ProgressRow]:
+        if ind.id not in cache:
+            cache[ind.id] = progress_rows(programme, ind, values, year, tolerance)
+        return cache[ind.id]
+
+    groups = []
+    for a in programme.ambitions:
+        if ambition is not None and a.id != ambition:
+            continue
+        inds = [i for i in programme.indicators if a.id in i.ambition_ids]
+        groups.append(AmbitionProgress(a.id, a.name, a.code, [r for i in inds for r in rows_of(i)]))
+    if ambition is None:
+        loose = [i for i in programme.indicators if not (set(i.ambition_ids) & ambition_ids)]
+        if loose:
+            groups.append(AmbitionProgress(OTHER, None, None, [r for i in loose for r in rows_of(i)]))
+    return groups
+
+
+def status_counts(groups: list[AmbitionProgress]) -> dict[str, int]:
+    """How many (indicator, region) rows have each status; an indicator under two ambitions counts once."""
+    seen: dict[tuple[str, str | None], IndicatorStatus] = {}
+    for g in groups:
+        for r in g.rows:
+            seen[(r.indicator.id, r.region)] = r.status.status
+    return {s.value: sum(1 for v in seen.values() if v == s) for s in IndicatorStatus}
