@@ -136,6 +136,25 @@ def respond(request: Request, template: str, view: dict, records: list[dict], co
     return render(request, template, {"view": view, **extra})
 
 
+#: Capability modules with web pages and API resources; each has ``register(app, v1)`` and ``NAV``
+#: (a list of ``(path, label_nl, label_en)`` menu entries).
+WEB_PLUGINS = ("kansenmonitor.web.routes_indices", "kansenmonitor.web.routes_programme",
+               "kansenmonitor.web.routes_evaluation")
+
+
+def web_plugins() -> list:
+    import importlib
+
+    modules = []
+    for name in WEB_PLUGINS:
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return modules
+
+
 def create_app(monitor: Monitor | None = None, extra_static: Path | None = None) -> FastAPI:
     """Build the app. Without ``monitor``, open the store in ``$KANSENMONITOR_HOME``."""
     if monitor is None:
@@ -161,7 +180,13 @@ def create_app(monitor: Monitor | None = None, extra_static: Path | None = None)
     from . import api, routes_pages
 
     app.include_router(routes_pages.router)
-    app.mount("/v1", api.create_api(app.state.site))
+    v1 = api.create_api(app.state.site)
+    app.state.nav = []
+    for module in web_plugins():
+        # a capability module adds its pages to ``app``, its resources to ``v1`` and menu entries
+        module.register(app, v1)
+        app.state.nav.extend(getattr(module, "NAV", ()))
+    app.mount("/v1", v1)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     if extra_static is not None:
         app.mount("/bestanden", StaticFiles(directory=str(extra_static)), name="bestanden")
