@@ -334,31 +334,37 @@ class Monitor:
         rows: list[ProfileRow] = []
         if obs.empty:
             return RegionProfile(region, gemeente, rows)
-        # the region itself in every indeling where its code continues; on a tie the own indeling wins
-        own = obs.assign(_own=(obs["boundary_year"] == region.boundary_year).astype(int))
-        own = own.sort_values(["period", "_own"])
-        for ind_id, group in own.groupby("indicator"):
+        # reference values by (region, indicator, period): the gemeente in the region's own indeling first
+        refs: dict[tuple[str, str, int], float] = {}
+        for r in ref.sort_values("boundary_year").itertuples(index=False):
+            if r.value != r.value:  # NaN
+                continue
+            key = (r.region, r.indicator, int(r.period))
+            if key not in refs or r.boundary_year == region.boundary_year:
+                refs[key] = float(r.value)
+        # the region itself in every indeling where its code continues; per period the own indeling wins,
+        # otherwise the newest indeling that has a value
+        has_disclosure = "disclosure" in obs.columns
+        by_indicator: dict[str, dict[int, dict]] = {}
+        for rec in obs.to_dict("records"):
+            slot = by_indicator.setdefault(rec["indicator"], {})
+            p = int(rec["period"])
+            old = slot.get(p)
+            rank = (rec["value"] == rec["value"], rec["boundary_year"] == region.boundary_year, rec["boundary_year"])
+            if old is None or rank > old["_rank"]:
+                rec["_rank"] = rank
+                slot[p] = rec
+        for ind_id, per_period in by_indicator.items():
             if ind_id not in self.catalogue:
                 continue
             ind = self.catalogue[ind_id]
-            if period is not None:
-                group = group[group["period"] <= period]
-                if group.empty:
-                    continue
-            with_value = group[group["value"].notna()]
-            latest = (with_value if not with_value.empty else group).iloc[-1]
-            p = int(latest["period"])
-            series_frame = obs[obs["indicator"] == ind_id].sort_values("period")
-            series = tuple((int(r.period), _nan_to_none(r.value)) for r in series_frame.itertuples())
-
-            def ref_value(c: str, p: int = p, ind_id: str = ind_id) -> float | None:
-                sel = ref[(ref["region"] == c) & (ref["indicator"] == ind_id) & (ref["period"] == p)]
-                if c != "NL01":
-                    same_year = sel[sel["boundary_year"] == region.boundary_year]
-                    sel = same_year if not same_year.empty else sel
-                vals = sel["value"].dropna()
-                return float(vals.iloc[0]) if not vals.empty else None
-
+            periods = sorted(pp for pp in per_period if period is None or pp <= period)
+            if not periods:
+                continue
+            with_value = [pp for pp in periods if per_period[pp]["value"] == per_period[pp]["value"]]
+            p = (with_value or periods)[-1]
+            latest = per_period[p]
+            series = tuple((pp, _nan_to_none(per_period[pp]["value"])) for pp in periods)
             rows.append(
                 ProfileRow(
                     indicator=ind,
@@ -367,11 +373,11 @@ class Monitor:
                     status=str(latest["status"]),
                     source_ref=latest["source_ref"],
                     boundary_year=int(latest["boundary_year"]),
-                    gemeente_value=ref_value(gm_code) if gm_code else None,
-                    nl_value=ref_value("NL01"),
+                    gemeente_value=refs.get((gm_code, ind_id, p)) if gm_code else None,
+                    nl_value=refs.get(("NL01", ind_id, p)),
                     lower=_nan_to_none(latest["lower"]),
                     upper=_nan_to_none(latest["upper"]),
-                    disclosure=latest.get("disclosure") if "disclosure" in latest else None,
+                    disclosure=latest.get("disclosure") if has_disclosure else None,
                     series=series,
                 )
             )

@@ -4,6 +4,9 @@ below its minimum count (built by code, so the disclosure test cannot pass by ac
 from __future__ import annotations
 
 import json
+import socket
+import threading
+import time
 
 import numpy as np
 import pandas as pd
@@ -62,3 +65,39 @@ def tiny_monitor(tmp_path_factory):
 @pytest.fixture(scope="session")
 def tiny_client(tiny_monitor):
     return TestClient(create_app(tiny_monitor), raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def server(web_app):
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    config = uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from .axe import CHROMIUM
+
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed (.ci/setup-browser.sh)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync"])
+        yield b
+        b.close()

@@ -273,6 +273,21 @@ class Site:
                     sums.setdefault((row.indicator.id, row.period), []).append(float(row.value))
         return {k: sum(v) / len(v) for k, v in sums.items()}
 
+    def warm_up(self) -> int:
+        """Compute what the first visitors would otherwise wait for: similarity models and the profiles of
+        the wijken, buurten and custom areas of the gemeenten shown in detail. Returns the number warmed."""
+        n = 0
+        for gm in self.detail_gemeenten():
+            for level in MAP_LEVELS:
+                for region in self.regions_of(level, gm.code):
+                    try:
+                        self.profile(region.code, region.boundary_year)
+                        self.similar(region)
+                    except (LookupError, ValueError):
+                        continue
+                    n += 1
+        return n
+
 
 def _round_coords(coords):
     if coords and isinstance(coords[0], (int, float)):
@@ -290,3 +305,4 @@ def _union(shapes: list[dict]) -> dict:
 
     merged = unary_union([shape(s).buffer(0) for s in shapes])
     return _round_geometry(json.loads(json.dumps(mapping(merged))))
+

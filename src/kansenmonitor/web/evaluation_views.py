@@ -1,0 +1,465 @@
+"""View models for the evaluation pages and API: from query parameters to a panel, its design checks and
+an estimate. Shared by the HTML pages (``routes_evaluation``) and the ``/v1/evaluaties`` resources.
+
+Every problem with the input becomes a :class:`~kansenmonitor.web.app.BadParameter` that names the query
+parameter to change; nothing is stored on bad input.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+import numpy as np
+
+from ..analysis.evaluation import METHODS, Panel, evaluate, minimal_detectable_effect
+from ..analysis.evaluation.design import design_report, pre_periods
+from ..analysis.evaluation.interpret import fmt_number
+from ..core.errors import UnknownIndicatorError, ValidationError
+from ..panels import panel_frame, places_to_treatment
+from . import graphics
+from .app import BadParameter
+from .service import Site
+
+KIND = "evaluation"
+DECISION_KIND = "decision"
+LEVELS = ("buurt", "wijk")
+CONTROLS = ("never", "notyet")
+POOLS = ("gemeente", "vergelijkbaar")
+MAX_BOOTSTRAP = 999
+MAX_K = 50
+#: Names that are pages or resources themselves, so no saved evaluation may have them.
+RESERVED = {"nieuw", "resultaat", "ontwerp", "schatting"}
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+
+METHOD_LABEL = {
+    "did": ("verschil-in-verschillen (2x2)", "difference-in-differences (2x2)"),
+    "cs": ("gespreide start (Callaway & Sant'Anna)", "staggered adoption (Callaway & Sant'Anna)"),
+    "scm": ("synthetische controle", "synthetic control"),
+    "its": ("onderbroken tijdreeks (zwakker bewijs)", "interrupted time series (weaker evidence)"),
+}
+CONTROL_LABEL = {
+    "never": ("gebieden die nooit meedoen", "areas that never take part"),
+    "notyet": ("ook gebieden die later beginnen", "also areas that start later"),
+}
+POOL_LABEL = {
+    "gemeente": ("alle gebieden van de gemeente(n)", "all areas of the municipality (or municipalities)"),
+    "vergelijkbaar": ("de meest vergelijkbare gebieden", "the most similar areas"),
+}
+#: Engine field → the query parameter a user changes to fix it.
+FIELD_PARAM = {"treated_from": "start", "time": "start", "outcome": "indicator", "indicator": "indicator",
+               "treated": "interventie", "unit": "gebied", "control": "controle", "weights": "methode"}
+
+
+def label(table: dict, key: str, lang: str) -> str:
+    nl, en = table[key]
+    return en if lang == "en" else nl
+
+
+# -- the set-up ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Spec:
+    """What to evaluate, as read from the query string (or a posted form)."""
+
+    programme: str | None
+    intervention: str | None
+    codes: tuple[str, ...]
+    indicator: str
+    level: str
+    start: int
+    method: str
+    control: str
+    pool: str
+    k: int
+    gemeenten: tuple[str, ...]
+    bootstrap: int
+    seed: int
+
+    def query(self) -> list[tuple[str, str]]:
+        """The query string that gives this set-up again (shareable)."""
+        out: list[tuple[str, str]] = []
+        if self.programme:
+            out += [("programma", self.programme), ("interventie", self.intervention or "")]
+        out += [("gebied", c) for c in self.codes]
+        out += [("indicator", self.indicator), ("niveau", self.level), ("start", str(self.start)),
+                ("methode", self.method), ("controle", self.control), ("vergelijking", self.pool),
+                ("k", str(self.k))]
+        out += [("gemeente", g) for g in self.gemeenten]
+        out += [("bootstrap", str(self.bootstrap)), ("seed", str(self.seed))]
+        return out
+
+    def query_string(self) -> str:
+        return urlencode(self.query())
+
+
+def _get(params, name: str) -> str | None:
+    raw = params.get(name)
+    return raw.strip() if isinstance(raw, str) and raw.strip() else None
+
+
+def _getlist(params, name: str) -> list[str]:
+    values = params.getlist(name) if hasattr(params, "getlist") else [params.get(name)]
+    out: list[str] = []
+    for v in values:
+        for part in re.split(r"[\s,]+", v or ""):
+            if part and part not in out:
+                out.append(part)
+    return out
+
+
+def _int_param(params, name: str, default: int | None, lo: int | None = None, hi: int | None = None) -> int | None:
+    raw = _get(params, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadParameter(name, f"'{raw}' is geen geheel getal") from None
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        raise BadParameter(name, f"{value} kan niet; kies een getal van {lo} tot en met {hi}")
+    return value
+
+
+def _choice(params, name: str, options, default: str) -> str:
+    raw = _get(params, name)
+    if raw is None:
+        return default
+    if raw not in options:
+        raise BadParameter(name, f"'{raw}' kan niet; kies uit {', '.join(options)}")
+    return raw
+
+
+def submitted(params) -> bool:
+    """Whether the set-up form was filled in (an intervention or region codes were given)."""
+    return bool(_get(params, "interventie") or _getlist(params, "gebied"))
+
+
+def parse_spec(site: Site, params: Mapping) -> Spec:
+    """Read and check the set-up; raises :class:`BadParameter` naming what to change."""
+    from ..programme import load_programme
+
+    programme = _get(params, "programma")
+    intervention = _get(params, "interventie")
+    codes = _getlist(params, "gebied")
+    start = _int_param(params, "start", None, 1900, 2100)
+    if intervention or programme:
+        if codes:
+            raise BadParameter("gebied", "kies een interventie óf eigen gebiedscodes, niet allebei")
+        if not programme:
+            raise BadParameter("programma", "kies het programma van de interventie")
+        if not intervention:
+            raise BadParameter("interventie", f"kies een interventie uit programma '{programme}'")
+        try:
+            prog = load_programme(programme)
+        except KeyError as exc:
+            raise BadParameter("programma", str(exc.args[0])) from None
+        found = [i for i in prog.interventions if i.id == intervention]
+        if not found:
+            raise BadParameter("interventie", f"interventie '{intervention}' bestaat niet in programma "
+                               f"'{programme}'; kies uit {', '.join(i.id for i in prog.interventions)}")
+        if start is None:
+            start = found[0].start_year
+    elif not codes:
+        raise BadParameter("interventie", "kies een interventie of geef de codes van de gebieden met de maatregel")
+    if start is None:
+        raise BadParameter("start", "deze interventie heeft geen startjaar; vul het eerste jaar van de maatregel in")
+    indicator = _get(params, "indicator")
+    if indicator is None:
+        raise BadParameter("indicator", "kies de uitkomst (een indicator); zie /indicatoren")
+    try:
+        site.catalogue[indicator]
+    except UnknownIndicatorError:
+        raise BadParameter("indicator", f"indicator '{indicator}' bestaat niet; zie /indicatoren") from None
+    gemeenten = _getlist(params, "gemeente")
+    known = site.codes()
+    for g in gemeenten:
+        if g not in known:
+            raise BadParameter("gemeente", f"gemeente '{g}' is onbekend; zie /gebieden?niveau=gemeente")
+    for c in codes:
+        if c not in known:
+            raise BadParameter("gebied", f"gebied '{c}' is onbekend; zie /gebieden")
+    return Spec(
+        programme=programme, intervention=intervention, codes=tuple(codes), indicator=indicator,
+        level=_choice(params, "niveau", LEVELS, "buurt"), start=start,
+        method=_choice(params, "methode", METHODS, "cs"), control=_choice(params, "controle", CONTROLS, "notyet"),
+        pool=_choice(params, "vergelijking", POOLS, "gemeente"), k=_int_param(params, "k", 10, 1, MAX_K),
+        gemeenten=tuple(gemeenten), bootstrap=_int_param(params, "bootstrap", 199, 0, MAX_BOOTSTRAP),
+        seed=_int_param(params, "seed", 1, 0, 2**31 - 1),
+    )
+
+
+def _engine_error(exc: ValidationError, default: str = "start") -> BadParameter:
+    issues = getattr(exc, "issues", [])
+    param = next((FIELD_PARAM[i.field] for i in issues if i.field in FIELD_PARAM), default)
+    text = "; ".join(i.message + (f" — {i.hint}" if i.hint else "") for i in issues) or str(exc)
+    return BadParameter(param, text)
+
+
+@dataclass
+class Built:
+    spec: Spec
+    panel: Panel
+    frame: object
+    treated: dict
+    comparison: list[dict]
+    notes: list[str] = field(default_factory=list)
+    source: dict = field(default_factory=dict)
+
+
+def build(site: Site, spec: Spec) -> Built:
+    """The panel of a set-up: treated regions, the comparison pool and the outcome per year."""
+    monitor = site.monitor
+    notes: list[str] = []
+    places = list(spec.codes)
+    if spec.intervention:
+        from ..programme import load_programme
+
+        item = next(i for i in load_programme(spec.programme).interventions if i.id == spec.intervention)
+        places = [p.code for p in item.places if p.code]
+    treated = places_to_treatment(monitor, places, spec.start, spec.level, notes)
+    if not treated:
+        raise BadParameter("interventie" if spec.intervention else "gebied",
+                           f"geen van de plaatsen ({', '.join(places) or 'geen'}) is een {spec.level} of bevat "
+                           f"{spec.level}en in de database; kies een ander niveau of andere gebieden"
+                           + (f" ({'; '.join(notes)})" if notes else ""))
+    comparison_codes = None
+    gemeenten = list(spec.gemeenten) or None
+    if spec.pool == "vergelijkbaar":
+        similar: list[str] = []
+        for code in treated:
+            try:
+                region = site.region(code)
+            except LookupError:
+                continue
+            result, _why = site.similar(region, k=spec.k)
+            for n in (result.neighbours if result else []):
+                if n.code not in treated and n.code not in similar:
+                    similar.append(n.code)
+        if not similar:
+            raise BadParameter("vergelijking", "voor deze gebieden zijn geen vergelijkbare gebieden te berekenen; "
+                               "kies 'alle gebieden van de gemeente'")
+        comparison_codes = similar
+        if gemeenten is None:
+            gms = {site.region(c).gemeente for c in list(treated) + similar}
+            gemeenten = sorted(g for g in gms if g)
+    try:
+        frame = panel_frame(monitor, spec.indicator, spec.level, treated, gemeenten, comparison_codes)
+        panel = Panel.from_frame(frame.rename(columns={"outcome": spec.indicator}), unit="unit", time="time",
+                                 outcome=spec.indicator, treated_from="treated_from")
+    except ValidationError as exc:
+        raise _engine_error(exc) from None
+    kept = {str(u) for u in panel.wide().units}
+    names = dict(zip(frame["unit"], frame["unit_name"], strict=True))
+    comparison = [{"code": u, "name": names.get(u, u)} for u in sorted(set(frame["unit"]) - set(treated)) if u in kept]
+    source = {"programme": spec.programme, "intervention": spec.intervention, "places": places,
+              "indicator": spec.indicator, "level": spec.level, "start": spec.start, "treated": sorted(treated),
+              "skipped_places": list(notes), "comparison_pool": spec.pool, "k": spec.k if spec.pool ==
+              "vergelijkbaar" else None, "gemeenten": list(gemeenten or []), "control": spec.control,
+              "bootstrap": spec.bootstrap, "seed": spec.seed, "comparison_units": comparison,
+              "query": spec.query_string()}
+    return Built(spec, panel, frame, treated, comparison, notes, source)
+
+
+# -- design checks ------------------------------------------------------------------------------------
+def _num(x):
+    if x is None:
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def design_view(site: Site, built: Built, lang: str) -> dict:
+    """The checks a user sees before any estimate: periods, counts, pre-trends and the MDE."""
+    panel, spec = built.panel, built.spec
+    ind = site.catalogue[spec.indicator]
+    n_pre, n_post, _by_group = pre_periods(panel)
+    wide = panel.wide()
+    n_treated = int(wide.treated.sum())
+    n_comparison = int((~wide.treated).sum())
+    mde = mde_error = None
+    try:
+        m = minimal_detectable_effect(panel)
+        mde = {"mde": _num(m.mde), "se": _num(m.se), "n_treated": m.n_treated, "n_control": m.n_control,
+               "n_pre": m.n_pre, "n_post": m.n_post}
+    except ValidationError as exc:
+        mde_error = "; ".join(i.message for i in exc.issues) or str(exc)
+    pretrend = balance = None
+    if n_comparison >= 1:
+        try:
+            report = design_report(panel, control=spec.control)
+            if report.pretrend is not None and report.pretrend.df > 0:
+                pretrend = {"p_value": _num(report.pretrend.p_value), "df": report.pretrend.df,
+                            "rejected": report.pretrend.rejected}
+            if report.balance is not None and len(report.balance):
+                balance = [{k: (_num(v) if k not in ("measure", "flagged") else
+                                (bool(v) if k == "flagged" else v)) for k, v in row.items()}
+                           for row in report.balance.to_dict(orient="records")]
+        except ValidationError:
+            pretrend = None
+    # outcome per year: mean over the units with and without the measure (the 0-meting and after)
+    times = [int(t) for t in wide.times]
+    means = []
+    for j, t in enumerate(times):
+        col = wide.y[:, j]
+        tr = col[wide.treated]
+        co = col[~wide.treated]
+        means.append({"year": t, "treated_mean": _num(np.nanmean(tr)) if tr.size else None,
+                      "comparison_mean": _num(np.nanmean(co)) if co.size else None, "before_start": t < spec.start})
+
+    def fmt(v):
+        return fmt_number(v, lang)
+
+    nl_en = {"treated": ("met maatregel", "with the measure"), "comparison": ("vergelijking", "comparison")}
+    series = {label(nl_en, "treated", lang): [(r["year"], r["treated_mean"]) for r in means
+                                             if r["treated_mean"] is not None]}
+    if n_comparison:
+        series[label(nl_en, "comparison", lang)] = [(r["year"], r["comparison_mean"]) for r in means
+                                                    if r["comparison_mean"] is not None]
+    chart = graphics.line_chart(series, fmt) if any(len(v) >= 2 for v in series.values()) else None
+    mde_text = None
+    if mde and mde["mde"] is not None:
+        x = fmt(mde["mde"])
+        mde_text = (f"With these data you cannot see an effect smaller than {x} ({ind.unit}). A smaller effect "
+                    f"may exist, but this comparison would not show it."
+                    if lang == "en" else
+                    f"Met deze gegevens kunt u een effect kleiner dan {x} ({ind.unit}) niet zien. Een kleiner "
+                    f"effect kan er wel zijn, maar deze vergelijking laat het niet zien.")
+    return {
+        "indicator": {"id": ind.id, "label": ind.label(lang), "unit": ind.unit},
+        "level": spec.level, "start": spec.start, "years": times,
+        "n_pre_periods": n_pre, "n_post_periods": n_post, "n_treated": n_treated, "n_comparison": n_comparison,
+        "treated": [{"code": c, "name": _name(site, c)} for c in sorted(built.treated)],
+        "comparison": built.comparison, "skipped_places": built.notes,
+        "dropped_units": [str(u) for u in wide.dropped],
+        "mde": mde, "mde_text": mde_text, "mde_error": mde_error, "pretrend": pretrend, "balance": balance,
+        "pre_trend_data": means, "_chart": chart,
+    }
+
+
+def _name(site: Site, code: str) -> str:
+    try:
+        return site.region(code).name
+    except LookupError:
+        return code
+
+
+# -- the estimate -------------------------------------------------------------------------------------
+def estimate(built: Built, lang: str):
+    spec = built.spec
+    try:
+        return evaluate(built.panel, method=spec.method, control=spec.control, bootstrap=spec.bootstrap,
+                        seed=spec.seed)
+    except ValidationError as exc:
+        raise _engine_error(exc, "methode") from None
+
+
+def result_view(result_dict: dict, source: dict, lang: str) -> dict:
+    """A result (``EffectResult.to_dict`` form, live or saved) as a page: estimate, chart, comparison table."""
+    r = result_dict
+
+    def fmt(v):
+        return fmt_number(v, lang)
+
+    method = r.get("method")
+    effect: dict[str, list] = {}
+    chart_kind = None
+    rows: list[dict] = []
+    if method == "cs" and r.get("event_study"):
+        chart_kind = "event"
+        rows = [{"x": int(e["event_time"]), "estimate": e.get("estimate"), "ci_low": e.get("ci_low"),
+                 "ci_high": e.get("ci_high")} for e in r["event_study"]]
+    elif method == "did" and (r.get("design") or {}).get("pretrend"):
+        chart_kind = "event"
+        rows = [{"x": int(e["event_time"]), "estimate": e.get("estimate"), "ci_low": e.get("ci_low"),
+                 "ci_high": e.get("ci_high")} for e in r["design"]["pretrend"].get("plot_data") or []]
+    elif method == "scm" and r.get("gaps"):
+        chart_kind = "levels"
+        rows = [{"x": int(g["time"]), "observed": g.get("treated"), "counterfactual": g.get("synthetic")}
+                for g in r["gaps"]]
+    elif method == "its" and r.get("series"):
+        chart_kind = "levels"
+        rows = [{"x": int(g["time"]), "observed": g.get("observed"), "counterfactual": g.get("counterfactual")}
+                for g in r["series"]]
+    names_event = {"estimate": ("effect", "effect"), "ci_low": ("95%-interval, onder", "95% interval, low"),
+                   "ci_high": ("95%-interval, boven", "95% interval, high")}
+    names_levels = {"observed": ("gemeten", "observed"),
+                    "counterfactual": ("zonder maatregel (geschat)", "without the measure (estimated)")}
+    names = names_event if chart_kind == "event" else names_levels
+    for key in names:
+        pts = [(row["x"], row[key]) for row in rows if row.get(key) is not None]
+        if pts:
+            effect[label(names, key, lang)] = pts
+    chart = graphics.line_chart(effect, fmt) if any(len(v) >= 2 for v in effect.values()) else None
+    donors = []
+    if method == "scm" and r.get("weights"):
+        names_by_code = {u["code"]: u["name"] for u in source.get("comparison_units", [])}
+        donors = [{"treated_unit": w["treated_unit"], "code": w["donor"], "name": names_by_code.get(w["donor"],
+                   w["donor"]), "weight": w["weight"]} for w in r["weights"] if (w.get("weight") or 0) >= 0.001]
+        donors.sort(key=lambda d: (d["treated_unit"], -d["weight"]))
+    ci = None
+    if r.get("ci_low") is not None and r.get("ci_high") is not None:
+        ci = [r["ci_low"], r["ci_high"]]
+    return {
+        "method": method, "method_label": label(METHOD_LABEL, method, lang) if method in METHOD_LABEL else method,
+        "outcome": r.get("outcome"), "estimate": r.get("estimate"), "se": r.get("se"), "ci": ci,
+        "p_value": r.get("p_value"), "significant": r.get("significant"), "n_units": r.get("n_units"),
+        "n_treated": r.get("n_treated"), "n_periods": r.get("n_periods"), "evidence": r.get("evidence"),
+        "warnings": r.get("warnings", []), "interpretation": r.get("interpretation"),
+        "chart_kind": chart_kind, "chart_rows": rows, "donors": donors,
+        "_chart": chart, "_fmt": {"estimate": fmt(r.get("estimate")), "se": fmt(r.get("se")),
+                                  "ci_low": fmt(ci[0]) if ci else None, "ci_high": fmt(ci[1]) if ci else None},
+    }
+
+
+def chart_records(view: dict) -> list[dict]:
+    return [{"x": row["x"], **{k: row.get(k) for k in ("estimate", "ci_low", "ci_high", "observed",
+                                                       "counterfactual")}} for row in view["chart_rows"]]
+
+
+CHART_CSV = ["x", "estimate", "ci_low", "ci_high", "observed", "counterfactual"]
+
+
+# -- saved evaluations and decisions ------------------------------------------------------------------
+def saved_body(name: str, built: Built, result, lang: str) -> dict:
+    import json
+
+    body = {"id": name, "saved_on": date.today().isoformat(), "method": built.spec.method,
+            "control": built.spec.control, "seed": built.spec.seed, "source": built.source,
+            "result": result.to_dict(lang=lang)}
+    return json.loads(json.dumps(body, default=str))
+
+
+def summary(name: str, body: dict) -> dict:
+    src, res = body.get("source") or {}, body.get("result") or {}
+    return {"name": name, "saved_on": body.get("saved_on"), "method": body.get("method"),
+            "indicator": src.get("indicator"), "programme": src.get("programme"),
+            "intervention": src.get("intervention"), "start": src.get("start"), "estimate": res.get("estimate"),
+            "ci_low": res.get("ci_low"), "ci_high": res.get("ci_high"), "p_value": res.get("p_value")}
+
+
+LIST_CSV = ["name", "saved_on", "method", "indicator", "programme", "intervention", "start", "estimate", "ci_low",
+            "ci_high", "p_value"]
+
+
+def citing_decisions(store, name: str, lang: str) -> list[dict]:
+    """Decisions whose evidence names ``evaluation:{name}``, oldest first."""
+    from ..programme.decisions import Decision
+
+    out = []
+    for body in store.documents(DECISION_KIND).values():
+        if any(e.get("kind") == "evaluation" and e.get("ref") == name for e in body.get("evidence", [])):
+            out.append(Decision.from_dict(body).to_dict(lang))
+    return sorted(out, key=lambda d: (d["date"], d["id"]))
+
+
+def check_name(store, name: str | None) -> str:
+    if not name or not NAME_RE.match(name) or name in RESERVED:
+        raise BadParameter("naam", "gebruik 1 tot 80 kleine letters, cijfers, '-' of '_', beginnend met een letter of "
+                           f"cijfer (niet {', '.join(sorted(RESERVED))})")
+    if store.get_document(KIND, name) is not None:
+        raise BadParameter("naam", f"er is al een evaluatie '{name}'; kies een andere naam")
+    return name

@@ -1,0 +1,30 @@
+"""Shared browser checks: axe-core in headless Chromium, and no request outside localhost.
+
+Use the ``server`` and ``browser`` fixtures from ``tests/web/conftest.py`` and call
+:func:`assert_accessible` for every page type a capability adds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+def assert_accessible(server: str, browser, path: str, statuses: tuple[int, ...] = (200, 404)) -> None:
+    """No serious or critical WCAG 2.1 A/AA violations on ``path``, and nothing loaded from elsewhere."""
+    page = browser.new_page()
+    outside: list[str] = []
+    page.on("request", lambda req: outside.append(req.url) if not req.url.startswith(server) else None)
+    response = page.goto(server + path, wait_until="load")
+    assert response is not None and response.status in statuses, (path, response and response.status)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => await axe.run(document, {
+        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+    bad = [f"{v['id']} ({v['impact']}): {v['help']} — {v['nodes'][0]['target']}"
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    page.close()
+    assert result["passes"], "axe ran no checks"
+    assert not bad, f"{path}:\n" + "\n".join(bad)
+    assert not outside, outside
