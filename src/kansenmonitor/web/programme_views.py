@@ -15,8 +15,6 @@ from .. import format as fmt
 from ..core.model import Level
 from ..programme.decisions import decisions_for
 from ..programme.finance import (
-    NO_SOURCE,
-    PROGRAMME_AS_A_WHOLE,
     finance_by_ambition,
     finance_by_source,
     finance_by_year,
@@ -24,7 +22,6 @@ from ..programme.finance import (
     lijn_shares,
 )
 from ..programme.format import format_euro
-from ..programme.indicators import IndicatorStatus
 from ..programme.model import BudgetKind, Intervention, Programme, ProgrammeIndicator
 from ..programme.narratives import narrative_view, visible_narratives
 from ..programme.progress import OTHER, ProgressRow, progress, progress_rows
@@ -564,5 +561,3 @@ def intervention_ref(programme: Programme, i: Intervention, lang: str) -> dict:
             "_links": {"self": {"href": f"/v1/programmas/{programme.id}/interventies/{i.id}"},
                        "pagina": {"href": f"/programmas/{programme.id}/interventies/{i.id}"}}}
 
-
-__all__ = ["IndicatorStatus", "NO_SOURCE", "PROGRAMME_AS_A_WHOLE", "finance_by_ambition"]

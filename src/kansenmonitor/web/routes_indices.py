@@ -197,9 +197,14 @@ def targeting_page(request: Request):
         rule_b = iv.rule_text(kind_b, value_b)
     c = iv.computed(site, d, gm, level)
     try:
-        t = iv.run_targeting(c, rule, budget, rule_b)
+        t = iv.run_targeting(c, rule, budget)
     except RuleError as exc:
-        raise BadParameter("waarde_b" if rule_b and str(rule_b) in str(exc) else "waarde", str(exc)) from None
+        raise BadParameter("waarde", str(exc)) from None
+    if rule_b:
+        try:
+            t = iv.run_targeting(c, rule, budget, rule_b)
+        except RuleError as exc:
+            raise BadParameter("waarde_b", str(exc)) from None
     view = iv.targeting_view(c, t, lang)
     view["form"] = {"index": d.id, "gemeente": gm.code, "niveau": level, "regel": kind, "waarde": value,
                     "regel_b": kind_b, "waarde_b": value_b, "budget": budget}
@@ -243,6 +248,8 @@ def _api_call(request: Request, fn):
         return exc.response
     except BadParameter as exc:
         return _bad(exc.name, str(exc), request.url.path).response
+    except NotFound as exc:
+        return problem(404, "Niet gevonden", str(exc), request.url.path, _links={"lijst": {"href": "/v1/indices"}})
 
 
 def _api_scope(site: Site, d, gemeente: str, niveau: str | None, instance: str):
@@ -262,10 +269,9 @@ Gemeente = Annotated[str, Query(description="Gemeentecode, bv. GM0153.")]
 Niveau = Annotated[str | None, Query(description="buurt (standaard) of wijk.")]
 
 
-def register_api(v1: FastAPI) -> None:
+def register_api(v1: FastAPI, the_site: Site) -> None:
     def site(request: Request) -> Site:
-        return request.scope["kansenmonitor_app"].state.site if "kansenmonitor_app" in request.scope \
-            else request.app.state.site
+        return the_site
 
     @v1.get("/indices", summary="Indexdefinities")
     def api_indices(request: Request):
@@ -329,13 +335,14 @@ def register_api(v1: FastAPI) -> None:
             d = _api_definition(s, index, request.url.path, param="index")
             gm, level, c = _api_scope(s, d, gemeente, niveau, request.url.path)
             try:
-                iv.run_targeting(c, regel, budget)
+                t = iv.run_targeting(c, regel, budget)
             except RuleError as exc:
                 raise _bad("regel", str(exc), request.url.path) from None
-            try:
-                t = iv.run_targeting(c, regel, budget, vergelijk)
-            except RuleError as exc:
-                raise _bad("vergelijk", str(exc), request.url.path) from None
+            if vergelijk:
+                try:
+                    t = iv.run_targeting(c, regel, budget, vergelijk)
+                except RuleError as exc:
+                    raise _bad("vergelijk", str(exc), request.url.path) from None
             view = iv.targeting_view(c, t, "nl")
             return ok({"index": d.id, "versie": d.version, "gemeente": gm.code, "niveau": level,
                        "selectie": view["a"], "vergelijking": view["comparison"], "scenario_b": view["b"],
@@ -347,4 +354,4 @@ def register_api(v1: FastAPI) -> None:
 
 def register(app: FastAPI, v1: FastAPI) -> None:
     app.include_router(router)
-    register_api(v1)
+    register_api(v1, app.state.site)

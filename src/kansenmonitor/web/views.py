@@ -59,6 +59,8 @@ def summary(region: Region, ref_name: str, rows: list[dict], lang: str) -> list[
         v, ref = row["value"], row["reference_value"]
         if v is None or ref is None or ind.polarity.value == "neutral" or not meaningful(ind, v, ref):
             continue
+        if ind.aggregation.value == "sum":  # counts grow with the size of an area: no fair comparison
+            continue
         higher = v > ref
         good = higher == (ind.polarity.value == "higher_is_better")
         gap = abs(v - ref) / abs(ref) if ref else math.inf
@@ -126,7 +128,9 @@ def profile_view(site: Site, region: Region, lang: str, k: int = 5) -> dict:
             "gemeente_value": gm, "nl_value": nl, "similar_mean": sim,
             "reference_value": nl if is_gm else gm,
             "gemeente_display": show(gm), "nl_display": show(nl), "similar_display": show(sim),
-            "source": ", ".join(s.label() for s in ind.sources[:1]), "source_ref": row.source_ref,
+            # the source of this very value (table and column, or how kansenmonitor derived it)
+            "source": (row.source_ref or "").split(";")[0].strip() or ", ".join(s.label() for s in ind.sources[:1]),
+            "source_ref": row.source_ref,
             "disclosure": row.disclosure, "series": series, "_trend": trend,
         })
     themes: dict[str, list[dict]] = {}
