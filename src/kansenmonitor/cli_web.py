@@ -13,6 +13,7 @@ def register(app: typer.Typer) -> None:
         host: Annotated[str, typer.Option("--host", help="Adres om op te luisteren.")] = "127.0.0.1",
         port: Annotated[int, typer.Option("--port", help="Poort.")] = 8000,
         warm: Annotated[bool, typer.Option("--warm/--no-warm", help="Bereken profielen vooraf op de achtergrond.")] = True,
+        read_only: Annotated[bool, typer.Option("--read-only", help="Niets opslaan via de website (alleen lezen).")] = False,
     ) -> None:
         """Start de website en de open API (/v1) op de database in $KANSENMONITOR_HOME."""
         import uvicorn
@@ -25,6 +26,7 @@ def register(app: typer.Typer) -> None:
             web_app = create_app(monitor)
         except Exception as exc:  # pragma: no cover - reported to the user
             fail(exc)
+        web_app.state.read_only = read_only
         if warm:
             import threading
 

@@ -104,7 +104,8 @@ def panel_frame(
         for c, y in monitor.linked_codes(code, newest):
             keys.append((c, y))
             to_newest[(c, y)] = code
-    obs = monitor.store.observations(indicators=[indicator], keys=keys)
+    # only publishable values enter a panel (disclosure control applies to evaluations too)
+    obs = monitor.observations(public=True, indicators=[indicator], keys=keys)
     obs = obs[obs["value"].notna()]
     if obs.empty:
         raise PanelBuildError([Issue("<store>", None, "indicator",

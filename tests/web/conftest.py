@@ -101,3 +101,11 @@ def browser():
             "--no-first-run", "--disable-sync"])
         yield b
         b.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cookies(request):
+    """The session client keeps cookies (the language choice); start every test without them."""
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").cookies.clear()
+    yield

@@ -323,10 +323,10 @@ def design_view(site: Site, built: Built, lang: str) -> dict:
     mde_text = None
     if mde and mde["mde"] is not None:
         x = fmt(mde["mde"])
-        mde_text = (f"With these data you cannot see an effect smaller than {x} ({ind.unit}). A smaller effect "
+        mde_text = (f"With these data you cannot see an effect smaller than {x} {ind.unit}. A smaller effect "
                     f"may exist, but this comparison would not show it."
                     if lang == "en" else
-                    f"Met deze gegevens kunt u een effect kleiner dan {x} ({ind.unit}) niet zien. Een kleiner "
+                    f"Met deze gegevens kunt u een effect kleiner dan {x} {ind.unit} niet zien. Een kleiner "
                     f"effect kan er wel zijn, maar deze vergelijking laat het niet zien.")
     return {
         "indicator": {"id": ind.id, "label": ind.label(lang), "unit": ind.unit},

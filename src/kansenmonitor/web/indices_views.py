@@ -400,6 +400,7 @@ def targeting_view(c: Computed, t: Targeting, lang: str) -> dict:
     def scenario(sel: indices.Selection, alloc: indices.Allocation) -> dict:
         share = sel.population_share
         return {"rule": sel.rule, "method": alloc.method, "budget": alloc.budget, "total": round(alloc.total, 2),
+                "total_display": _money(alloc.total, lang),
                 "n_selected": len(sel.selected), "population_share": share,
                 "population_share_display": fmt.number(None if share is None else 100 * share, 0, lang) + " %",
                 "regions": allocation_rows(alloc, labels, lang)}

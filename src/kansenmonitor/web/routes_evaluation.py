@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import ImmutableMultiDict
 
 from . import evaluation_views as ev
+from . import i18n
 from .app import BadParameter, NotFound, lang_of, render, respond, strip_private
 
 NAV = [("/evaluaties", "Effecten", "Effects")]
@@ -62,12 +63,10 @@ def programme_options(site) -> list[dict]:
 
 
 def indicator_groups(site, lang: str) -> list[dict]:
-    from . import i18n
-
     groups: dict[str, list] = {}
     for i in sorted(site.catalogue, key=lambda i: (i.theme, i.label(lang))):
         groups.setdefault(i18n.theme(i.theme, lang), []).append({"id": i.id, "label": i.label(lang)})
-    return [{"label": k, "items": v} for k, v in groups.items()]
+    return [{"label": k, "options": v} for k, v in groups.items()]
 
 
 def form_values(params) -> dict:
@@ -101,7 +100,7 @@ def bad_request(request: Request, exc: BadParameter, template: str, context: dic
     """The form again with the problem named at the top (status 400); JSON asks get problem+json."""
     if request.query_params.get("format", "html") != "html":
         raise exc
-    _ = (lambda nl, en: en if lang_of(request) == "en" else nl)
+    _ = i18n.translator(lang_of(request))
     error = _(f"De parameter '{exc.name}' is niet goed: {exc}", f"The parameter '{exc.name}' is not valid: {exc}")
     return render(request, template, {"view": None, "error": error, "error_param": exc.name, **context},
                   status_code=400)
@@ -151,7 +150,7 @@ def result_page(request: Request):
     except BadParameter as exc:
         return bad_request(request, exc, "evaluation_setup.html", context)
     view = {"design": design, "result": ev.result_view(result.to_dict(lang=lang), built.source, lang),
-            "query": spec.query_string(), "source": built.source}
+            "query": spec.query_string(), "source": built.source, "_query_pairs": spec.query()}
     return respond(request, "evaluation_result.html", view, ev.chart_records(view["result"]), ev.CHART_CSV,
                    "evaluatie-resultaat", writable=writable(request.app))
 
@@ -170,7 +169,7 @@ def saved_page(request: Request, name: str):
 
 async def save(request: Request):
     lang = lang_of(request)
-    _ = (lambda nl, en: en if lang == "en" else nl)
+    _ = i18n.translator(lang)
 
     def refuse(status: int, title: str, message: str) -> Response:
         return render(request, "error.html", {"status": status, "title": title, "message": message,

@@ -139,7 +139,7 @@ def index_page(request: Request, iid: str):
     order = choice(request.query_params.get("volgorde"), "volgorde", ("op", "af"), "op")
     view = iv.index_view(site, c, lang, sort, order)
     return respond(request, "indices_index.html", view, view["rows"], iv.SCORES_CSV,
-                   f"index-{d.id}-{gm.code}-{level}", **_choices(site))
+                   f"index-{d.id}-{gm.code}-{level}", levels=list(d.levels), **_choices(site))
 
 
 @router.get("/indices/{iid}/gebieden/{code}")
@@ -164,7 +164,7 @@ def coherence_page(request: Request, iid: str):
     site, d, gm, level, c = _computed(request, iid)
     view = iv.coherence_view(iv.coherence_of(site, d, gm, level), c, lang_of(request))
     return respond(request, "indices_coherence.html", view, view["indicators"], iv.COHERENCE_CSV,
-                   f"samenhang-{d.id}-{gm.code}-{level}", **_choices(site))
+                   f"samenhang-{d.id}-{gm.code}-{level}", levels=list(d.levels), **_choices(site))
 
 
 @router.get("/indices/{iid}/investeringen")
@@ -172,7 +172,8 @@ def investments_page(request: Request, iid: str):
     site, d, gm, level, c = _computed(request, iid)
     view = iv.investments_view(site, c, lang_of(request))
     return respond(request, "indices_investments.html", view, view["regions"], iv.INVESTMENTS_CSV,
-                   f"investeringen-{d.id}-{gm.code}-{level}", **_choices(site))
+                   f"investeringen-{d.id}-{gm.code}-{level}", levels=list(d.levels),
+                   **_choices(site))
 
 
 @router.get("/doelgroep")
@@ -214,7 +215,7 @@ def targeting_page(request: Request):
                         "spreadsheetml.sheet", headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'})
     records, columns = iv.targeting_records(view)
     return respond(request, "targeting_page.html", view, records, columns, filename,
-                   rule_kinds=iv.RULE_KINDS, **_choices(site))
+                   levels=list(d.levels), **_choices(site))
 
 
 # -- API -----------------------------------------------------------------------------------------------
