@@ -112,6 +112,15 @@ def create_api(site: Site) -> FastAPI:
         return problem(400, "Ongeldige parameter", f"De parameter '{names}' is niet goed.", request.url.path,
                        invalid_params=params)
 
+    @api.exception_handler(ValueError)
+    async def bad_parameter(request: Request, exc: ValueError):
+        # BadParameter (a ValueError with the parameter's name) from any resource, incl. plug-ins
+        name = getattr(exc, "name", None)
+        if name is None:
+            return problem(500, "Interne fout", "Er ging iets mis; probeer het later opnieuw.", request.url.path)
+        return problem(400, "Ongeldige parameter", f"De parameter '{name}' is niet goed: {exc}", request.url.path,
+                       invalid_params=[{"name": name, "reason": str(exc)}])
+
     @api.exception_handler(UnknownRegionError)
     async def unknown_region(request: Request, exc: UnknownRegionError):
         return problem(404, "Gebied niet gevonden", str(exc), request.url.path,
