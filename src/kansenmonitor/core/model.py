@@ -5,6 +5,7 @@ Pure Python, no I/O. Everything else (importers, store, web, reports, CLI) reads
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -69,6 +70,17 @@ _CODE_PATTERNS = {
     Level.PC4: re.compile(r"^PC\d{4}$"),
 }
 _CUSTOM_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,11}-[A-Za-z0-9_\-]{1,60}$")
+
+
+def number_or_none(value: object) -> float | None:
+    """A finite float, or ``None`` for None, NaN and anything that is not a number."""
+    if value is None:
+        return None
+    try:
+        f = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
 
 
 def level_of_code(code: str) -> Level | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..core.model import gemeente_of
+from ..core.model import number_or_none as _num
 from . import methods
 from .definition import Definition, IndicatorSpec, Steps
 
@@ -282,15 +282,6 @@ class IndexResult:
             "notes": self.notes, "provenance": self.provenance, "regions": rows,
         }
 
-
-def _num(v) -> float | None:
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
 
 
 def build_result(engine: Engine, steps: Steps) -> IndexResult:

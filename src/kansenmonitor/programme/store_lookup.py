@@ -14,11 +14,11 @@ adapter does no arithmetic on the values.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..core.model import number_or_none as _value
 from .model import Figure, ProgrammeIndicator
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -41,15 +41,6 @@ class StorePoint:
         return {"year": self.year, "value": self.value, "status": self.status,
                 "boundary_year": self.boundary_year, "source_ref": self.source_ref}
 
-
-def _value(v) -> float | None:
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
 
 
 class StoreValues:

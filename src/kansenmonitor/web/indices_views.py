@@ -16,6 +16,7 @@ import pandas as pd
 from .. import format as fmt
 from .. import indices
 from ..core.model import Region
+from ..core.model import number_or_none as _num
 from ..indices.compute import THEME_PREFIX
 from ..indices.uncertainty import STEP_LABELS, rank_label
 from . import graphics, i18n
@@ -44,15 +45,6 @@ STATUS_EN = {"blijft": "stays", "komt erbij": "enters", "valt af": "leaves"}
 def step_label(step: str, lang: str) -> str:
     return (STEP_LABELS_EN if lang == "en" else STEP_LABELS).get(step, step)
 
-
-def _num(v) -> float | None:
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
 
 
 def _text(v) -> str | None:
