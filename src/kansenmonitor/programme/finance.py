@@ -134,7 +134,7 @@ def finance_by_source(programme: Programme, table: str | None = None) -> pd.Data
                      "coverage": float(coverage), "saldo": float(coverage - expenditure)})
     out = pd.DataFrame(rows, columns=["source", "year", "expenditure", "coverage", "saldo"])
     names = {s.id: s.name for s in programme.funding_sources}
-    out.insert(1, "name", out["source"].map(names).fillna(out["source"]))
+    out.insert(1, "name", [names.get(src, src) for src in out["source"]])
     return out.sort_values(["source", "year"]).reset_index(drop=True)
 
 
