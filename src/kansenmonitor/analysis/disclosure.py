@@ -22,7 +22,8 @@ def apply(obs: pd.DataFrame, indicators: Mapping[str, Indicator], counts: pd.Dat
     """Return a copy of ``obs`` in which values below the minimum count are withheld.
 
     ``counts`` (optional) is a frame of (region, boundary_year, period, denominator) to use where an
-    observation has no denominator of its own, e.g. the number of inhabitants of the region.
+    observation has no denominator of its own, e.g. the number of inhabitants of the region (of the
+    nearest period when the same period is not there).
     Withheld values get status ``suppressed`` and a ``disclosure`` note; numerator and
     denominator are withheld too.
     """
@@ -35,10 +36,18 @@ def apply(obs: pd.DataFrame, indicators: Mapping[str, Indicator], counts: pd.Dat
     min_counts = pd.to_numeric(min_counts, errors="coerce")
     base = out["denominator"].astype(float) if "denominator" in out else pd.Series(np.nan, index=out.index)
     if counts is not None and not counts.empty:
-        lookup = counts.set_index(["region", "boundary_year", "period"])["denominator"]
-        keys = pd.MultiIndex.from_frame(out[["region", "boundary_year", "period"]])
-        fallback = pd.Series(lookup.reindex(keys).to_numpy(), index=out.index)
-        base = base.fillna(fallback)
+        # the count of the same region and indeling in the nearest period (population changes slowly)
+        c = counts.dropna(subset=["denominator"])[["region", "boundary_year", "period", "denominator"]].copy()
+        c["period"] = c["period"].astype("int64")
+        c["boundary_year"] = c["boundary_year"].astype("int64")
+        left = out[["region", "boundary_year", "period"]].copy()
+        left["period"] = left["period"].astype("int64")
+        left["boundary_year"] = left["boundary_year"].astype("int64")
+        left["_pos"] = range(len(left))
+        merged = pd.merge_asof(left.sort_values("period"), c.sort_values("period").rename(
+            columns={"denominator": "_count"}), on="period", by=["region", "boundary_year"], direction="nearest")
+        fallback = merged.sort_values("_pos")["_count"].to_numpy()
+        base = base.fillna(pd.Series(fallback, index=out.index))
     is_count = out["indicator"].map(
         lambda i: i in indicators and indicators[i].aggregation == Aggregation.SUM and indicators[i].min_count is not None
     ).astype(bool)

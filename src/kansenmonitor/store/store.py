@@ -514,6 +514,16 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(s.imports).order_by(s.imports.c.id))]
 
+    def change_stamp(self) -> tuple:
+        """Cheap markers that change when content is written (imports, regions, observations, documents)."""
+        with self.engine.connect() as conn:
+            return (
+                conn.execute(select(func.max(s.imports.c.id))).scalar(),
+                conn.execute(select(func.count()).select_from(s.regions)).scalar_one(),
+                conn.execute(select(func.count()).select_from(s.observations)).scalar_one(),
+                conn.execute(select(func.max(s.documents.c.updated_at), func.count()).select_from(s.documents)).one()[:],
+            )
+
     def fingerprint(self) -> tuple:
         """A cheap summary of the store's content, used by tests to prove that nothing changed."""
         with self.engine.connect() as conn:

@@ -172,6 +172,7 @@ def create_app(monitor: Monitor | None = None, extra_static: Path | None = None)
         lang = asked if asked in i18n.LANGS else (cookie if cookie in i18n.LANGS else i18n.DEFAULT_LANG)
         request.state.lang = lang
         request.scope["kansenmonitor_app"] = app
+        app.state.site.refresh_if_changed()  # pick up imports made while the server runs
         response = await call_next(request)
         if asked in i18n.LANGS and asked != cookie:
             response.set_cookie(i18n.COOKIE, asked, max_age=365 * 24 * 3600, samesite="lax", httponly=True)

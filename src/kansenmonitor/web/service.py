@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -72,14 +73,35 @@ def publishable(value, status) -> bool:
 class Site:
     """Cached read access for the web pages and the API."""
 
+    #: How often (seconds) the site checks whether the store changed (an import, new areas, a decision).
+    FRESHNESS_INTERVAL = 5.0
+
     def __init__(self, monitor: Monitor):
         self.monitor = monitor
         self._cache = _Cache(64)
         self._profiles = _Cache(PROFILE_CACHE_SIZE)
+        self._stamp = self._store_stamp()
+        self._checked = time.monotonic()
 
     def clear(self) -> None:
         self._cache.clear()
         self._profiles.clear()
+
+    def _store_stamp(self) -> tuple:
+        return self.monitor.store.change_stamp()
+
+    def refresh_if_changed(self) -> bool:
+        """Drop the caches when the store changed since the last check (at most every few seconds)."""
+        now = time.monotonic()
+        if now - self._checked < self.FRESHNESS_INTERVAL:
+            return False
+        self._checked = now
+        stamp = self._store_stamp()
+        if stamp == self._stamp:
+            return False
+        self._stamp = stamp
+        self.clear()
+        return True
 
     # -- catalogue and regions -------------------------------------------------------------------
     @property
