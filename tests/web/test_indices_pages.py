@@ -255,3 +255,16 @@ def test_api_unknown_index_is_404_with_link(client):
 ])
 def test_axe(server, browser, path):
     assert_accessible(server, browser, path, statuses=(200,))
+
+
+def test_region_profile_shows_rank_with_interval(client):
+    """The profile shows "rang 3 (2–6)", never a bare rank, and links to the index breakdown."""
+    import re
+
+    data = client.get("/gebieden/BU01530603?format=json").json()
+    labels = {ix["id"]: ix["rank_label"] for ix in data["indices"]}
+    assert set(labels) == {"urgentie", "meervoudige_achterstand"}
+    for label in labels.values():
+        assert re.fullmatch(r"rang \d+ \(\d+–\d+\)", label)
+    html = client.get("/gebieden/BU01530603").text
+    assert "Plaats op de indices" in html and "/indices/urgentie/gebieden/BU01530603" in html

@@ -154,6 +154,7 @@ def profile_view(site: Site, region: Region, lang: str, k: int = 5) -> dict:
         "region": region_ref(region, lang),
         "gemeente": region_ref(prof.gemeente, lang) if prof.gemeente else None,
         "reference_name": ref_name,
+        "indices": index_ranks(site, region, prof.gemeente, lang),
         "_themes": [{"theme": t, "label": i18n.theme(t, lang), "rows": rs} for t, rs in themes.items()],
         "rows": rows,
         "summary": summary(region, ref_name, rows, lang),
@@ -229,3 +230,29 @@ def map_view(site: Site, gemeente: Region, level: str, ind: Indicator, period: i
 
 
 MAP_CSV = ["code", "name", "period", "value", "status", "class", "source_ref"]
+
+
+def index_ranks(site: Site, region: Region, gemeente: Region | None, lang: str) -> list[dict]:
+    """The region's rank with its interval on each index that covers its level, within its gemeente."""
+    from . import indices_views
+
+    if gemeente is None or region.level.value not in ("buurt", "wijk"):
+        return []
+    out = []
+    for d in indices_views.definitions(site).values():
+        if region.level.value not in d.levels or region.boundary_year != d.boundary_year:
+            continue
+        try:
+            c = indices_views.computed(site, d, gemeente, region.level.value)
+        except (LookupError, ValueError):
+            continue
+        rows = {r["code"]: r for r in indices_views.score_rows(c, lang)}
+        row = rows.get(region.code)
+        if row is None:
+            continue
+        out.append({
+            "id": d.id, "label": d.label(lang), "rank_label": row["label"], "reason": row.get("reason"),
+            "n": sum(1 for r in rows.values() if r["score"] is not None),
+            "href": f"/indices/{d.id}/gebieden/{region.code}?gemeente={gemeente.code}&niveau={region.level.value}",
+        })
+    return out
