@@ -27,6 +27,13 @@ err = Console(stderr=True, width=140)
 LevelOpt = Annotated[str, typer.Option("--level", help="buurt (standaard) of wijk.")]
 GemeenteOpt = Annotated[list[str] | None, typer.Option("--gemeente", help="Gemeentecode, bv. GM0153 (herhaalbaar).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Uitvoer als JSON.")]
+LangOpt = Annotated[str, typer.Option("--lang", help="Taal van de teksten: nl (standaard) of en.")]
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in ("nl", "en"):
+        _fail(ValueError(f"--lang '{lang}' kan niet; kies nl of en"))
+    return lang
 
 
 def _fail(exc: Exception) -> None:
@@ -66,10 +73,15 @@ def _prepare(index_id: str, level: str, gemeente: list[str] | None, reference: s
     return monitor, d, inputs
 
 
-def _missing_lines(result) -> list[str]:
+def _missing_lines(result, lang: str = "nl") -> list[str]:
+    from .indices.messages import localise
+
     lines = []
-    for m in result.missing_themes:
-        lines.append(f"Thema '{m['label']}' telt niet mee: {m['reason']}.")
+    for m in localise(result.missing_themes, lang):
+        if lang == "en":
+            lines.append(f"Theme '{m['label']}' does not count: {m['reason']}.")
+        else:
+            lines.append(f"Thema '{m['label']}' telt niet mee: {m['reason']}.")
         for u in m["missing_indicators"]:
             lines.append(f"  - {u['indicator']}: {u['label']} — {u['hint']}")
     return lines
@@ -112,25 +124,28 @@ def compute(
     reference: Annotated[str | None, typer.Option("--reference", help="gemeente, regio_deal of nl.")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Schrijf de rangen naar .csv of .xlsx.")] = None,
     as_json: JsonOpt = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Bereken een index met rangen en hun onzekerheid: 'rang 3 (2–6)'."""
     from . import indices
+    from .indices.messages import localise
     from .indices.targeting import _export
 
+    lang = _check_lang(lang)
     monitor, d, inputs = _prepare(index_id, level, gemeente, reference)
     if draws < 1:
         _fail(ValueError("--draws moet minstens 1 zijn"))
     result = indices.compute_index(d, inputs)
     unc = indices.uncertainty(d, inputs, draws=draws, seed=seed)
-    frame = result.to_frame().join(unc.ranks[["median_rank", "rank_low", "rank_high", "label"]])
+    frame = result.to_frame(lang).join(unc.to_frame(lang)[["median_rank", "rank_low", "rank_high", "label"]])
     if output:
         try:
             _export(frame, output, dutch=output.suffix == ".csv")
         except KansenmonitorError as exc:
             _fail(exc)
     if as_json:
-        data = result.to_dict()
-        udict = unc.to_dict()
+        data = result.to_dict(lang)
+        udict = unc.to_dict(lang)
         by_code = {r["region"]: r for r in udict["regions"]}
         for r in data["regions"]:
             u = by_code[r["region"]]
@@ -149,9 +164,9 @@ def compute(
         t.add_row(r["label"], code, str(r["name"]), fmt.number(r["score"], 2), f"{r['coverage']:.0%}",
                   r["reason"] if isinstance(r["reason"], str) else "")
     out.print(t)
-    for line in _missing_lines(result) + result.notes:
+    for line in _missing_lines(result, lang) + localise(result.notes, lang):
         out.print(line, highlight=False, markup=False)
-    out.print(unc.summary(), highlight=False, markup=False)
+    out.print(unc.summary(lang), highlight=False, markup=False)
 
 
 @index_app.command("explain")
@@ -160,18 +175,22 @@ def explain(
     level: LevelOpt = "buurt",
     gemeente: GemeenteOpt = None,
     as_json: JsonOpt = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Laat de definitie zien: thema's, welke indicatoren ze vullen, wat ontbreekt, en de samenhang."""
     from . import indices
+    from .indices.messages import localise
 
+    lang = _check_lang(lang)
     monitor, d, inputs = _prepare(index_id, level, gemeente)
     result = indices.compute_index(d, inputs)
     coh = indices.coherence(d, inputs)
     unavailable = {u["indicator"]: u for u in result.unavailable}
     if as_json:
-        _emit_json({"definition": d.to_dict(), "missing_themes": result.missing_themes,
-                    "unavailable_indicators": result.unavailable, "provenance": inputs.provenance,
-                    "coherence": coh.to_dict(), "notes": result.notes})
+        rd = result.to_dict(lang)
+        _emit_json({"definition": d.to_dict(), "missing_themes": rd["missing_themes"],
+                    "unavailable_indicators": rd["unavailable_indicators"], "provenance": inputs.provenance,
+                    "coherence": coh.to_dict(lang), "notes": rd["notes"]})
         return
     out.print(f"{d.label()} — versie {d.version} ({d.file})", highlight=False, markup=False)
     out.print(d.description_nl, highlight=False, markup=False)
@@ -182,14 +201,15 @@ def explain(
         out.print(f"\nThema {theme.label()} (gewicht {theme.weight:g})", highlight=False, markup=False)
         for spec in theme.all_indicators:
             if spec.id in unavailable:
-                state = "ONTBREEKT — " + unavailable[spec.id]["hint"]
+                state = ("MISSING — " if lang == "en" else "ONTBREEKT — ") + localise(unavailable[spec.id]["hint"],
+                                                                                       lang)
             else:
                 p = inputs.provenance.get(spec.id, {})
                 state = f"gevuld (periode {p.get('period')})"
             proxy = f" [benadering: {spec.proxy}]" if spec.proxy else ""
             out.print(f"  - {spec.id} ({spec.polarity}){proxy}: {state}", highlight=False, markup=False)
     out.print("\nSamenhang:", highlight=False, markup=False)
-    for line in coh.summary() + coh.notes:
+    for line in coh.summary(lang) + localise(coh.notes, lang):
         out.print(f"  {line}", highlight=False, markup=False)
 
 
@@ -250,21 +270,23 @@ def overzicht(
     level: LevelOpt = "buurt",
     gemeente: GemeenteOpt = None,
     as_json: JsonOpt = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Urgentie naast geplande investering per inwoner: 'hoge urgentie, weinig investering' valt op."""
     from . import indices
 
+    lang = _check_lang(lang)
     monitor, d, inputs = _prepare(index_id, level, gemeente)
     result = indices.compute_index(d, inputs)
     view = indices.investment_view(result.to_frame(), indices.stored_investments(monitor),
                                    indices.stored_potentials(monitor))
     if as_json:
-        _emit_json(view.to_dict())
+        _emit_json(view.to_dict(lang))
         return
     t = Table(title=f"{d.label()} en geplande investeringen")
     for col in ("rang", "code", "naam", "inwoners", "investering", "per inwoner", "potenties", "signaal"):
         t.add_column(col)
-    for code, r in view.frame.iterrows():
+    for code, r in view.to_frame(lang).iterrows():
         t.add_row("–" if r["rank"] != r["rank"] else str(int(r["rank"])), code, str(r["name"]),
                   fmt.number(r["inwoners"], 0), fmt.money(r["investment"]), fmt.money(r["per_inhabitant"], decimals=2),
                   r["potentials"] or "", r["flag"] or "")
@@ -285,10 +307,12 @@ def target(
     output: Annotated[Path | None, typer.Option("--output", help="Schrijf naar .csv of .xlsx.")] = None,
     dutch_csv: Annotated[bool, typer.Option("--nl-csv", help="CSV met ';' en decimale komma.")] = False,
     as_json: JsonOpt = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Kies gebieden met een regel en verdeel een budget naar behoefte; vergelijk eventueel twee scenario's."""
     from . import indices
 
+    lang = _check_lang(lang)
     monitor, d, inputs = _prepare(index, level, gemeente)
     result = indices.compute_index(d, inputs)
     try:
@@ -303,16 +327,21 @@ def target(
     except KansenmonitorError as exc:
         _fail(exc)
     if as_json:
-        data = {"index": d.id, "version": d.version, "level": level, "allocation": alloc.to_dict(),
+        data = {"index": d.id, "version": d.version, "level": level, "allocation": alloc.to_dict(lang),
                 "population_share": sel.population_share}
         if comparison:
-            data["comparison"] = comparison.to_dict()
+            data["comparison"] = comparison.to_dict(lang)
         _emit_json(data)
         return
     share = sel.population_share
-    out.print(f"Regel {rule}: {len(sel.selected)} gebieden"
-              + (f", {share:.0%} van de inwoners" if share is not None else "") + f"; verdeling {alloc.method}.",
-              highlight=False, markup=False)
+    if lang == "en":
+        out.print(f"Rule {rule}: {len(sel.selected)} areas"
+                  + (f", {share:.0%} of the inhabitants" if share is not None else "")
+                  + f"; allocation {alloc.method_text(lang)}.", highlight=False, markup=False)
+    else:
+        out.print(f"Regel {rule}: {len(sel.selected)} gebieden"
+                  + (f", {share:.0%} van de inwoners" if share is not None else "") + f"; verdeling {alloc.method}.",
+                  highlight=False, markup=False)
     t = Table(title=f"Verdeling van {fmt.money(budget)}")
     for col in ("code", "naam", "score", "inwoners", "bedrag", "per inwoner"):
         t.add_column(col)
@@ -320,7 +349,11 @@ def target(
         t.add_row(code, str(r["name"]), fmt.number(r["score"], 2), fmt.number(r.get("inwoners"), 0),
                   fmt.money(r["amount"], decimals=2), fmt.money(r.get("amount_per_inhabitant"), decimals=2))
     out.print(t)
-    if comparison:
+    if comparison and lang == "en":
+        out.print(f"Comparison with {compare or rule}: entering {', '.join(comparison.entered) or 'none'}; "
+                  f"leaving {', '.join(comparison.left) or 'none'}; money moved {fmt.money(comparison.money_moved)}.",
+                  highlight=False, markup=False)
+    elif comparison:
         out.print(f"Vergelijking met {compare or rule}: erbij {', '.join(comparison.entered) or 'geen'}; "
                   f"eraf {', '.join(comparison.left) or 'geen'}; verschuiving {fmt.money(comparison.money_moved)}.",
                   highlight=False, markup=False)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .compute import Engine, IndexInputs, _num
 from .definition import Definition
+from .messages import Message, check_lang, localise, localise_frame, msg, texts
 
 WEAK = 0.1
 
@@ -72,31 +73,36 @@ class CoherenceResult:
     loadings: pd.DataFrame
     explained: list[float]
     flags: list[dict] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.indicators.copy()
+    def to_frame(self, lang: str = "nl") -> pd.DataFrame:
+        """Per indicator; the ``flag`` texts in ``lang``."""
+        return localise_frame(self.indicators, check_lang(lang))
 
-    def summary(self) -> list[str]:
+    def summary(self, lang: str = "nl") -> list[str]:
+        check_lang(lang)
         lines = []
         for t, a in self.alpha.items():
-            lines.append(f"thema {t}: Cronbachs alfa {'–' if pd.isna(a) else f'{a:.2f}'}")
-        lines += [f["message"] for f in self.flags]
+            lines.append(msg("coherence.alpha", theme=t, alpha="–" if pd.isna(a) else f"{a:.2f}").text(lang))
+        lines += [localise(f["message"], lang) for f in self.flags]
         return lines
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lang: str = "nl") -> dict:
+        """Everything as plain data; flags and notes in ``lang`` ("nl" or "en")."""
+        check_lang(lang)
+
         def mat(df: pd.DataFrame) -> dict:
             return {str(i): {str(j): _num(v) for j, v in row.items()} for i, row in df.iterrows()}
 
-        return {
+        return localise({
             "index": self.index, "version": self.version, "level": self.level, "n_regions": self.n_regions,
             "alpha": {str(k): _num(v) for k, v in self.alpha.items()},
-            "indicators": [{"indicator": i, **{k: (_num(v) if isinstance(v, float) else v) for k, v in r.items()}}
-                           for i, r in self.indicators.iterrows()],
+            "indicators": [{"indicator": i, **{k: (_num(v) if isinstance(v, float) else v) for k, v in r.items()},
+                            "flag": self.indicators["flag"][i]} for i, r in self.indicators.iterrows()],
             "correlations": mat(self.correlations), "theme_correlations": mat(self.theme_correlations),
             "loadings": mat(self.loadings), "explained": [_num(x) for x in self.explained],
             "flags": self.flags, "notes": self.notes,
-        }
+        }, lang)
 
 
 def coherence(definition: Definition, inputs: IndexInputs, engine: Engine | None = None) -> CoherenceResult:
@@ -132,17 +138,16 @@ def coherence(definition: Definition, inputs: IndexInputs, engine: Engine | None
         flag = None
         theme = lay.theme_ids[m]
         if not others:
-            notes.append(f"{iid} is de enige indicator van thema {theme}: samenhang binnen het thema is niet te meten")
+            notes.append(msg("coherence.single", indicator=iid, theme=theme))
         elif not np.isnan(r_own):
             if r_own <= -WEAK:
-                flag = "wijst de verkeerde kant op"
-                msg = (f"{iid} (thema {theme}) hangt negatief samen met de rest van het thema (r = {r_own:.2f}); "
-                       "controleer de polariteit")
+                flag = msg("coherence.flag.negative")
+                message = msg("coherence.negative", indicator=iid, theme=theme, r=r_own)
             elif abs(r_own) < WEAK:
-                flag = "voegt weinig toe"
-                msg = f"{iid} (thema {theme}) hangt nauwelijks samen met de rest van het thema (r = {r_own:.2f})"
+                flag = msg("coherence.flag.weak")
+                message = msg("coherence.weak", indicator=iid, theme=theme, r=r_own)
             if flag:
-                flags.append({"indicator": iid, "theme": theme, "kind": flag, "r": round(r_own, 4), "message": msg})
+                flags.append({"indicator": iid, "theme": theme, "kind": flag, "r": round(r_own, 4), "message": message})
         rows[iid] = {"theme": theme, "polarity": lay.specs[j].polarity, "n": int((~np.isnan(Z[:, j])).sum()),
                      "r_own_theme": r_own, "r_max_other_theme": float(max(r_other, key=abs)) if r_other else float("nan"),
                      "flag": flag}
@@ -150,11 +155,14 @@ def coherence(definition: Definition, inputs: IndexInputs, engine: Engine | None
     load, expl = pca_loadings(Z)
     loadings = pd.DataFrame(load, index=ids, columns=[f"PC{i + 1}" for i in range(load.shape[1])])
     if load.shape[1] == 0:
-        notes.append("te weinig volledige rijen voor een PCA over alle indicatoren")
+        notes.append(msg("coherence.no_pca"))
+    indicators = pd.DataFrame.from_dict(rows, orient="index")
+    if not indicators.empty:
+        indicators["flag"] = texts((r["flag"] for r in rows.values()), indicators.index)
     return CoherenceResult(
         index=definition.id, version=definition.version, level=inputs.level, n_regions=len(engine.regions),
         correlations=pd.DataFrame(corr, index=ids, columns=ids),
         theme_correlations=pd.DataFrame(tcorr, index=lay.theme_ids, columns=lay.theme_ids),
-        indicators=pd.DataFrame.from_dict(rows, orient="index"), alpha=alpha, loadings=loadings,
+        indicators=indicators, alpha=alpha, loadings=loadings,
         explained=[float(x) for x in expl], flags=flags, notes=notes,
     )

@@ -11,6 +11,7 @@ from ..core.model import gemeente_of
 from ..core.model import number_or_none as _num
 from . import methods
 from .definition import Definition, IndicatorSpec, Steps
+from .messages import Message, check_lang, join, localise, localise_frame, msg, pair, texts
 
 THEME_PREFIX = "thema:"
 
@@ -53,9 +54,9 @@ class Layout:
     unavailable: list[dict]
 
 
-def import_hint(spec: IndicatorSpec, level: str) -> str:
-    return (f"lees '{spec.id}' in met 'kansenmonitor import long BESTAND.csv' (kolommen region;indicator;period;value, "
-            f"niveau {level}); bron: {spec.source or 'zie de definitie'}")
+def import_hint(spec: IndicatorSpec, level: str) -> Message:
+    return msg("indicator.import_hint", indicator=spec.id, level=level,
+               source=spec.source or msg("indicator.source_unknown"))
 
 
 def resolve_layout(definition: Definition, values: pd.DataFrame, level: str) -> Layout:
@@ -69,22 +70,21 @@ def resolve_layout(definition: Definition, values: pd.DataFrame, level: str) -> 
                 usable.append(spec)
             else:
                 unavailable.append({
-                    "theme": theme.id, "indicator": spec.id, "label": spec.label or spec.id, "wanted": spec.wanted,
+                    "theme": theme.id, "indicator": spec.id, "label": pair(spec.label or spec.id, spec.label_en), "wanted": spec.wanted,
                     "sia": spec.sia, "source": spec.source,
-                    "reason": ("nog niet ingelezen (ontbrekende indicator)" if spec.wanted
-                               else f"geen gegevens op niveau {level}"),
+                    "reason": msg("indicator.wanted") if spec.wanted else msg("indicator.no_data", level=level),
                     "hint": import_hint(spec, level),
                 })
         if not usable:
             missing_themes.append({
-                "theme": theme.id, "label": theme.label_nl,
-                "reason": "geen open gegevens voor dit thema in de database; het thema telt niet mee in de score",
+                "theme": theme.id, "label": pair(theme.label_nl, theme.label_en),
+                "reason": msg("theme.no_data"),
                 "missing_indicators": [u for u in unavailable if u["theme"] == theme.id],
             })
             continue
         m = len(theme_ids)
         theme_ids.append(theme.id)
-        theme_labels.append(theme.label_nl)
+        theme_labels.append(pair(theme.label_nl, theme.label_en))
         theme_w.append(theme.weight)
         theme_r.append(theme.weight_range or (theme.weight, theme.weight))
         for spec in usable:
@@ -135,7 +135,7 @@ class Engine:
         if missing_targets:
             raise ValueError(f"doelgebieden niet in de referentiepopulatie: {', '.join(missing_targets[:5])}")
         self.target_idx = np.array([pos[t] for t in sorted(inputs.targets)], dtype=int)
-        self.notes: list[str] = []
+        self.notes: list[Message] = []
         self._zcache: dict = {}
         self._tcache: dict = {}
         self.pca_loadings: dict = {}
@@ -213,21 +213,22 @@ class Engine:
         return Z
 
 
-def _reason(engine: Engine, i: int, lang: str = "nl") -> str | None:
+def _reason(engine: Engine, i: int) -> Message | None:
+    """Why region ``i`` has no score (None when it has one), as a message in Dutch and English."""
     if engine.scorable[i]:
         return None
     K = len(engine.layout.indicator_ids)
     if K == 0:
-        return "geen enkele indicator van deze index heeft gegevens"
+        return msg("reason.no_indicator")
     n = int(engine.n_observed[i])
     need = engine.definition.min_coverage
     parts = []
     if engine.coverage[i] + 1e-12 < need:
-        parts.append(f"te weinig gegevens: {n} van {K} indicatoren ({engine.coverage[i]:.0%}); minimaal {need:.0%} nodig")
+        parts.append(msg("reason.coverage", n=n, k=K, coverage=float(engine.coverage[i]), need=need))
     empty = [engine.layout.theme_labels[m] for m in range(engine.M) if not engine.theme_ok[i, m]]
     if empty:
-        parts.append("geen gegevens voor thema " + ", ".join(empty))
-    return "; ".join(parts)
+        parts.append(msg("reason.empty_themes", themes=join(empty, ", ")))
+    return join(parts, "; ", code="reason")
 
 
 @dataclass
@@ -262,25 +263,28 @@ class IndexResult:
     def unscored(self) -> pd.DataFrame:
         return self.scores[self.scores["score"].isna()]
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.scores.copy()
+    def to_frame(self, lang: str = "nl") -> pd.DataFrame:
+        """Scores per target region; texts (``reason``) in ``lang``."""
+        return localise_frame(self.scores, check_lang(lang))
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lang: str = "nl") -> dict:
+        """Everything as plain data; texts (reasons, labels, hints, notes) in ``lang`` ("nl" or "en")."""
+        check_lang(lang)
         rows = []
         for code, r in self.scores.iterrows():
             rows.append({
                 "region": code, "name": r.get("name"), "gemeente": r.get("gemeente"),
                 "score": _num(r["score"]), "rank": None if pd.isna(r["rank"]) else int(r["rank"]),
-                "coverage": _num(r["coverage"]), "reason": r["reason"],
+                "coverage": _num(r["coverage"]), "reason": self.scores["reason"][code],
                 "themes": {t: _num(r[THEME_PREFIX + t]) for t in self.theme_ids},
             })
-        return {
+        return localise({
             "index": self.definition.id, "version": self.definition.version, "level": self.level,
             "boundary_year": self.boundary_year, "reference": self.reference, "steps": self.steps.to_dict(),
             "themes": [{"id": t, "label": lab} for t, lab in zip(self.theme_ids, self.theme_labels, strict=True)],
             "missing_themes": self.missing_themes, "unavailable_indicators": self.unavailable,
             "notes": self.notes, "provenance": self.provenance, "regions": rows,
-        }
+        }, lang)
 
 
 
@@ -302,8 +306,8 @@ def build_result(engine: Engine, steps: Steps) -> IndexResult:
         "coverage": engine.coverage[idx],
         "n_observed": engine.n_observed[idx].astype(int),
         "n_indicators": len(engine.layout.indicator_ids),
-        "reason": [_reason(engine, i) for i in idx],
     }, index=pd.Index(codes, name="region"))
+    frame["reason"] = texts((_reason(engine, i) for i in idx), frame.index)
     if inputs.population is not None:
         frame.insert(2, "inwoners", inputs.population.reindex(codes).to_numpy(dtype=float))
     for m, t in enumerate(engine.layout.theme_ids):
@@ -314,8 +318,8 @@ def build_result(engine: Engine, steps: Steps) -> IndexResult:
     notes = list(inputs.notes) + list(engine.notes)
     if engine.layout.missing_themes:
         missing = ", ".join(m["theme"] for m in engine.layout.missing_themes)
-        notes.append(f"score op {engine.M} van {engine.M + len(engine.layout.missing_themes)} thema's; zonder gegevens: "
-                     f"{missing} (hun gewicht is evenredig over de andere thema's verdeeld)")
+        notes.append(msg("note.missing_themes", m=engine.M, total=engine.M + len(engine.layout.missing_themes),
+                         missing=missing))
     return IndexResult(
         definition=engine.definition, steps=steps, level=inputs.level, boundary_year=inputs.boundary_year,
         reference=engine.definition.reference, scores=frame, normalised=normalised,

@@ -20,6 +20,7 @@ from ..core.errors import KansenmonitorError
 from ..core.model import gemeente_of
 from .compute import IndexInputs
 from .definition import REGIO_DEAL_GEMEENTEN, Definition
+from .messages import msg
 
 
 class IndexInputError(KansenmonitorError, LookupError):
@@ -125,8 +126,7 @@ def load_inputs(monitor, definition: Definition, level: str = "buurt", gemeente:
     if reference == "nl":
         n_gm = len({gemeente_of(c) for c in ref_codes})
         if n_gm < 100:
-            notes.append(f"referentie NL bevat op niveau {level} maar {n_gm} gemeenten in deze database "
-                         "(importeer heel NL met 'kansenmonitor init --demo --scope nl')")
+            notes.append(msg("note.reference_nl_partial", level=level, n=n_gm))
 
     catalogue = monitor.catalogue
     wanted = [i for i in definition.indicator_ids if i in catalogue]

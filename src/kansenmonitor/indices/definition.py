@@ -99,6 +99,7 @@ class IndicatorSpec:
     label: str | None = None
     source: str | None = None
     sia: str | None = None  # the SIA / MDI indicator this fills or stands for
+    label_en: str | None = None
     line: int | None = None
 
     def to_dict(self) -> dict:
@@ -332,6 +333,7 @@ def _parse_indicator(entry: Any, theme_id: str, wanted: bool, catalogue: Mapping
     return IndicatorSpec(
         id=iid, polarity=str(polarity), weight=weight, period=period, proxy=entry.get("proxy"), wanted=wanted,
         label=_text(label, "nl") if label else None, source=entry.get("source"), sia=entry.get("sia"), line=line,
+        label_en=_text(label, "en") or None if label else None,
     )
 
 

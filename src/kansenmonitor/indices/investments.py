@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..core.catalogue import load_yaml_with_lines
 from ..core.errors import Issue, ValidationError
+from .messages import check_lang, localise, localise_frame, msg
 
 INVESTMENT_KIND = "investment"
 POTENTIAL_KIND = "potential"
@@ -178,17 +179,19 @@ class InvestmentView:
     def flagged(self) -> list[str]:
         return list(self.frame.index[self.frame["flag"].notna()])
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.frame.copy()
+    def to_frame(self, lang: str = "nl") -> pd.DataFrame:
+        """Per region; the ``flag`` text in ``lang``."""
+        return localise_frame(self.frame, check_lang(lang))
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lang: str = "nl") -> dict:
         from .targeting import _records
 
-        return {"high_share": self.high_share, "years": list(self.years) if self.years else None,
-                "flagged": self.flagged, "regions": _records(self.frame)}
+        check_lang(lang)
+        return localise({"high_share": self.high_share, "years": list(self.years) if self.years else None,
+                         "flagged": self.flagged, "regions": _records(self.frame)}, lang)
 
 
-FLAG_HIGH_LOW = "hoge urgentie, weinig investering"
+FLAG_HIGH_LOW = msg("flag.high_low")
 
 
 def investment_view(scores: pd.DataFrame, investments: list[dict], potentials: list[dict] | None = None,

@@ -13,6 +13,8 @@ import warnings
 import numpy as np
 from scipy.stats import rankdata
 
+from .messages import msg
+
 IMD_CONSTANT = 23.0  # English IMD: X = -23 ln(1 - R (1 - exp(-100/23)))
 
 
@@ -79,7 +81,7 @@ def normalise(X: np.ndarray, method: str, reference_values: np.ndarray | None = 
         safe = np.where(sd > 0, sd, 1.0)
         Z = (X - mean) / safe
         if np.any(sd == 0):
-            notes.append("een indicator zonder spreiding in de referentie krijgt z = 0 (geen onderscheid)")
+            notes.append(msg("note.zero_spread"))
         return Z, notes
     if method == "minmax":
         with warnings.catch_warnings():
@@ -92,13 +94,13 @@ def normalise(X: np.ndarray, method: str, reference_values: np.ndarray | None = 
     if method == "distance_to_reference":
         ref = mean if reference_values is None else np.where(np.isnan(reference_values), mean, reference_values)
         if reference_values is None:
-            notes.append("afstand tot referentie: het gemiddelde van de referentiepopulatie is de referentiewaarde")
+            notes.append(msg("note.distance_mean"))
         elif np.any(np.isnan(reference_values)):
-            notes.append("afstand tot referentie: waar het referentiegebied geen waarde had, is het gemiddelde gebruikt")
+            notes.append(msg("note.distance_fallback"))
         denom = np.abs(ref)
         Z = np.where(denom > 0, (X - ref) / np.where(denom > 0, denom, 1.0), np.nan)
         if np.any(denom == 0):
-            notes.append("afstand tot referentie: een referentiewaarde 0 geeft geen relatieve afstand (indicator leeg)")
+            notes.append(msg("note.distance_zero"))
         return Z, notes
     raise ValueError(f"onbekende normalisatie '{method}'")
 

@@ -21,6 +21,16 @@ import pandas as pd
 
 from ..core.errors import KansenmonitorError
 from .formula import safe_formula
+from .messages import check_lang, localise, localise_frame, msg, texts
+
+#: scenario status (Dutch, as stored in ``ScenarioComparison.frame``) → message
+STATUS = {"blijft": msg("status.stays"), "komt erbij": msg("status.enters"), "valt af": msg("status.leaves")}
+
+
+def status_label(status: str, lang: str = "nl") -> str:
+    """A comparison status ("blijft", "komt erbij", "valt af") in ``lang``."""
+    m = STATUS.get(str(status))
+    return m.text(lang) if m is not None else str(status)
 
 _OPS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less}
 
@@ -63,12 +73,14 @@ class Selection:
             return None
         return float(pop[self.frame["selected"]].sum() / pop.sum())
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.frame.copy()
+    def to_frame(self, lang: str = "nl") -> pd.DataFrame:
+        """Per region; the ``reason`` texts in ``lang``."""
+        return localise_frame(self.frame, check_lang(lang))
 
-    def to_dict(self) -> dict:
-        return {"rule": self.rule, "selected": self.selected, "population_share": self.population_share,
-                "regions": _records(self.frame)}
+    def to_dict(self, lang: str = "nl") -> dict:
+        check_lang(lang)
+        return localise({"rule": self.rule, "selected": self.selected, "population_share": self.population_share,
+                         "regions": _records(self.frame)}, lang)
 
     def export(self, path: str | Path, dutch: bool = False) -> Path:
         return _export(self.frame, path, dutch)
@@ -76,9 +88,11 @@ class Selection:
 
 def _records(frame: pd.DataFrame) -> list[dict]:
     out = []
-    for code, row in frame.iterrows():
+    columns = {k: frame[k].tolist() for k in frame.columns}  # column-wise, so texts keep their type
+    for pos, code in enumerate(frame.index):
         rec = {"region": code}
-        for k, v in row.items():
+        for k, values in columns.items():
+            v = values[pos]
             if isinstance(v, float | np.floating):
                 rec[k] = None if math.isnan(v) else float(v)
             elif isinstance(v, np.integer):
@@ -124,8 +138,8 @@ def select(frame: pd.DataFrame, rule: str, score: str = "score", population: str
         raise RuleError(f"kolom '{score}' ontbreekt")
     df = df.assign(_order=-df[score].fillna(-np.inf)).sort_values(["_order"], kind="stable").drop(columns="_order")
     selected = np.zeros(len(df), dtype=bool)
-    reason = np.where(df[score].isna(), "geen score", "")
-    reason = reason.astype(object)
+    no_score = msg("select.no_score")
+    reason = np.array([no_score if missing else "" for missing in df[score].isna()], dtype=object)
     scored = df[score].notna().to_numpy()
     if kind == "top-n":
         idx = np.flatnonzero(scored)[: int(arg)]
@@ -144,7 +158,7 @@ def select(frame: pd.DataFrame, rule: str, score: str = "score", population: str
         cum = 0.0
         for i in np.flatnonzero(scored):
             if np.isnan(pop[i]):
-                reason[i] = "geen inwonertal"
+                reason[i] = msg("select.no_population")
                 continue
             if cum >= target - 1e-9:
                 break
@@ -161,9 +175,11 @@ def select(frame: pd.DataFrame, rule: str, score: str = "score", population: str
         hit = np.zeros(len(df), dtype=bool)
         hit[ok] = _OPS[op](vals[ok], value)
         selected = hit & scored
-        reason = np.where(~ok & (reason == ""), f"geen waarde voor {col}", reason).astype(object)
+        no_value = msg("select.no_value", column=col)
+        reason = np.array([no_value if not has and r == "" else r for has, r in zip(ok, reason, strict=True)],
+                          dtype=object)
     df["selected"] = selected
-    df["reason"] = [r or None for r in reason]
+    df["reason"] = texts((r or None for r in reason), df.index)
     return Selection(rule=rule, frame=df, score=score)
 
 
@@ -181,12 +197,17 @@ class Allocation:
     def total(self) -> float:
         return float(self.frame["amount"].sum())
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.frame.copy()
+    def to_frame(self, lang: str = "nl") -> pd.DataFrame:
+        return localise_frame(self.frame, check_lang(lang))
 
-    def to_dict(self) -> dict:
-        return {"rule": self.rule, "method": self.method, "budget": self.budget, "total": round(self.total, 2),
-                "regions": _records(self.frame)}
+    def method_text(self, lang: str = "nl") -> str:
+        """How the budget was split, in ``lang``."""
+        return localise(self.method, check_lang(lang))
+
+    def to_dict(self, lang: str = "nl") -> dict:
+        check_lang(lang)
+        return localise({"rule": self.rule, "method": self.method, "budget": self.budget,
+                         "total": round(self.total, 2), "regions": _records(self.frame)}, lang)
 
     def export(self, path: str | Path, dutch: bool = False) -> Path:
         return _export(self.frame, path, dutch)
@@ -221,12 +242,12 @@ def allocate(selection: Selection, budget: float, formula: str | None = None, po
         if population not in sel:
             raise RuleError(f"verdelen naar behoefte × inwoners vraagt de kolom '{population}'")
         key = sel["need"].to_numpy() * sel[population].to_numpy(dtype=float)
-        method = "behoefte × inwoners"
+        method = msg("allocate.need_population")
     else:
         data = {str(c): sel[c].to_numpy(dtype=float) for c in sel.columns
                 if pd.api.types.is_numeric_dtype(sel[c]) and not pd.api.types.is_bool_dtype(sel[c])}
         key = safe_formula(formula, data)
-        method = f"formule: {formula}"
+        method = msg("allocate.formula", formula=formula)
     bad = ~np.isfinite(key) | (key < 0)
     if bad.any():
         codes = ", ".join(sel.index[bad][:10])
@@ -266,14 +287,23 @@ class ScenarioComparison:
         d = self.frame["delta"]
         return round(float(d[d > 0].sum()), 2)
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.frame.copy()
+    def to_frame(self, lang: str = "nl") -> pd.DataFrame:
+        """Per region; with ``lang="en"`` the ``status`` is in English."""
+        frame = self.frame.copy()
+        if check_lang(lang) != "nl":
+            frame["status"] = [status_label(s, lang) for s in frame["status"]]
+        return frame
 
-    def to_dict(self) -> dict:
-        return {"a": {"rule": self.a.rule, "method": self.a.method, "budget": self.a.budget},
-                "b": {"rule": self.b.rule, "method": self.b.method, "budget": self.b.budget},
-                "entered": self.entered, "left": self.left, "money_moved": self.money_moved,
-                "regions": _records(self.frame)}
+    def to_dict(self, lang: str = "nl") -> dict:
+        check_lang(lang)
+        regions = _records(self.frame)
+        if lang != "nl":
+            for r in regions:
+                r["status"] = status_label(r["status"], lang)
+        return localise({"a": {"rule": self.a.rule, "method": self.a.method, "budget": self.a.budget},
+                         "b": {"rule": self.b.rule, "method": self.b.method, "budget": self.b.budget},
+                         "entered": self.entered, "left": self.left, "money_moved": self.money_moved,
+                         "regions": regions}, lang)
 
     def export(self, path: str | Path, dutch: bool = False) -> Path:
         return _export(self.frame, path, dutch)

@@ -17,16 +17,17 @@ import pandas as pd
 from . import methods
 from .compute import Engine, IndexInputs, _num
 from .definition import STEP_KEYS, Definition, Outliers, Steps
+from .messages import CATALOGUE, check_lang, localise, localise_frame, msg, texts
 
-STEP_LABELS = {
-    "imputation": "ontbrekende waarden aanvullen",
-    "outliers": "uitschieters",
-    "normalisation": "normalisatie",
-    "weights": "gewichtenschema",
-    "within": "aggregatie binnen thema's",
-    "across": "aggregatie over thema's",
-    "theme_weights": "themagewichten binnen hun bandbreedte",
-}
+_STEPS = ("imputation", "outliers", "normalisation", "weights", "within", "across", "theme_weights")
+#: step → Dutch label (see :func:`step_label` for English)
+STEP_LABELS = {k: CATALOGUE[f"step.{k}"][0] for k in _STEPS}
+STEP_LABELS_EN = {k: CATALOGUE[f"step.{k}"][1] for k in _STEPS}
+
+
+def step_label(step: str, lang: str = "nl") -> str:
+    """The label of a calculation choice in ``lang``; an unknown step is its own label."""
+    return (STEP_LABELS_EN if lang == "en" else STEP_LABELS).get(step, step)
 
 
 def rank_label(median: float | None, low: float | None, high: float | None, lang: str = "nl") -> str:
@@ -71,34 +72,43 @@ class UncertaintyResult:
         return rank_label(_num(r["median_rank"]), _num(r["rank_low"]), _num(r["rank_high"]), lang)
 
     def summary(self, lang: str = "nl") -> str:
+        check_lang(lang)
         top = self.most_influential
         if top is None:
-            return "De definitie staat geen alternatieve keuzes toe; er is geen gevoeligheid berekend."
+            return msg("sensitivity.none").text(lang)
         row = self.sensitivity.loc[top]
-        return (f"De keuze '{STEP_LABELS.get(top, top)}' verschuift de rangorde het meest: gemiddeld "
-                f"{row['mean_abs_rank_shift']:.1f} plaatsen per gebied ({self.draws} trekkingen, seed {self.seed}).")
+        return msg("sensitivity.summary", step=step_label(top, lang), shift=float(row["mean_abs_rank_shift"]),
+                   draws=self.draws, seed=self.seed).text(lang)
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.ranks.copy()
+    def to_frame(self, lang: str = "nl") -> pd.DataFrame:
+        """Ranks per target region; ``label`` and ``reason`` in ``lang``."""
+        frame = localise_frame(self.ranks, check_lang(lang))
+        if lang != "nl":
+            frame["label"] = [rank_label(_num(m), _num(lo), _num(hi), lang) for m, lo, hi in
+                              zip(frame["median_rank"], frame["rank_low"], frame["rank_high"], strict=True)]
+        return frame
 
-    def to_dict(self) -> dict:
-        return {
+    def to_dict(self, lang: str = "nl") -> dict:
+        """Everything as plain data; labels, reasons and the summary in ``lang`` ("nl" or "en")."""
+        check_lang(lang)
+        return localise({
             "index": self.index, "version": self.version, "level": self.level, "draws": self.draws,
             "seed": self.seed, "interval": list(self.interval), "varied": self.varied,
-            "most_influential": self.most_influential, "summary": self.summary(),
+            "most_influential": self.most_influential, "summary": self.summary(lang),
             "regions": [
                 {"region": code, "name": r["name"], "score": _num(r["score"]),
                  "rank": None if pd.isna(r["rank"]) else int(r["rank"]),
                  "median_rank": _num(r["median_rank"]), "rank_low": _num(r["rank_low"]),
-                 "rank_high": _num(r["rank_high"]), "label": r["label"], "reason": r["reason"]}
+                 "rank_high": _num(r["rank_high"]), "label": self.label(code, lang) if lang != "nl" else r["label"],
+                 "reason": self.ranks["reason"][code]}
                 for code, r in self.ranks.iterrows()
             ],
             "sensitivity": [
-                {"choice": k, "label": STEP_LABELS.get(k, k), **{c: _num(v) if c != "options" else v
-                                                                 for c, v in r.items()}}
+                {"choice": k, "label": step_label(k, lang), **{c: _num(v) if c != "options" else v
+                                                               for c, v in r.items()}}
                 for k, r in self.sensitivity.iterrows()
             ],
-        }
+        }, lang)
 
 
 def _option_key(value) -> str:
@@ -196,8 +206,8 @@ def uncertainty(definition: Definition, inputs: IndexInputs, draws: int = 1000, 
 
     frame = pd.DataFrame({
         "name": [inputs.names.get(c, c) for c in codes], **cols,
-        "reason": [_reason(engine, i) for i in tgt_all],
     }, index=pd.Index(codes, name="region"))
+    frame["reason"] = texts((_reason(engine, i) for i in tgt_all), frame.index)
     frame["label"] = [rank_label(_num(m), _num(lo), _num(hi)) for m, lo, hi in
                       zip(frame["median_rank"], frame["rank_low"], frame["rank_high"], strict=True)]
 

@@ -18,7 +18,10 @@ from .. import indices
 from ..core.model import Region
 from ..core.model import number_or_none as _num
 from ..indices.compute import THEME_PREFIX
-from ..indices.uncertainty import STEP_LABELS, rank_label
+from ..indices.messages import localise
+from ..indices.messages import text as msg_text
+from ..indices.targeting import status_label
+from ..indices.uncertainty import rank_label, step_label
 from . import graphics, i18n
 from .service import Site
 
@@ -29,22 +32,7 @@ DEFAULT_RULE = "top-pct-population"
 DEFAULT_RULE_VALUE = 30.0
 DEFAULT_BUDGET = 1_000_000.0
 
-STEP_LABELS_EN = {
-    "imputation": "filling in missing values",
-    "outliers": "outliers",
-    "normalisation": "normalisation",
-    "weights": "weighting scheme",
-    "within": "aggregation within themes",
-    "across": "aggregation across themes",
-    "theme_weights": "theme weights within their range",
-}
 RULE_KINDS = ("top-pct-population", "top-pct", "top-n", "drempel")
-STATUS_EN = {"blijft": "stays", "komt erbij": "enters", "valt af": "leaves"}
-
-
-def step_label(step: str, lang: str) -> str:
-    return (STEP_LABELS_EN if lang == "en" else STEP_LABELS).get(step, step)
-
 
 
 def _text(v) -> str | None:
@@ -65,7 +53,8 @@ class Computed:
 
     @property
     def frame(self) -> pd.DataFrame:
-        return self.result.to_frame().join(self.unc.ranks[["median_rank", "rank_low", "rank_high"]])
+        """Scores with rank intervals; texts are kept as engine messages (render with ``msg_text``)."""
+        return self.result.scores.join(self.unc.ranks[["median_rank", "rank_low", "rank_high"]])
 
 
 def definitions(site: Site) -> dict[str, indices.Definition]:
@@ -107,7 +96,7 @@ def definition_ref(d: indices.Definition, lang: str, c: Computed | None = None) 
         themes.append({
             "id": t.id, "label": t.label(lang), "weight": t.weight, "filled": filled,
             "indicators": [i.id for i in t.indicators], "missing_indicators": [i.id for i in t.missing],
-            "reason": missing[t.id]["reason"] if t.id in missing else None,
+            "reason": msg_text(missing[t.id]["reason"], lang) if t.id in missing else None,
         })
     return {
         "id": d.id, "version": d.version, "label": d.label(lang),
@@ -123,10 +112,11 @@ def definition_ref(d: indices.Definition, lang: str, c: Computed | None = None) 
 # -- scores --------------------------------------------------------------------------------------------
 def score_rows(c: Computed, lang: str) -> list[dict]:
     rows = []
-    for code, r in c.frame.iterrows():
+    frame = c.frame
+    for code, r in frame.iterrows():
         score = _num(r["score"])
         med, lo, hi = _num(r["median_rank"]), _num(r["rank_low"]), _num(r["rank_high"])
-        reason = _text(r["reason"])
+        reason = _text(msg_text(frame["reason"][code], lang))
         rows.append({
             "code": code, "name": str(r["name"]), "score": score,
             "rank": None if score is None else int(r["rank"]),
@@ -225,16 +215,17 @@ def index_view(site: Site, c: Computed, lang: str, sort: str, order: str) -> dic
                                                                      "name": c.gemeente.name},
         "level": c.level, "level_label": i18n.level(c.level, lang, plural=True),
         "boundary_year": c.inputs.boundary_year, "themes": [
-            {"id": t, "label": lab} for t, lab in zip(c.result.theme_ids, c.result.theme_labels, strict=True)],
+            {"id": t, "label": msg_text(lab, lang)}
+            for t, lab in zip(c.result.theme_ids, c.result.theme_labels, strict=True)],
         "rows": sort_rows(rows, sort, order), "sort": sort, "order": order,
         "n_scored": n_scored, "n_unscored": len(rows) - n_scored,
         "draws": c.unc.draws, "seed": c.unc.seed, "interval": list(c.unc.interval),
         "sensitivity": sensitivity_rows(c, lang), "sensitivity_summary": sensitivity_summary(c, lang),
-        "most_influential": c.unc.most_influential, "notes": c.result.notes,
-        "missing_themes": [{"theme": mt["theme"], "label": mt["label"], "reason": mt["reason"],
-                            "missing_indicators": [{"indicator": u["indicator"], "label": u["label"],
-                                                    "hint": u["hint"]} for u in mt["missing_indicators"]]}
-                           for mt in c.result.missing_themes],
+        "most_influential": c.unc.most_influential, "notes": localise(c.result.notes, lang),
+        "missing_themes": localise([{"theme": mt["theme"], "label": mt["label"], "reason": mt["reason"],
+                                     "missing_indicators": [{"indicator": u["indicator"], "label": u["label"],
+                                                             "hint": u["hint"]} for u in mt["missing_indicators"]]}
+                                    for mt in c.result.missing_themes], lang),
         "map": {"legend": m["legend"], "width": m["width"], "height": m["height"]}, "_areas": m["areas"],
     }
 
@@ -272,7 +263,7 @@ def region_view(site: Site, c: Computed, code: str, lang: str) -> dict:
             "region": {k: row[k] for k in ("code", "name", "score", "rank", "median_rank", "rank_low", "rank_high",
                                             "label", "coverage", "reason", "display", "inwoners")},
             "gemeente": {"code": c.gemeente.code, "name": c.gemeente.name}, "level": c.level,
-            "themes": themes, "missing_themes": [m["label"] for m in c.result.missing_themes],
+            "themes": themes, "missing_themes": [msg_text(m["label"], lang) for m in c.result.missing_themes],
             "draws": c.unc.draws}
 
 
@@ -301,9 +292,10 @@ def _matrix(df: pd.DataFrame, lang: str) -> dict:
 def coherence_view(coh: indices.CoherenceResult, c: Computed, lang: str) -> dict:
     ind_rows = []
     for iid, r in coh.indicators.iterrows():
+        flag = coh.indicators["flag"][iid]
         ind_rows.append({"indicator": str(iid), "theme": r["theme"], "polarity": r["polarity"], "n": int(r["n"]),
                          "r_own_theme": _num(r["r_own_theme"]), "r_max_other_theme": _num(r["r_max_other_theme"]),
-                         "flag": r["flag"] if isinstance(r["flag"], str) else None,
+                         "flag": msg_text(flag, lang) if isinstance(flag, str) else None,
                          "r_own_display": fmt.number(_num(r["r_own_theme"]), 2, lang),
                          "r_other_display": fmt.number(_num(r["r_max_other_theme"]), 2, lang)})
     return {
@@ -312,7 +304,7 @@ def coherence_view(coh: indices.CoherenceResult, c: Computed, lang: str) -> dict
         "n_regions": coh.n_regions,
         "alpha": [{"theme": str(t), "alpha": _num(a), "display": fmt.number(_num(a), 2, lang)}
                   for t, a in coh.alpha.items()],
-        "indicators": ind_rows, "flags": coh.flags, "notes": coh.notes,
+        "indicators": ind_rows, "flags": localise(coh.flags, lang), "notes": localise(coh.notes, lang),
         "theme_correlations": _matrix(coh.theme_correlations, lang),
         "correlations": _matrix(coh.correlations, lang), "loadings": _matrix(coh.loadings, lang),
         "explained": [{"component": f"PC{i + 1}", "share": _num(x),
@@ -376,8 +368,8 @@ def comparison_rows(comp: indices.ScenarioComparison, lang: str) -> list[dict]:
     rows = []
     for code, r in comp.frame.iterrows():
         status = str(r["status"])
-        rows.append({"code": code, "name": str(r["name"]), "status": status,
-                     "status_label": STATUS_EN.get(status, status) if lang == "en" else status,
+        rows.append({"code": code, "name": str(r["name"]), "status": status_label(status, lang),
+                     "status_label": status_label(status, lang),
                      "amount_a": _num(r["amount_a"]), "amount_b": _num(r["amount_b"]), "delta": _num(r["delta"]),
                      "amount_a_display": _money(_num(r["amount_a"]), lang),
                      "amount_b_display": _money(_num(r["amount_b"]), lang),
@@ -391,7 +383,7 @@ def targeting_view(c: Computed, t: Targeting, lang: str) -> dict:
 
     def scenario(sel: indices.Selection, alloc: indices.Allocation) -> dict:
         share = sel.population_share
-        return {"rule": sel.rule, "method": alloc.method, "budget": alloc.budget, "total": round(alloc.total, 2),
+        return {"rule": sel.rule, "method": alloc.method_text(lang), "budget": alloc.budget, "total": round(alloc.total, 2),
                 "total_display": _money(alloc.total, lang),
                 "n_selected": len(sel.selected), "population_share": share,
                 "population_share_display": fmt.number(None if share is None else 100 * share, 0, lang) + " %",
@@ -440,18 +432,18 @@ def investments_view(site: Site, c: Computed, lang: str) -> dict:
             "has_data": bool(invest), "regions": [], "flagged": [], "high_share": None}
     if not invest:
         return base
-    iv = indices.investment_view(c.result.to_frame(), invest, indices.stored_potentials(site.monitor))
+    iv = indices.investment_view(c.result.scores, invest, indices.stored_potentials(site.monitor))
     labels = {r["code"]: r["display"] for r in score_rows(c, lang)}
     rows = []
     for code, r in iv.frame.iterrows():
-        flag = r["flag"] if isinstance(r["flag"], str) else None
+        flag = msg_text(iv.frame["flag"][code], lang) if isinstance(iv.frame["flag"][code], str) else None
         rows.append({"code": code, "name": str(r["name"]), "label": labels.get(code), "score": _num(r["score"]),
                      "inwoners": _num(r["inwoners"]), "investment": _num(r["investment"]),
                      "per_inhabitant": _num(r["per_inhabitant"]),
                      "potentials": r["potentials"] if isinstance(r["potentials"], str) else None, "flag": flag,
                      "investment_display": _money(_num(r["investment"]), lang),
                      "per_inhabitant_display": fmt.money(_num(r["per_inhabitant"]), lang, decimals=2),
-                     "flag_label": (("high urgency, little investment" if lang == "en" else flag) if flag else None)})
+                     "flag_label": flag})
     base.update(regions=rows, flagged=iv.flagged, high_share=iv.high_share)
     return base
 

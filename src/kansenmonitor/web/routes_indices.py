@@ -15,6 +15,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import Response
 
 from ..core.model import Region
+from ..indices.messages import localise
 from ..indices.targeting import RuleError
 from . import indices_views as iv
 from .api import ok, problem
@@ -308,7 +309,8 @@ def register_api(v1: FastAPI, the_site: Site) -> None:
                                        "gevoeligheid": iv.sensitivity_rows(c, "nl")},
                        "thema_s": [{"id": t, "label": lab} for t, lab in
                                    zip(c.result.theme_ids, c.result.theme_labels, strict=True)],
-                       "ontbrekende_thema_s": c.result.missing_themes, "opmerkingen": c.result.notes,
+                       "ontbrekende_thema_s": localise(c.result.missing_themes, "nl"),
+                       "opmerkingen": localise(c.result.notes, "nl"),
                        "gebieden": rows, "_links": _links(d.id, gm.code, level)})
 
         return _api_call(request, run)
