@@ -8,6 +8,7 @@ are linked.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from importlib import resources
@@ -85,7 +86,7 @@ def _dissolve(monitor: Monitor, boundary_year: int, child_level: str, parent_lev
         if not c.geometry:
             continue
         parent = c.parent if parent_level == "wijk" else c.gemeente
-        groups.setdefault(parent, []).append(shape(__import__("json").loads(c.geometry)))
+        groups.setdefault(parent, []).append(shape(json.loads(c.geometry)))
     known = monitor.store.region_keys()
     n = 0
     with monitor.store.transaction() as w:
@@ -142,7 +143,6 @@ def build_demo(monitor: Monitor, data_dir: str | Path | None = None, scope: str 
         batch = wbk.parse_attribute_table(frame, str(path), cat, 2024, table=None, region_filter=keep)
         apply(batch)
         apply(_nl_batch(monitor, batch, 2024, "som van alle gemeenten in het bestand"))
-        batch.sha256 = None
 
     @add("Kerncijfers 2024 aanvulling wijken en gemeenten (85984NED)")
     def _kwb2024_wk():

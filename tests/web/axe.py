@@ -6,6 +6,11 @@ Use the ``server`` and ``browser`` fixtures from ``tests/web/conftest.py`` and c
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,3 +33,26 @@ def assert_accessible(server: str, browser, path: str, statuses: tuple[int, ...]
     assert result["passes"], "axe ran no checks"
     assert not bad, f"{path}:\n" + "\n".join(bad)
     assert not outside, outside
+
+
+@contextmanager
+def serve_in_thread(app) -> Iterator[str]:
+    """Run ``app`` with uvicorn on a free port of 127.0.0.1 in a thread; yields the base URL."""
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=5)

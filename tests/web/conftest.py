@@ -4,9 +4,6 @@ below its minimum count (built by code, so the disclosure test cannot pass by ac
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 
 import numpy as np
 import pandas as pd
@@ -69,23 +66,10 @@ def tiny_client(tiny_monitor):
 
 @pytest.fixture(scope="session")
 def server(web_app):
-    import uvicorn
+    from .axe import serve_in_thread
 
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    config = uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=5)
+    with serve_in_thread(web_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -4,9 +4,6 @@ and the ``/v1/evaluaties`` and ``/v1/besluiten`` resources."""
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from urllib.parse import urlencode
 
 import pytest
@@ -18,7 +15,7 @@ from kansenmonitor.panels import panel_frame, places_to_treatment
 from kansenmonitor.programme import load_programme
 from kansenmonitor.web.app import create_app
 
-from .axe import CHROMIUM, assert_accessible
+from .axe import CHROMIUM, assert_accessible, serve_in_thread
 
 PROGRAMME = "regio-deal-elk-talent-telt"
 INTERVENTION = "int-bereik-voorschool"
@@ -274,25 +271,11 @@ def test_api_design_and_estimate_shape(client, demo_monitor):
 # -- accessibility ------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def copy_server(copy_monitor, copy_client):
-    import uvicorn
-
     r = copy_client.post("/evaluaties", data={**SETUP, "naam": "axe-voorbeeld"},
                          headers={"Origin": "http://testserver"}, follow_redirects=False)
     assert r.status_code in (303, 400)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    srv = uvicorn.Server(uvicorn.Config(create_app(copy_monitor), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=5)
+    with serve_in_thread(create_app(copy_monitor)) as url:
+        yield url
 
 
 AXE_PAGES = {
