@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -112,6 +113,41 @@ def _links(monitor: Monitor) -> int:
         return w.upsert_links(links)
 
 
+@dataclass
+class DemoContext:
+    """What a capability's demo step gets: the monitor, the data folder, the region filter of the scope,
+    and the stats dict the builder reports (add counts under your own keys)."""
+
+    monitor: Monitor
+    data: Path
+    keep: Callable[[str], bool]
+    stats: dict
+    scope: str = "twente"
+
+
+#: a capability's demo step: ``(order, label, fn(context))``. The core steps have orders 100, 200, …, 1200
+#: (1200: focus areas and links, last); pick an order between them to say where a step belongs.
+DemoStep = tuple[int, str, Callable[[DemoContext], object]]
+
+
+def capability_steps() -> list[DemoStep]:
+    """Demo steps declared by capability packages: ``kansenmonitor.<package>.demo_steps.STEPS``."""
+    import importlib
+    import importlib.util
+    import pkgutil
+
+    steps: list[DemoStep] = []
+    package_dir = Path(__file__).parent
+    for mod in sorted(pkgutil.iter_modules([str(package_dir)]), key=lambda m: m.name):
+        if not mod.ispkg:
+            continue
+        name = f"{__package__}.{mod.name}.demo_steps"
+        if importlib.util.find_spec(name) is None:
+            continue
+        steps.extend(importlib.import_module(name).STEPS)
+    return steps
+
+
 def build_demo(monitor: Monitor, data_dir: str | Path | None = None, scope: str = "twente",
                progress: Progress | None = None) -> dict:
     """Build the demo database. ``scope='twente'``: the three gemeenten in detail plus all gemeenten
@@ -122,9 +158,9 @@ def build_demo(monitor: Monitor, data_dir: str | Path | None = None, scope: str 
     steps: list[tuple[str, Callable[[], object]]] = []
     stats: dict[str, int] = {}
 
-    def add(label: str):
+    def add(label: str, order: int | None = None):
         def deco(fn):
-            steps.append((label, fn))
+            steps.append((order if order is not None else 100 * (len(steps) + 1), label, fn))
             return fn
         return deco
 
@@ -238,8 +274,13 @@ def build_demo(monitor: Monitor, data_dir: str | Path | None = None, scope: str 
             monitor.load_areas(f)
         stats["links"] = _links(monitor)
 
+    # capability packages add their own steps (see :func:`capability_steps`), slotted in by order
+    context = DemoContext(monitor=monitor, data=data, keep=keep, stats=stats, scope=scope)
+    for order, label, fn in capability_steps():
+        steps.append((order, label, (lambda f=fn: f(context))))
+    steps.sort(key=lambda s: s[0])
     total = len(steps)
-    for i, (label, fn) in enumerate(steps, start=1):
+    for i, (_order, label, fn) in enumerate(steps, start=1):
         if progress:
             progress(label, i, total)
         fn()

@@ -10,7 +10,7 @@ import typer
 from evalsim import staggered_panel, to_frame
 from typer.testing import CliRunner
 
-from kansenmonitor.cli_evaluate import register
+from kansenmonitor.cli.evaluate import register
 
 
 @pytest.fixture

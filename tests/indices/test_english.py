@@ -107,7 +107,7 @@ def test_targeting_texts_in_english(computed):
 
 @pytest.fixture
 def runner_app(demo_home, monkeypatch):
-    from kansenmonitor.cli_index import register
+    from kansenmonitor.cli.index import register
 
     monkeypatch.setenv("KANSENMONITOR_HOME", str(demo_home))
     app = typer.Typer()

@@ -133,7 +133,7 @@ def test_investment_view_flags_high_urgency_low_investment(tmp_path):
 
 @pytest.fixture
 def runner_app(demo_home, monkeypatch):
-    from kansenmonitor.cli_index import register
+    from kansenmonitor.cli.index import register
 
     monkeypatch.setenv("KANSENMONITOR_HOME", str(demo_home))
     app = typer.Typer()

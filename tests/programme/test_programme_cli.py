@@ -4,7 +4,7 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from kansenmonitor.cli_programme import register
+from kansenmonitor.cli.programme import register
 from kansenmonitor.programme.format import format_euro, format_number
 from kansenmonitor.programme.repository import programmes_dir
 

@@ -6,7 +6,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from kansenmonitor.cli_programme import register
+from kansenmonitor.cli.programme import register
 from kansenmonitor.programme.progress import indicator_regions, progress, status_counts
 from kansenmonitor.programme.repository import read_programme_file
 from kansenmonitor.programme.store_lookup import StoreValues

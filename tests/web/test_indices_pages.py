@@ -16,8 +16,8 @@ from markupsafe import escape
 
 from kansenmonitor import indices
 from kansenmonitor.monitor import Monitor
-from kansenmonitor.web import indices_views
 from kansenmonitor.web.app import create_app
+from kansenmonitor.web.indices import views as indices_views
 
 from .axe import assert_accessible
 

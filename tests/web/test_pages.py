@@ -69,7 +69,7 @@ def test_profile_has_references_summary_and_similar_areas(client):
 
 def test_summary_is_polarity_aware_and_states_its_rule():
     from kansenmonitor.core.model import Aggregation, Indicator, Level, Polarity, Region
-    from kansenmonitor.web.views import meaningful, summary
+    from kansenmonitor.web.situation.views import meaningful, summary
 
     worse = Indicator("x", "Moeite met rondkomen", "Hard to make ends meet", "%", "inkomen",
                       Polarity.HIGHER_IS_WORSE, Aggregation.NONE, decimals=0)

@@ -134,3 +134,20 @@ documents = Table(
     Column("updated_at", String(32), nullable=False),
     PrimaryKeyConstraint("kind", "id"),
 )
+
+
+def load_capability_tables() -> None:
+    """Import ``kansenmonitor.<package>.tables`` of every capability package, so that the tables they
+    declare on :data:`metadata` are created (and dropped) with the core ones."""
+    import importlib
+    import importlib.util
+    import pkgutil
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for mod in pkgutil.iter_modules([str(root)]):
+        if mod.ispkg:
+            name = f"kansenmonitor.{mod.name}.tables"
+            if importlib.util.find_spec(name) is not None:
+                importlib.import_module(name)
+

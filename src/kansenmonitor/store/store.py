@@ -329,6 +329,7 @@ class Store:
 
     def create_schema(self) -> None:
         try:
+            s.load_capability_tables()
             s.metadata.create_all(self.engine)
             with self.engine.begin() as conn:
                 current = conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version")).scalar()
@@ -344,6 +345,7 @@ class Store:
 
     def drop_all(self) -> None:
         """Remove every table (used by ``init --force``)."""
+        s.load_capability_tables()
         s.metadata.drop_all(self.engine)
 
     def close(self) -> None:

@@ -23,7 +23,7 @@ from ..core.errors import UnknownIndicatorError, UnknownRegionError
 from ..core.model import Level
 from .app import no_nan
 from .service import Site, publishable
-from .views import indicator_ref
+from .situation.views import indicator_ref
 
 API_VERSION = "1.0.0"
 PROBLEM = "application/problem+json"

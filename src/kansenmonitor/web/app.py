@@ -47,7 +47,7 @@ class NotFound(LookupError):
 
 
 def _templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates = Jinja2Templates(directory=template_dirs())
     env = templates.env
     env.globals.update(number=fmt.number, level_label=i18n.level, theme_label=i18n.theme,
                        status_label=i18n.status)
@@ -136,23 +136,41 @@ def respond(request: Request, template: str, view: dict, records: list[dict], co
     return render(request, template, {"view": view, **extra})
 
 
-#: Capability modules with web pages and API resources; each has ``register(app, v1)`` and ``NAV``
-#: (a list of ``(path, label_nl, label_en)`` menu entries).
-WEB_PLUGINS = ("kansenmonitor.web.routes_indices", "kansenmonitor.web.routes_programme",
-               "kansenmonitor.web.routes_evaluation")
+#: Capability subpackages of ``kansenmonitor.web`` with pages and API resources register themselves:
+#: each has ``register(app, v1)`` and ``NAV`` (a list of ``(path, label_nl, label_en)`` menu entries), and may
+#: keep its templates in its own ``templates/`` folder. Outside packages plug in through the entry point
+#: group ``kansenmonitor.web``. The situation pages (``web/situation``) are the core and come first.
+CORE_PACKAGES = ("situation",)
+#: menu order of the shipped capabilities; others follow in name order
+NAV_ORDER = ("indices", "programme", "evaluation")
+
+
+def _discovered() -> list[str]:
+    import pkgutil
+
+    names = [m.name for m in pkgutil.iter_modules([str(HERE)]) if m.ispkg and m.name not in CORE_PACKAGES]
+    return sorted(names, key=lambda n: (NAV_ORDER.index(n) if n in NAV_ORDER else len(NAV_ORDER), n))
 
 
 def web_plugins() -> list:
+    """The capability modules, shipped ones first, then entry points of other packages."""
     import importlib
+    from importlib.metadata import entry_points
 
     modules = []
-    for name in WEB_PLUGINS:
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+    for name in _discovered():
+        module = importlib.import_module(f"{__package__}.{name}")
+        if hasattr(module, "register"):
+            modules.append(module)
+    for ep in entry_points(group="kansenmonitor.web"):
+        modules.append(ep.load())
     return modules
+
+
+def template_dirs() -> list[str]:
+    """The shared templates, then each capability's own ``templates/`` folder."""
+    dirs = [HERE / "templates"] + [HERE / name / "templates" for name in (*CORE_PACKAGES, *_discovered())]
+    return [str(d) for d in dirs if d.is_dir()]
 
 
 def create_app(monitor: Monitor | None = None, extra_static: Path | None = None) -> FastAPI:
@@ -178,9 +196,9 @@ def create_app(monitor: Monitor | None = None, extra_static: Path | None = None)
             response.set_cookie(i18n.COOKIE, asked, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
         return response
 
-    from . import api, routes_pages
+    from . import api, situation
 
-    app.include_router(routes_pages.router)
+    app.include_router(situation.router)
     v1 = api.create_api(app.state.site)
     app.state.nav = []
     for module in web_plugins():

@@ -16,14 +16,14 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from ..analysis.evaluation import METHODS, Panel, evaluate, minimal_detectable_effect
-from ..analysis.evaluation.design import design_report, pre_periods
-from ..analysis.evaluation.interpret import fmt_number
-from ..core.errors import UnknownIndicatorError, ValidationError
-from ..panels import panel_frame, places_to_treatment
-from . import graphics
-from .app import BadParameter
-from .service import Site
+from ...analysis.evaluation import METHODS, Panel, evaluate, minimal_detectable_effect
+from ...analysis.evaluation.design import design_report, pre_periods
+from ...analysis.evaluation.interpret import fmt_number
+from ...core.errors import UnknownIndicatorError, ValidationError
+from ...panels import panel_frame, places_to_treatment
+from .. import graphics
+from ..app import BadParameter
+from ..service import Site
 
 KIND = "evaluation"
 DECISION_KIND = "decision"
@@ -140,7 +140,7 @@ def submitted(params) -> bool:
 
 def parse_spec(site: Site, params: Mapping) -> Spec:
     """Read and check the set-up; raises :class:`BadParameter` naming what to change."""
-    from ..programme import load_programme
+    from ...programme import load_programme
 
     programme = _get(params, "programma")
     intervention = _get(params, "interventie")
@@ -216,7 +216,7 @@ def build(site: Site, spec: Spec) -> Built:
     notes: list[str] = []
     places = list(spec.codes)
     if spec.intervention:
-        from ..programme import load_programme
+        from ...programme import load_programme
 
         item = next(i for i in load_programme(spec.programme).interventions if i.id == spec.intervention)
         places = [p.code for p in item.places if p.code]
@@ -447,7 +447,7 @@ LIST_CSV = ["name", "saved_on", "method", "indicator", "programme", "interventio
 
 def citing_decisions(store, name: str, lang: str) -> list[dict]:
     """Decisions whose evidence names ``evaluation:{name}``, oldest first."""
-    from ..programme.decisions import Decision
+    from ...programme.decisions import Decision
 
     out = []
     for body in store.documents(DECISION_KIND).values():

@@ -16,8 +16,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import format as fmt
-from .core.errors import KansenmonitorError, ValidationError
+from .. import format as fmt
+from ..core.errors import KansenmonitorError, ValidationError
 
 index_app = typer.Typer(help="Samengestelde indices (urgentie, meervoudige achterstand) met onzekerheid.",
                         no_args_is_help=True)
@@ -47,7 +47,7 @@ def _fail(exc: Exception) -> None:
 
 
 def _monitor():
-    from .monitor import Monitor
+    from ..monitor import Monitor
 
     try:
         return Monitor.open(create=False)
@@ -60,7 +60,7 @@ def _emit_json(data) -> None:
 
 
 def _prepare(index_id: str, level: str, gemeente: list[str] | None, reference: str | None = None):
-    from . import indices
+    from .. import indices
 
     monitor = _monitor()
     try:
@@ -74,7 +74,7 @@ def _prepare(index_id: str, level: str, gemeente: list[str] | None, reference: s
 
 
 def _missing_lines(result, lang: str = "nl") -> list[str]:
-    from .indices.messages import localise
+    from ..indices.messages import localise
 
     lines = []
     for m in localise(result.missing_themes, lang):
@@ -90,7 +90,7 @@ def _missing_lines(result, lang: str = "nl") -> list[str]:
 @index_app.command("list")
 def list_indices(as_json: JsonOpt = False) -> None:
     """Laat de beschikbare indexdefinities zien."""
-    from . import indices
+    from .. import indices
 
     monitor = _monitor()
     rows = []
@@ -127,9 +127,9 @@ def compute(
     lang: LangOpt = "nl",
 ) -> None:
     """Bereken een index met rangen en hun onzekerheid: 'rang 3 (2–6)'."""
-    from . import indices
-    from .indices.messages import localise
-    from .indices.targeting import _export
+    from .. import indices
+    from ..indices.messages import localise
+    from ..indices.targeting import _export
 
     lang = _check_lang(lang)
     monitor, d, inputs = _prepare(index_id, level, gemeente, reference)
@@ -178,8 +178,8 @@ def explain(
     lang: LangOpt = "nl",
 ) -> None:
     """Laat de definitie zien: thema's, welke indicatoren ze vullen, wat ontbreekt, en de samenhang."""
-    from . import indices
-    from .indices.messages import localise
+    from .. import indices
+    from ..indices.messages import localise
 
     lang = _check_lang(lang)
     monitor, d, inputs = _prepare(index_id, level, gemeente)
@@ -224,7 +224,7 @@ def template(
                                                                "$KANSENMONITOR_HOME/catalogue/.")] = False,
 ) -> None:
     """Schrijf een invulbestand voor de ontbrekende indicatoren; lees het daarna in met 'import long'."""
-    from . import indices
+    from .. import indices
 
     monitor, d, inputs = _prepare(index_id, level, gemeente)
     result = indices.compute_index(d, inputs)
@@ -253,7 +253,7 @@ def investeringen(
     file: Annotated[Path, typer.Argument(help="CSV of YAML met investeringen of potenties.")],
 ) -> None:
     """Lees geplande investeringen en potenties per gebied in (alles of niets)."""
-    from . import indices
+    from .. import indices
 
     monitor = _monitor()
     try:
@@ -273,7 +273,7 @@ def overzicht(
     lang: LangOpt = "nl",
 ) -> None:
     """Urgentie naast geplande investering per inwoner: 'hoge urgentie, weinig investering' valt op."""
-    from . import indices
+    from .. import indices
 
     lang = _check_lang(lang)
     monitor, d, inputs = _prepare(index_id, level, gemeente)
@@ -310,7 +310,7 @@ def target(
     lang: LangOpt = "nl",
 ) -> None:
     """Kies gebieden met een regel en verdeel een budget naar behoefte; vergelijk eventueel twee scenario's."""
-    from . import indices
+    from .. import indices
 
     lang = _check_lang(lang)
     monitor, d, inputs = _prepare(index, level, gemeente)

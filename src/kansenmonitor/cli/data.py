@@ -1,73 +1,18 @@
-"""The ``kansenmonitor`` command: one entry point, thin over :class:`~kansenmonitor.monitor.Monitor`."""
+"""Core data commands: init, info, import, areas, regions, indicators, show, export, check-aggregation."""
 
 from __future__ import annotations
 
-import importlib
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import format as fmt
-from .core.errors import KansenmonitorError, ValidationError
-from .store.store import ENV_HOME, ENV_URL
-
-app = typer.Typer(
-    name="kansenmonitor",
-    help="Kansenmonitor: zie waar kansen ongelijk zijn, investeer ongelijk, volg en vertel wat het doet.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-)
-import_app = typer.Typer(help="Gegevens inlezen (alles of niets: een fout bestand verandert niets).", no_args_is_help=True)
-areas_app = typer.Typer(help="Eigen gebieden (stadsdelen, focusgebieden) als verzamelingen wijken of buurten.",
-                        no_args_is_help=True)
-app.add_typer(import_app, name="import")
-app.add_typer(areas_app, name="areas")
-
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
-
-
-def fail(exc: Exception, code: int = 2) -> None:
-    """Print an error the user can act on and exit with a non-zero code."""
-    if isinstance(exc, ValidationError):
-        err.print(f"[bold red]Fout:[/] {exc.summary}", highlight=False)
-        for issue in exc.issues[:50]:
-            err.print(f"  - {issue}", highlight=False, markup=False)
-        if len(exc.issues) > 50:
-            err.print(f"  … en nog {len(exc.issues) - 50} problemen")
-    else:
-        err.print(f"[bold red]Fout:[/] {exc}", highlight=False)
-    raise typer.Exit(code)
-
-
-def open_monitor(create: bool = False):
-    from .monitor import Monitor
-
-    try:
-        return Monitor.open(create=create)
-    except KansenmonitorError as exc:
-        fail(exc)
-
-
-@app.callback()
-def main_options(
-    home: Annotated[Path | None, typer.Option("--home", help="Gegevensmap (standaard $KANSENMONITOR_HOME).")] = None,
-    database_url: Annotated[str | None, typer.Option("--database-url",
-                                                     help="PostgreSQL-URL (standaard $KANSENMONITOR_DATABASE_URL).")] = None,
-) -> None:
-    """Kansenmonitor voor gemeenten: CBS-cijfers per gemeente, wijk en buurt."""
-    if home:
-        os.environ[ENV_HOME] = str(home)
-    if database_url:
-        os.environ[ENV_URL] = database_url
+from .. import format as fmt
+from ..core.errors import KansenmonitorError
+from .base import app, areas_app, err, fail, import_app, open_monitor, out
 
 
 # -- init ------------------------------------------------------------------------------------------------
@@ -80,7 +25,7 @@ def init(
     scope: Annotated[str, typer.Option("--scope", help="twente (standaard) of nl: ook alle wijken en buurten van NL.")] = "twente",
 ) -> None:
     """Maak de database aan, eventueel met voorbeeldgegevens."""
-    from .demo import build_demo
+    from ..demo import build_demo
 
     monitor = open_monitor(create=True)
     if force:
@@ -167,7 +112,7 @@ def import_odata(
     skip_unknown: Annotated[bool, typer.Option("--skip-unknown")] = True,
 ) -> None:
     """Download een tabel van de CBS OData-API (internet nodig) en lees hem in als StatLine-tabel."""
-    from .sources import odata
+    from ..sources import odata
 
     try:
         with err.status(f"{table} downloaden van CBS …"):
@@ -291,8 +236,8 @@ def indicators(
     lang: Annotated[str, typer.Option("--lang", help="nl of en.")] = "nl",
 ) -> None:
     """Toon de indicatoren uit de catalogus."""
-    from .core.catalogue import load_catalogue
-    from .store.store import default_home
+    from ..core.catalogue import load_catalogue
+    from ..store.store import default_home
 
     try:
         cat = load_catalogue(home=default_home())
@@ -389,7 +334,7 @@ def export(
     lang: Annotated[str, typer.Option("--lang")] = "nl",
 ) -> None:
     """Exporteer waarnemingen (na geheimhouding) als open bestand."""
-    from . import exports
+    from .. import exports
 
     if format not in exports.FORMATS:
         fail(KansenmonitorError(f"onbekend formaat '{format}'; kies uit {', '.join(exports.FORMATS)}"))
@@ -435,31 +380,3 @@ def check_aggregation(
             t.add_row(r.region, r.indicator, str(r.period), fmt.number(r.value, 2), fmt.number(r.published, 2),
                       r.verdict, r.reason)
         out.print(t)
-
-
-# -- plug-ins: capability modules register their own commands ---------------------------------------------
-PLUGIN_MODULES = ("kansenmonitor.cli_programme", "kansenmonitor.cli_evaluate", "kansenmonitor.cli_decision",
-                  "kansenmonitor.cli_index",
-                  "kansenmonitor.cli_web")
-
-
-def _register_plugins() -> None:
-    for name in PLUGIN_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        module.register(app)
-
-
-_register_plugins()
-
-
-def main() -> None:
-    try:
-        app()
-    except KansenmonitorError as exc:  # pragma: no cover - last resort; commands handle their own errors
-        err.print(f"Fout: {exc}")
-        sys.exit(2)

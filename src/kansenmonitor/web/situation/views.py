@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import math
 
-from .. import format as fmt
-from ..core.model import Indicator, Level, Region
-from . import graphics, i18n
-from .service import MAP_LEVELS, Site, publishable
+from ... import format as fmt
+from ...core.model import Indicator, Level, Region
+from .. import graphics, i18n
+from ..service import MAP_LEVELS, Site, publishable
 
 #: The summary mentions a difference only when it is at least this large (see ``meaningful``).
 SUMMARY_MIN_POINTS = 3.0  # percentage points, for indicators in %
@@ -234,7 +234,7 @@ MAP_CSV = ["code", "name", "period", "value", "status", "class", "source_ref"]
 
 def index_ranks(site: Site, region: Region, gemeente: Region | None, lang: str) -> list[dict]:
     """The region's rank with its interval on each index that covers its level, within its gemeente."""
-    from . import indices_views
+    from ..indices import views as indices_views
 
     if gemeente is None or region.level.value not in ("buurt", "wijk"):
         return []

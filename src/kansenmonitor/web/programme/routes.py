@@ -10,11 +10,11 @@ from typing import Literal
 
 from fastapi import APIRouter, FastAPI, Request
 
-from ..programme.model import Programme
-from ..programme.repository import available_ids, load_programme
-from . import programme_views as pv
-from .app import BadParameter, NotFound, lang_of, respond
-from .service import Site
+from ...programme.model import Programme
+from ...programme.repository import available_ids, load_programme
+from ..app import BadParameter, NotFound, lang_of, respond
+from ..service import Site
+from . import views as pv
 
 NAV = [("/programmas", "Programma's", "Programmes")]
 LIST = "/programmas"
@@ -138,8 +138,8 @@ def ambition_page(request: Request, pid: str, aid: str):
 
 # -- API -------------------------------------------------------------------------------------------
 def _register_api(v1: FastAPI, site: Site) -> None:
-    from .api import ok, problem
-    from .app import strip_private
+    from ..api import ok, problem
+    from ..app import strip_private
 
     @v1.exception_handler(ProgrammeNotFound)
     async def not_found(request: Request, exc: ProgrammeNotFound):

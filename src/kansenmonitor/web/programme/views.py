@@ -11,22 +11,22 @@ from __future__ import annotations
 import json
 import math
 
-from .. import format as fmt
-from ..core.model import Level
-from ..programme.decisions import decisions_for
-from ..programme.finance import (
+from ... import format as fmt
+from ...core.model import Level
+from ...programme.decisions import decisions_for
+from ...programme.finance import (
     finance_by_ambition,
     finance_by_source,
     finance_by_year,
     funding_gaps,
     lijn_shares,
 )
-from ..programme.format import format_euro
-from ..programme.model import BudgetKind, Intervention, Programme, ProgrammeIndicator
-from ..programme.narratives import narrative_view, visible_narratives
-from ..programme.progress import OTHER, ProgressRow, progress, progress_rows
-from ..programme.store_lookup import StoreValues
-from . import graphics
+from ...programme.format import format_euro
+from ...programme.model import BudgetKind, Intervention, Programme, ProgrammeIndicator
+from ...programme.narratives import narrative_view, visible_narratives
+from ...programme.progress import OTHER, ProgressRow, progress, progress_rows
+from ...programme.store_lookup import StoreValues
+from .. import graphics
 
 INTERVENTION_STATUS = {
     "nl": {"idea": "te onderzoeken", "planned": "gepland", "running": "loopt", "finished": "afgerond",

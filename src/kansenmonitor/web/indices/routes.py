@@ -14,13 +14,13 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import Response
 
-from ..core.model import Region
-from ..indices.messages import localise
-from ..indices.targeting import RuleError
-from . import indices_views as iv
-from .api import ok, problem
-from .app import BadParameter, NotFound, lang_of, respond
-from .service import Site
+from ...core.model import Region
+from ...indices.messages import localise
+from ...indices.targeting import RuleError
+from ..api import ok, problem
+from ..app import BadParameter, NotFound, lang_of, respond
+from ..service import Site
+from . import views as iv
 
 NAV = [("/indices", "Indices", "Indices"), ("/doelgroep", "Doelgroep kiezen", "Targeting")]
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from .. import format as fmt
-from ..core.errors import UnknownIndicatorError
-from ..core.model import Level
-from . import graphics, i18n, views
-from .app import BadParameter, NotFound, json_response, lang_of, render, respond
-from .service import MAP_LEVELS, Site, publishable
+from ... import format as fmt
+from ...core.errors import UnknownIndicatorError
+from ...core.model import Level
+from .. import graphics, i18n
+from ..app import BadParameter, NotFound, json_response, lang_of, render, respond
+from ..service import MAP_LEVELS, Site, publishable
+from . import views
 
 router = APIRouter()
 

@@ -13,17 +13,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import format as fmt
-from .. import indices
-from ..core.model import Region
-from ..core.model import number_or_none as _num
-from ..indices.compute import THEME_PREFIX
-from ..indices.messages import localise
-from ..indices.messages import text as msg_text
-from ..indices.targeting import status_label
-from ..indices.uncertainty import rank_label, step_label
-from . import graphics, i18n
-from .service import Site
+from ... import format as fmt
+from ... import indices
+from ...core.model import Region
+from ...core.model import number_or_none as _num
+from ...indices.compute import THEME_PREFIX
+from ...indices.messages import localise
+from ...indices.messages import text as msg_text
+from ...indices.targeting import status_label
+from ...indices.uncertainty import rank_label, step_label
+from .. import graphics, i18n
+from ..service import Site
 
 #: Monte Carlo draws for the web pages (the CLI uses 1,000); seeded, so a page is the same every time.
 PAGE_DRAWS = 200

@@ -18,8 +18,8 @@ def register(app: typer.Typer) -> None:
         """Start de website en de open API (/v1) op de database in $KANSENMONITOR_HOME."""
         import uvicorn
 
-        from .cli import fail, open_monitor
-        from .web.app import create_app
+        from ..web.app import create_app
+        from .base import fail, open_monitor
 
         monitor = open_monitor()
         try:

@@ -12,9 +12,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import ImmutableMultiDict
 
-from . import evaluation_views as ev
-from . import i18n
-from .app import BadParameter, NotFound, lang_of, render, respond, strip_private
+from .. import i18n
+from ..app import BadParameter, NotFound, lang_of, render, respond, strip_private
+from . import views as ev
 
 NAV = [("/evaluaties", "Effecten", "Effects")]
 
@@ -46,7 +46,7 @@ def same_origin(request: Request) -> bool:
 
 
 def programme_options(site) -> list[dict]:
-    from ..programme import available_ids, load_programme
+    from ...programme import available_ids, load_programme
 
     def load():
         out = []
@@ -208,7 +208,7 @@ async def save(request: Request):
 
 # -- API ----------------------------------------------------------------------------------------------
 def register_api(v1: FastAPI, site) -> None:
-    from .api import ok, problem
+    from ..api import ok, problem
 
     def invalid(request: Request, exc: BadParameter) -> Response:
         return problem(400, "Ongeldige invoer", f"De parameter '{exc.name}' is niet goed: {exc}", request.url.path,
@@ -259,7 +259,7 @@ def register_api(v1: FastAPI, site) -> None:
 
     @v1.get("/besluiten", summary="Het besluitenlogboek (doorgaan, bijstellen, stoppen), oudste eerst")
     def besluiten(request: Request, programma: str | None = None, interventie: str | None = None):
-        from ..programme.decisions import KIND, Decision
+        from ...programme.decisions import KIND, Decision
 
         out = []
         for body in site.monitor.store.documents(KIND).values():

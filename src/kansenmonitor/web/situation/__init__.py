@@ -1,0 +1,5 @@
+"""The situation pages: home, map, region profiles, indicators, compare (the core pages of the site)."""
+
+from .routes import router
+
+__all__ = ["router"]
