@@ -95,7 +95,6 @@ def read_klas(path: Path, frame: pd.DataFrame, year: int | None = None) -> Schoo
             continue
         rows.append({"school": codes.iloc[i], "period": int(m.group(1)), "klas": klas,
                      "groep": frame["groep"].iloc[i], "category": cat, "count": n, "_row": row})
-    issues.raise_if_any()
     g = pd.DataFrame(rows, columns=["school", "period", "klas", "groep", "category", "count", "_row"])
     dup = g.duplicated(["school", "period", "klas", "category"])
     for r in g.loc[dup, "_row"]:

@@ -164,6 +164,8 @@ def _merge_locations(monitor, new: pd.DataFrame) -> pd.DataFrame:
     o_last = pd.to_numeric(o["last_year"], errors="coerce").fillna(-1)
     n_last = pd.to_numeric(n["last_year"], errors="coerce").fillna(-1)
     newer = n_last >= o_last
+    # a school that moved (new postcode in a newer list) is located again, unless the gemeente gave coordinates
+    moved = newer & n["postcode"].notna() & (n["postcode"] != o["postcode"]) & (o["location_method"] != "file")
     merged = pd.DataFrame(index=both)
     for col in LOCATION_COLUMNS[1:]:
         nv, ov = n[col], o[col]
@@ -176,7 +178,7 @@ def _merge_locations(monitor, new: pd.DataFrame) -> pd.DataFrame:
         elif col == "status":
             merged[col] = nv.where(newer, ov)
         elif col in ("lat", "lon", "location_method"):
-            merged[col] = nv.where(nv.notna(), ov)
+            merged[col] = nv.where(nv.notna(), ov.where(~moved, None))
         else:
             merged[col] = nv.where(newer & nv.notna(), ov.where(ov.notna(), nv))
     out.loc[both] = merged[LOCATION_COLUMNS[1:]].to_numpy()
@@ -324,6 +326,6 @@ def import_file(monitor, path: str | Path, kind: str | None = None, year: int | 
 def school(monitor, code: str) -> pd.Series:
     reg = register(monitor, codes=[code.upper()])
     if reg.empty:
-        raise UnknownSchoolError(f"School '{code}' staat niet in het scholenregister. Zoek de code (BRIN + "
-                                 "vestiging, bijvoorbeeld 08UT00) met 'kansenmonitor schools list'.")
+        raise UnknownSchoolError(f"School '{code}' staat niet in het scholenregister. Gebruik de vestigingscode "
+                                 "(BRIN + 2 cijfers, bijvoorbeeld 08UT00) uit de lijst met scholen.")
     return reg.iloc[0]
