@@ -259,8 +259,8 @@ def apply_batch(monitor, batch: SchoolBatch, gemeenten: Sequence[str] | None = N
     if issues:
         raise ImportValidationError(issues, f"{Path(batch.file).name} is niet ingelezen: er is niets gewijzigd.")
     with monitor.store.transaction() as w:
-        import_id = w.record_import(f"school:{batch.kind}", str(batch.file), batch.rows, len(obs),
-                                    len(locations), batch.sha256, None)
+        import_id = w.record_import("school", str(batch.file), batch.rows, len(obs),
+                                    len(locations), batch.sha256, f"schoolbestand: {batch.kind}")
         if batch.kind in ("adressen", "leerlingen", "coordinaten") and not locations.empty:
             recs = _rows(locations.reindex(columns=LOCATION_COLUMNS))
             for r in recs:

@@ -16,7 +16,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from ...indices.targeting import RuleError
 from ...schools.repository import UnknownSchoolError
 from ...schools.selection import ALLOCATIONS, SCENARIOS, missing_inputs, run, school_table
-from ..api import ok, paged, problem
+from ..api import Page, Size, ok, paged, problem
 from ..app import BadParameter, NotFound, lang_of, respond
 from . import views as sv
 
@@ -192,9 +192,6 @@ def school_page(request: Request, code: str):
 
 # -- API -------------------------------------------------------------------------------------------------
 def register_api(v1: FastAPI, site) -> None:
-    Page = Annotated[int, Query(ge=1, description="Paginanummer, vanaf 1.")]
-    Size = Annotated[int, Query(ge=1, le=1000, description="Aantal per pagina (maximaal 1000).")]
-
     def _links(code: str) -> dict:
         return {"self": {"href": f"/v1/scholen/{code}"}, "waarnemingen": {"href": f"/v1/scholen/{code}/waarnemingen"},
                 "pagina": {"href": f"/scholen/{code}"}}
