@@ -76,11 +76,11 @@ def test_summary_is_polarity_aware_and_states_its_rule():
     better = Indicator("y", "Goede gezondheid", "Good health", "%", "gezondheid",
                        Polarity.HIGHER_IS_BETTER, Aggregation.NONE, decimals=0)
     region = Region("BU1", "Wesselerbrink Noord-Oost", Level.BUURT, 2024)
-    rows = [{"_indicator": worse, "value": 23.0, "reference_value": 17.0},
-            {"_indicator": better, "value": 70.0, "reference_value": 71.0}]
+    rows = [{"_indicator": worse, "value": 23.0, "reference_value": 17.0, "period": 2020},
+            {"_indicator": better, "value": 70.0, "reference_value": 71.0, "period": 2020}]
     text = summary(region, "Enschede", rows, "nl")
-    assert text == ["In Wesselerbrink Noord-Oost is moeite met rondkomen hoger dan gemiddeld in Enschede: "
-                    "23% tegen 17%. Dat is ongunstig."]
+    assert text == ["Inkomen – Moeite met rondkomen, 2020: 23% in Wesselerbrink Noord-Oost, tegen 17% gemiddeld "
+                    "in Enschede. Dat is 6 procentpunt hoger. Dat is ongunstig."]
     assert not meaningful(better, 70.0, 71.0) and meaningful(worse, 23.0, 17.0)
 
 

@@ -53,7 +53,7 @@ def projection_for(geometries: Sequence[dict], width: float = MAP_WIDTH) -> Proj
     return Projection(lon0, lat1, kx, scale, width, round((lat1 - lat0) * scale, 1))
 
 
-def svg_path(geo: dict, proj: Projection) -> str:
+def svg_path(geo: dict, proj: Projection, precision: int = 1) -> str:
     coords = geo["coordinates"]
     polys = coords if geo["type"] == "MultiPolygon" else [coords]
     parts = []
@@ -63,7 +63,7 @@ def svg_path(geo: dict, proj: Projection) -> str:
             out = []
             last = None
             for x, y in pts:
-                xy = (round(x, 1), round(y, 1))
+                xy = (round(x, precision), round(y, precision))
                 if xy != last:
                     out.append(f"{xy[0]:g},{xy[1]:g}")
                     last = xy
@@ -179,3 +179,38 @@ def histogram(values: Sequence[float], fmt, bins: int = 10, width: int = 560, he
         mark = round(left + (highlight - lo) / (hi - lo) * inner_w, 1)
     return {"width": width, "height": height, "bars": bars, "base": top + inner_h, "left": left,
             "lo": fmt(lo), "hi": fmt(hi), "peak": peak, "mark": mark, "top": top}
+
+
+def sparkline(points: Sequence[tuple[int, float]], fmt, width: int = 180, height: int = 64) -> dict:
+    """A small trend chart on a real time axis: x is the year (spaced by time, not by position), the first
+    and the last year are written under the axis and their values beside the points.
+
+    Returns ``{width, height, d, points: [{x, y, year, label}], first, last, axis}`` or ``{}`` for fewer than
+    two points. The template pairs it with a text alternative (every year and value)."""
+    pts = sorted((int(p), float(v)) for p, v in points)
+    if len(pts) < 2:
+        return {}
+    left, right, top, bottom = 6, 6, 16, 18  # room for the value labels above and the years below
+    years = [p for p, _ in pts]
+    vals = [v for _, v in pts]
+    p0, p1 = years[0], years[-1]
+    lo, hi = min(vals), max(vals)
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+
+    def x(p):
+        return left + (p - p0) / max(p1 - p0, 1) * (width - left - right)
+
+    def y(v):
+        return top + (hi - v) / (hi - lo) * (height - top - bottom)
+
+    out = [{"x": round(x(p), 1), "y": round(y(v), 1), "year": p, "label": f"{p}: {fmt(v)}"} for p, v in pts]
+    first, last = out[0], out[-1]
+    return {
+        "width": width, "height": height,
+        "d": "M" + "L".join(f"{q['x']:g},{q['y']:g}" for q in out),
+        "points": out,
+        "axis": {"y": height - bottom + 2, "x0": left, "x1": width - right},
+        "first": {"x": first["x"], "year": p0, "value": fmt(pts[0][1]), "vy": max(first["y"] - 5, 10)},
+        "last": {"x": last["x"], "year": p1, "value": fmt(pts[-1][1]), "vy": max(last["y"] - 5, 10)},
+    }

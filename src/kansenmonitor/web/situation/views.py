@@ -10,7 +10,7 @@ import math
 
 from ... import format as fmt
 from ...core.model import Indicator, Level, Region
-from .. import graphics, i18n
+from .. import graphics, i18n, labels
 from ..service import MAP_LEVELS, Site, publishable
 
 #: The summary mentions a difference only when it is at least this large (see ``meaningful``).
@@ -51,10 +51,50 @@ def meaningful(ind: Indicator, value: float, reference: float) -> bool:
     return reference != 0 and diff >= SUMMARY_MIN_RELATIVE * abs(reference)
 
 
+#: Themes a reader looks for first (income, health, youth, safety); the summary leads with them.
+SUMMARY_THEMES = ("inkomen", "gezondheid", "mentale gezondheid", "jeugd", "onderwijs", "veiligheid", "werk")
+SUMMARY_MAX = 5
+#: Age-band variants of an indicator ("…_18_64", "…_65plus") give way to the general figure ("…_18plus").
+_AGE_BANDS = ("_18_64", "_65plus")
+
+
+def _general_rows(rows: list[dict]) -> list[dict]:
+    """Drop age-band variants when the general figure of the same indicator is in the profile, and any
+    figure older than the newest one of its family (never a 2016 estimate when 2020 exists)."""
+    ids = {r["_indicator"].id for r in rows}
+    newest: dict[str, int] = {}
+
+    def family(iid: str) -> str:
+        for suffix in (*_AGE_BANDS, "_18plus"):
+            if iid.endswith(suffix):
+                return iid[: -len(suffix)]
+        return iid
+
+    for r in rows:
+        if r["value"] is not None and r.get("period") is not None:
+            f = family(r["_indicator"].id)
+            newest[f] = max(newest.get(f, 0), int(r["period"]))
+    out = []
+    for r in rows:
+        iid = r["_indicator"].id
+        f = family(iid)
+        if iid != f and not iid.endswith("_18plus") and f + "_18plus" in ids:
+            continue
+        if r["value"] is not None and r.get("period") is not None and int(r["period"]) < newest.get(f, 0):
+            continue
+        out.append(r)
+    return out
+
+
 def summary(region: Region, ref_name: str, rows: list[dict], lang: str) -> list[str]:
-    """Short B1 sentences, built only from the values and reference values shown in the table."""
-    worse, better = [], []
-    for row in rows:
+    """Short B1 sentences, built only from the values and reference values shown in the table.
+
+    Every sentence has the same shape, which is correct Dutch for any indicator label:
+    "Inkomen – Moeite met rondkomen (18 jaar en ouder): 25,1% in Velve, tegen 16,0% gemiddeld in Enschede.
+    Dat is 9,1 procentpunt hoger. Dat is ongunstig." Differences of percentages are in procentpunt; the
+    themes a reader cares about most come first, then the largest differences."""
+    found = []
+    for row in _general_rows(rows):
         ind: Indicator = row["_indicator"]
         v, ref = row["value"], row["reference_value"]
         if v is None or ref is None or ind.polarity.value == "neutral" or not meaningful(ind, v, ref):
@@ -64,21 +104,35 @@ def summary(region: Region, ref_name: str, rows: list[dict], lang: str) -> list[
         higher = v > ref
         good = higher == (ind.polarity.value == "higher_is_better")
         gap = abs(v - ref) / abs(ref) if ref else math.inf
-        (better if good else worse).append((gap, ind, v, ref, higher))
+        rank = SUMMARY_THEMES.index(ind.theme) if ind.theme in SUMMARY_THEMES else len(SUMMARY_THEMES)
+        found.append((rank, -gap, ind, v, ref, higher, good, row.get("period")))
+    # one sentence per leading theme first, then the rest by size of the difference
+    found.sort(key=lambda t: (t[0], t[1]))
+    lead, rest, seen = [], [], set()
+    for item in found:
+        if item[0] < len(SUMMARY_THEMES) and item[2].theme not in seen:
+            seen.add(item[2].theme)
+            lead.append(item)
+        else:
+            rest.append(item)
+    chosen = (lead + sorted(rest, key=lambda t: t[1]))[:SUMMARY_MAX]
     out = []
-    label_first_lower = (lambda s: s[:1].lower() + s[1:]) if lang == "nl" else (lambda s: s[:1].lower() + s[1:])
-    for group, good, limit in ((worse, False, SUMMARY_MAX_WORSE), (better, True, SUMMARY_MAX_BETTER)):
-        for _gap, ind, v, ref, higher in sorted(group, key=lambda t: -t[0])[:limit]:
-            label = label_first_lower(ind.label(lang))
-            vs, rs = fmt.observation(v, "measured", ind, lang), fmt.observation(ref, "measured", ind, lang)
-            if lang == "en":
-                verdict = "That is better." if good else "That is worse."
-                out.append(f"In {region.name}, {label} is {'higher' if higher else 'lower'} than the average in "
-                           f"{ref_name}: {vs} against {rs}. {verdict}")
-            else:
-                verdict = "Dat is gunstig." if good else "Dat is ongunstig."
-                out.append(f"In {region.name} is {label} {'hoger' if higher else 'lager'} dan gemiddeld in "
-                           f"{ref_name}: {vs} tegen {rs}. {verdict}")
+    for _rank, _gap, ind, v, ref, higher, good, period in chosen:
+        theme = i18n.theme(ind.theme, lang)
+        when = f", {period}" if period else ""
+        vs, rs = fmt.observation(v, "measured", ind, lang), fmt.observation(ref, "measured", ind, lang)
+        if ind.unit == "%":
+            pts = fmt.number(abs(v - ref), ind.decimals, lang)
+            diff = (f"{pts} percentage points {'higher' if higher else 'lower'}" if lang == "en"
+                    else f"{pts} procentpunt {'hoger' if higher else 'lager'}")
+        else:
+            diff = ("higher" if higher else "lower") if lang == "en" else ("hoger" if higher else "lager")
+        if lang == "en":
+            out.append(f"{theme} – {ind.label(lang)}{when}: {vs} in {region.name}, against {rs} on average "
+                       f"in {ref_name}. That is {diff}, which is {'better' if good else 'worse'}.")
+        else:
+            out.append(f"{theme} – {ind.label(lang)}{when}: {vs} in {region.name}, tegen {rs} gemiddeld "
+                       f"in {ref_name}. Dat is {diff}. Dat is {'gunstig' if good else 'ongunstig'}.")
     return out
 
 
@@ -114,10 +168,12 @@ def profile_view(site: Site, region: Region, lang: str, k: int = 5) -> dict:
 
         trend = None
         if len(series) >= 2:
-            chart = graphics.line_chart({region.name: series}, lambda x, ind=ind: fmt.number(x, ind.decimals, lang),
-                                        width=220, height=70)
-            chart["text"] = ", ".join(f"{p}: {show(v)}" for p, v in series)
-            trend = chart
+            trend = graphics.sparkline(series, lambda x, ind=ind: fmt.number(x, ind.decimals, lang))
+            trend["text"] = ", ".join(f"{p}: {show(v)}" for p, v in series)
+            trend["rows"] = [{"year": p, "display": show(v)} for p, v in series]
+        src = labels.source_label(row.source_ref, lang, site.catalogue) if row.source_ref else (
+            labels.indicator_source_label(ind.sources[0], lang) if ind.sources else {"text": "", "title": None,
+                                                                                     "url": None})
         rows.append({
             "_indicator": ind,
             "indicator": ind.id, "label": ind.label(lang), "theme": ind.theme, "unit": ind.unit,
@@ -129,7 +185,7 @@ def profile_view(site: Site, region: Region, lang: str, k: int = 5) -> dict:
             "reference_value": nl if is_gm else gm,
             "gemeente_display": show(gm), "nl_display": show(nl), "similar_display": show(sim),
             # the source of this very value (table and column, or how kansenmonitor derived it)
-            "source": (row.source_ref or "").split(";")[0].strip() or ", ".join(s.label() for s in ind.sources[:1]),
+            "source": src["text"], "_source": src,
             "source_ref": row.source_ref,
             "disclosure": row.disclosure, "series": series, "_trend": trend,
         })
@@ -143,8 +199,9 @@ def profile_view(site: Site, region: Region, lang: str, k: int = 5) -> dict:
                 nr = site.region(n.code, region.boundary_year)
             except LookupError:
                 continue
+            ngm = site.region(nr.gemeente) if nr.gemeente and nr.gemeente in site.codes() else None
             neighbours.append({
-                "code": n.code, "name": nr.name, "distance": round(n.distance, 3),
+                "code": n.code, "name": nr.name, "gemeente_name": ngm.name if ngm else None, "distance": round(n.distance, 3),
                 "distance_display": fmt.number(n.distance, 2, lang),
                 "alike": [site.catalogue[i].label(lang) for i in n.alike(3)],
                 "different": [site.catalogue[i].label(lang) for i in n.different(2)],
@@ -164,8 +221,37 @@ def profile_view(site: Site, region: Region, lang: str, k: int = 5) -> dict:
             "min_share": similar.min_share if similar else None,
             "population_size": similar.population_size if similar else None,
         },
-        "members": list(region.members),
+        "members": [{"code": m, "name": _name(site, m, region.boundary_year)} for m in region.members],
+        "_locator": locator_map(site, region, prof.gemeente),
     }
+
+
+def _name(site: Site, code: str, boundary_year: int | None = None) -> str:
+    try:
+        return site.region(code, boundary_year).name
+    except LookupError:
+        try:
+            return site.region(code).name
+        except LookupError:
+            return code
+
+
+def locator_map(site: Site, region: Region, gemeente: Region | None, width: float = 220.0) -> dict | None:
+    """A small map of the gemeente (its wijken) with this area filled in, so a reader sees where it is."""
+    if gemeente is None or region.level == Level.GEMEENTE:
+        return None
+    by = site.map_boundary_year("wijk", gemeente.code)
+    if by is None:
+        return None
+    background = site.geometries("wijk", gemeente.code, by)
+    own_level = "gebied" if region.level == Level.GEBIED else str(region.level)
+    own = site.geometries(own_level, gemeente.code, region.boundary_year).get(region.code)
+    if not background or own is None:
+        return None
+    proj = graphics.projection_for(list(background.values()), width=width)
+    return {"width": proj.width, "height": proj.height,
+            "background": [graphics.svg_path(g, proj, precision=0) for g in background.values()],
+            "area": graphics.svg_path(own, proj, precision=0)}
 
 
 PROFILE_CSV = ["region", "region_name", "boundary_year", "indicator", "label", "unit", "period", "value", "status",

@@ -1,0 +1,86 @@
+"""Words for what the store keeps as codes: source references, table ids and configuration tokens.
+
+The pages never show ``CBS 85984NED, AantalInwoners_5`` or ``top-pct-population:30``; they show the
+publication's name ("CBS, Kerncijfers wijken en buurten 2024") with the table id as a tooltip and a link,
+and rules and options as words. The raw reference stays in the JSON/CSV twins (``source_ref``).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Publication names of the tables the shipped catalogue and demo use (CBS StatLine titles).
+TABLE_TITLES = {
+    "85984NED": ("Kerncijfers wijken en buurten 2024", "Key figures districts and neighbourhoods 2024"),
+    "85618NED": ("Kerncijfers wijken en buurten 2023", "Key figures districts and neighbourhoods 2023"),
+    "84583NED": ("Kerncijfers wijken en buurten 2019", "Key figures districts and neighbourhoods 2019"),
+    "KWB2022": ("Kerncijfers wijken en buurten 2022", "Key figures districts and neighbourhoods 2022"),
+    "WBK2020": ("Kerncijfers wijken en buurten 2020", "Key figures districts and neighbourhoods 2020"),
+    "WBK2017": ("Wijk- en buurtkaart 2017", "District and neighbourhood map 2017"),
+    "50090NED": ("Gezondheid per wijk en buurt 2012, 2016 en 2020", "Health by district and neighbourhood 2012, 2016 and 2020"),
+    "50150NED": ("Gezondheid per wijk en buurt", "Health by district and neighbourhood"),
+    "47022NED": ("Geregistreerde misdrijven per wijk en buurt", "Registered crimes by district and neighbourhood"),
+    "85163NED": ("Sociaal-economische status per wijk en buurt", "Socio-economic status by district and neighbourhood"),
+}
+_TABLE_ID = re.compile(r"\b(\d{5}NED|KWB\d{4}|WBK\d{4})\b")
+
+
+def table_title(table: str | None, lang: str = "nl") -> str | None:
+    if not table:
+        return None
+    pair = TABLE_TITLES.get(table)
+    return None if pair is None else pair[1 if lang == "en" else 0]
+
+
+def statline_url(table: str | None) -> str | None:
+    """The StatLine page of a CBS table (a link the reader follows; the app itself never fetches it)."""
+    if table and re.fullmatch(r"\d{5}NED", table):
+        return f"https://opendata.cbs.nl/statline/#/CBS/nl/dataset/{table}/table"
+    return None
+
+
+def source_label(ref: str | None, lang: str = "nl", catalogue=None) -> dict:
+    """``{"text", "title", "url"}`` for a source reference as stored with an observation.
+
+    ``"CBS 85984NED, AantalInwoners_5"`` → text "CBS, Kerncijfers wijken en buurten 2024", title
+    "CBS-tabel 85984NED, kolom AantalInwoners_5"; a value kansenmonitor derived
+    (``"kansenmonitor: a / b × 100"``) → "Berekend uit: <label of a> en <label of b>"."""
+    ref = (ref or "").split(";")[0].strip()
+    if not ref:
+        return {"text": "", "title": None, "url": None}
+    if ref.startswith("kansenmonitor"):
+        expr = ref.split(":", 1)[1] if ":" in ref else ""
+        names = re.findall(r"[a-z][a-z0-9_]+", expr)
+        labels = []
+        for n in names:
+            try:
+                labels.append(catalogue[n].label(lang) if catalogue is not None else n)
+            except LookupError:
+                labels.append(n)
+        joined = (" and " if lang == "en" else " en ").join(labels) if labels else ""
+        text = (f"Calculated from: {joined}" if lang == "en" else f"Berekend uit: {joined}") if joined else \
+            ("Calculated by kansenmonitor" if lang == "en" else "Berekend door kansenmonitor")
+        return {"text": text, "title": None, "url": None}
+    m = _TABLE_ID.search(ref)
+    if m is None:
+        return {"text": ref.split(",")[0].strip(), "title": ref, "url": None}
+    table = m.group(1)
+    publisher = ref[: m.start()].strip().rstrip(",") or "CBS"
+    column = ref[m.end():].strip().lstrip(",").strip()
+    title = table_title(table, lang)
+    text = f"{publisher}, {title}" if title else f"{publisher}, {'table' if lang == 'en' else 'tabel'} {table}"
+    tip = (f"CBS table {table}" if lang == "en" else f"CBS-tabel {table}") + \
+        (f", {'column' if lang == 'en' else 'kolom'} {column}" if column else "")
+    return {"text": text, "title": tip, "url": statline_url(table)}
+
+
+def indicator_source_label(source, lang: str = "nl") -> dict:
+    """The same for a catalogue :class:`~kansenmonitor.core.model.Source`."""
+    if source.publisher == "kansenmonitor":
+        return {"text": "Berekend door kansenmonitor" if lang == "nl" else "Calculated by kansenmonitor",
+                "title": source.column, "url": None}
+    title = table_title(source.table, lang)
+    text = f"{source.publisher}, {title}" if title else source.label()
+    tip = ((f"CBS table {source.table}" if lang == "en" else f"CBS-tabel {source.table}") if source.table else "") + \
+        (f", {'column' if lang == 'en' else 'kolom'} {source.column}" if source.column else "")
+    return {"text": text, "title": tip or None, "url": source.url or statline_url(source.table)}
