@@ -269,7 +269,11 @@ def youth_template_cmd(path: Annotated[Path, typer.Argument(help="Waar het jeugd
     from ..schools.youth import youth_template
 
     monitor = open_monitor()
-    path.write_text(youth_template(monitor.catalogue, gemeente, jaar), encoding="utf-8")
+    try:
+        indeling = monitor.latest_boundary_year(gemeente)
+    except KansenmonitorError as exc:
+        fail(exc)
+    path.write_text(youth_template(monitor.catalogue, gemeente, jaar, indeling), encoding="utf-8")
     out.print(f"Geschreven: {path}. Vul de waarden in en lees het in met 'kansenmonitor import long'.",
               highlight=False)
 

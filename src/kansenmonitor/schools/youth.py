@@ -84,15 +84,18 @@ def deliverer(indicator) -> str | None:
     return None
 
 
-def youth_template(catalogue, region: str = "GM0153", period: int = 2025) -> str:
-    """A long CSV (``;``) with one row per youth indicator without open data, ready for ``import long``."""
+def youth_template(catalogue, region: str = "GM0153", period: int = 2025, boundary_year: int = 2024) -> str:
+    """A long CSV (``;``) with one row per youth indicator without open data, ready for ``import long``.
+
+    The region's indeling (``boundary_year``) is a column, because a gemeente code exists in several
+    indelingen and the importer refuses to guess."""
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\n")
-    w.writerow(["region", "indicator", "period", "value", "numerator", "denominator", "source"])
+    w.writerow(["region", "boundary_year", "indicator", "period", "value", "numerator", "denominator", "source"])
     for _phase, _nl, _en, ids in PHASES:
         for iid in ids:
             if iid in catalogue and deliverer(catalogue[iid]):
-                w.writerow([region, iid, period, "", "", "", deliverer(catalogue[iid])])
+                w.writerow([region, boundary_year, iid, period, "", "", "", deliverer(catalogue[iid])])
     return buf.getvalue()
 
 
