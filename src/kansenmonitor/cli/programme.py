@@ -88,6 +88,10 @@ def _known(monitor=None) -> tuple[set[str], set[str] | None]:
         if monitor is not None:
             indicators = {i.id for i in monitor.catalogue}
             regions = {code for code, _ in monitor.store.region_keys()} or None
+            if regions is not None:  # schools in the register can be an intervention's place too
+                from kansenmonitor.schools.repository import place_codes
+
+                regions |= place_codes(monitor)
         else:
             indicators = {i.id for i in load_catalogue(home=default_home())}
             regions = None

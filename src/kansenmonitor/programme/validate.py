@@ -43,6 +43,9 @@ def _place_ok(place: Place, known_regions: set[str] | None) -> tuple[bool, str]:
     if place.code is None:
         return False, f"plek '{place.name or '?'}' is geen bekend gebied en heeft geen coördinaten"
     if known_regions is not None:
+        if place.code not in known_regions and place.code.upper().startswith("SCHOOL-"):
+            return False, (f"school '{place.code.split('-', 1)[1]}' staat niet in het scholenregister; gebruik de "
+                           "vestigingscode (BRIN + 2 cijfers) uit de lijst met scholen, als SCHOOL-<code>")
         if place.code not in known_regions:
             return False, f"gebied '{place.code}' is onbekend"
         return True, ""

@@ -323,6 +323,14 @@ def import_file(monitor, path: str | Path, kind: str | None = None, year: int | 
     return apply_batch(monitor, batch, gemeenten, skip_unknown, data_dir)
 
 
+def place_codes(monitor) -> set[str]:
+    """The codes under which a programme names a school as an intervention's place (``SCHOOL-<code>``)."""
+    from .profile import PLACE_PREFIX
+
+    with monitor.store.engine.connect() as conn:
+        return {PLACE_PREFIX + str(c) for c in conn.execute(select(t.school_locations.c.code)).scalars()}
+
+
 def school(monitor, code: str) -> pd.Series:
     reg = register(monitor, codes=[code.upper()])
     if reg.empty:

@@ -402,11 +402,38 @@ def _geometry(site, code: str) -> dict | None:
     return site.cached_view(("programme-geometry", code), load)
 
 
+def _school_place(site, code: str | None) -> dict | None:
+    """A place ``SCHOOL-<code>``: the school's name, address and location from the schools register."""
+    if not code or not code.upper().startswith("SCHOOL-"):
+        return None
+    from ...schools.repository import school
+
+    try:
+        s = school(site.monitor, code.split("-", 1)[1])
+    except LookupError:
+        return None
+    if s["lat"] != s["lat"] or s["lon"] != s["lon"]:  # NaN: no location known
+        return None
+    address = " ".join(str(x) for x in (s["street"], s["house_number"], s["postcode"], s["place"]) if x)
+    buurt = s["buurt"] if isinstance(s["buurt"], str) else None
+    return {"name": s["name"], "code": code, "lat": float(s["lat"]), "lon": float(s["lon"]), "address": address,
+            "_buurt": buurt}
+
+
 def places_map(site, programme: Programme, places, lang: str) -> dict:
     """Regions (from the store) as shapes, named locations with coordinates as points, and the rest listed."""
     shapes, points, listed = [], [], []
     seen: set[str] = set()
     for p in places:
+        school = _school_place(site, p.code)
+        if school is not None:  # a school of the register: its location as a point, its buurt for context
+            buurt = school.pop("_buurt")
+            points.append(school)
+            geo = _geometry(site, buurt) if buurt else None
+            if geo is not None and buurt not in seen:
+                seen.add(buurt)
+                shapes.append({"code": buurt, "name": _region_name(site, programme, buurt), "geometry": geo})
+            continue
         label = p.name or _region_name(site, programme, p.code) or p.code
         if p.lat is not None and p.lon is not None:
             points.append({"name": label, "code": p.code, "lat": p.lat, "lon": p.lon, "address": p.address})
