@@ -53,8 +53,9 @@ def _direct(monitor, start=2020, method="cs", control="notyet", bootstrap=49, se
     item = next(i for i in load_programme(PROGRAMME).interventions if i.id == INTERVENTION)
     treated = places_to_treatment(monitor, [p.code for p in item.places if p.code], start, "buurt", [])
     frame = panel_frame(monitor, INDICATOR, "buurt", treated)
-    panel = Panel.from_frame(frame.rename(columns={"outcome": INDICATOR}), unit="unit", time="time",
-                             outcome=INDICATOR, treated_from="treated_from")
+    name = monitor.indicator(INDICATOR).label("nl")  # the page names the outcome by its label, not its id
+    panel = Panel.from_frame(frame.rename(columns={"outcome": name}), unit="unit", time="time",
+                             outcome=name, treated_from="treated_from")
     return panel, evaluate(panel, method=method, control=control, bootstrap=bootstrap, seed=seed)
 
 
@@ -101,6 +102,7 @@ def test_result_page_matches_the_engine(client, demo_monitor):
     assert [row["x"] for row in res["chart_rows"]] == list(direct.event_study["event_time"])
     assert [row["estimate"] for row in res["chart_rows"]] == pytest.approx(list(direct.event_study["estimate"]))
     assert res["interpretation"] == direct.interpret("nl")
+    assert INDICATOR not in res["interpretation"] and demo_monitor.indicator(INDICATOR).label("nl") in res["interpretation"]
     page = client.get(f"/evaluaties/resultaat?{Q}&lang=nl").text
     # design checks come before the estimate; the chart has a text alternative and a table
     assert page.index("Met deze gegevens kunt u") < page.index("Geschat effect")

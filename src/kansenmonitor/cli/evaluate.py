@@ -94,6 +94,18 @@ def _store_panel(programme_id, intervention_id, indicator, level, start, gemeent
     if year is None:
         _fail(f"interventie '{intervention_id}' heeft geen startjaar; geef het op met --start.")
     monitor = Monitor.open(create=False)
+    if level == "school":
+        from kansenmonitor.schools.panel import school_panel, school_treatment
+
+        treated = school_treatment(monitor, [p.code for p in item.places if p.code], year, notes)
+        if not treated:
+            _fail(f"geen van de plaatsen van interventie '{intervention_id}' is een school uit het scholenregister; "
+                  "kies --level buurt of wijk, of noem de scholen als plaats (SCHOOL-<vestigingscode>).")
+        frame = school_panel(monitor, indicator, treated, gemeenten or None, sectors=_sectors(monitor, treated),
+                             notes=notes)
+        source = {"programme": programme_id, "intervention": intervention_id, "indicator": indicator,
+                  "level": level, "start": year, "treated": sorted(treated), "skipped_places": list(notes)}
+        return frame[["unit", "time", "outcome", "treated_from"]], source
     try:
         monitor.indicator(indicator)
     except LookupError as exc:
@@ -103,6 +115,13 @@ def _store_panel(programme_id, intervention_id, indicator, level, start, gemeent
     source = {"programme": programme_id, "intervention": intervention_id, "indicator": indicator, "level": level,
               "start": year, "treated": sorted(treated), "skipped_places": list(notes)}
     return frame[["unit", "time", "outcome", "treated_from"]], source
+
+
+def _sectors(monitor, treated) -> list[str]:
+    """The sectors (po, vo, …) of the treated schools: comparison schools come from the same sectors."""
+    from kansenmonitor.schools.repository import register
+
+    return sorted(set(register(monitor, codes=list(treated))["sector"]))
 
 
 def _save(name, result, source, method, control, seed, lang) -> None:
@@ -133,7 +152,7 @@ def register(app: typer.Typer) -> None:
         ),
         intervention: str | None = typer.Option(None, "--intervention", help="Interventie-id in het programma."),
         indicator: str | None = typer.Option(None, "--indicator", help="Indicator-id als uitkomst."),
-        level: str = typer.Option("buurt", "--level", help="Niveau van de eenheden: buurt of wijk."),
+        level: str = typer.Option("buurt", "--level", help="Niveau van de eenheden: buurt, wijk of school."),
         start: int | None = typer.Option(None, "--start", help="Startjaar (als de interventie er geen heeft)."),
         gemeente: list[str] = typer.Option([], "--gemeente", help="Gemeente(n) voor de vergelijkingsgebieden."),
         save: str | None = typer.Option(None, "--save", help="Bewaar het resultaat onder deze naam."),
@@ -163,6 +182,8 @@ def register(app: typer.Typer) -> None:
             _fail(f"onbekende vergelijkingsgroep '{control}'; kies never of notyet.")
         if lang not in ("nl", "en"):
             _fail(f"onbekende taal '{lang}'; kies nl of en.")
+        if level not in ("buurt", "wijk", "school"):
+            _fail(f"onbekend niveau '{level}'; kies buurt, wijk of school.")
         notes: list[str] = []
         source: dict = {}
         try:

@@ -66,7 +66,13 @@ def indicator_groups(site, lang: str) -> list[dict]:
     groups: dict[str, list] = {}
     for i in sorted(site.catalogue, key=lambda i: (i.theme, i.label(lang))):
         groups.setdefault(i18n.theme(i.theme, lang), []).append({"id": i.id, "label": i.label(lang)})
-    return [{"label": k, "options": v} for k, v in groups.items()]
+    from ...schools.repository import school_indicators
+
+    out = [{"label": k, "options": v} for k, v in groups.items()]
+    schools = sorted(school_indicators().values(), key=lambda i: i.label(lang))
+    out.append({"label": "Scholen (niveau school)" if lang != "en" else "Schools (level school)",
+                "options": [{"id": i.id, "label": i.label(lang)} for i in schools]})
+    return out
 
 
 def form_values(params) -> dict:
@@ -124,7 +130,7 @@ def setup_page(request: Request):
     if ev.submitted(request.query_params):
         try:
             spec = ev.parse_spec(site, request.query_params)
-            built = ev.build(site, spec)
+            built = ev.build(site, spec, lang_of(request))
             view = {"design": ev.design_view(site, built, lang), "query": spec.query_string(),
                     "source": built.source}
         except BadParameter as exc:
@@ -144,13 +150,14 @@ def result_page(request: Request):
     context = form_context(request)
     try:
         spec = ev.parse_spec(site, request.query_params)
-        built = ev.build(site, spec)
+        built = ev.build(site, spec, lang_of(request))
         design = ev.design_view(site, built, lang)
         result = ev.estimate(built, lang)
     except BadParameter as exc:
         return bad_request(request, exc, "evaluation_setup.html", context)
     view = {"design": design, "result": ev.result_view(result.to_dict(lang=lang), built.source, lang),
-            "query": spec.query_string(), "source": built.source, "_query_pairs": spec.query()}
+            "query": spec.query_string(), "source": built.source, "_query_pairs": spec.query(),
+            "names": ev.source_names(site, built.source, lang)}
     return respond(request, "evaluation_result.html", view, ev.chart_records(view["result"]), ev.CHART_CSV,
                    "evaluatie-resultaat", writable=writable(request.app))
 
@@ -161,6 +168,7 @@ def saved_page(request: Request, name: str):
     body = saved_or_404(monitor.store, name)
     source = body.get("source") or {}
     view = {"name": name, "saved_on": body.get("saved_on"), "source": source,
+            "names": ev.source_names(request.app.state.site, source, lang),
             "result": ev.result_view(body.get("result") or {}, source, lang),
             "decisions": ev.citing_decisions(monitor.store, name, lang)}
     return respond(request, "evaluation_saved.html", view, ev.chart_records(view["result"]), ev.CHART_CSV,
@@ -196,7 +204,7 @@ async def save(request: Request):
     try:
         name = ev.check_name(store, (form.get("naam") or "").strip())
         spec = ev.parse_spec(site, form)
-        built = ev.build(site, spec)
+        built = ev.build(site, spec, lang_of(request))
         result = ev.estimate(built, lang)
     except BadParameter as exc:
         return refuse(400, _("Niet bewaard", "Not saved"), _(
@@ -227,7 +235,7 @@ def register_api(v1: FastAPI, site) -> None:
     def ontwerp(request: Request):
         try:
             spec = ev.parse_spec(site, request.query_params)
-            built = ev.build(site, spec)
+            built = ev.build(site, spec, lang_of(request))
             design = strip_private(ev.design_view(site, built, "nl"))
         except BadParameter as exc:
             return invalid(request, exc)
@@ -239,7 +247,7 @@ def register_api(v1: FastAPI, site) -> None:
     def schatting(request: Request):
         try:
             spec = ev.parse_spec(site, request.query_params)
-            built = ev.build(site, spec)
+            built = ev.build(site, spec, lang_of(request))
             design = strip_private(ev.design_view(site, built, "nl"))
             result = ev.estimate(built, "nl")
         except BadParameter as exc:

@@ -27,7 +27,7 @@ from ..service import Site
 
 KIND = "evaluation"
 DECISION_KIND = "decision"
-LEVELS = ("buurt", "wijk")
+LEVELS = ("buurt", "wijk", "school")
 CONTROLS = ("never", "notyet")
 POOLS = ("gemeente", "vergelijkbaar")
 MAX_BOOTSTRAP = 999
@@ -170,21 +170,40 @@ def parse_spec(site: Site, params: Mapping) -> Spec:
     indicator = _get(params, "indicator")
     if indicator is None:
         raise BadParameter("indicator", "kies de uitkomst (een indicator); zie /indicatoren")
-    try:
-        site.catalogue[indicator]
-    except UnknownIndicatorError:
-        raise BadParameter("indicator", f"indicator '{indicator}' bestaat niet; zie /indicatoren") from None
+    level = _choice(params, "niveau", LEVELS, "buurt")
+    if level == "school":
+        from ...schools.repository import school_indicators
+
+        if indicator not in school_indicators():
+            raise BadParameter("indicator", "met scholen als eenheden is de uitkomst een schoolcijfer; kies er een "
+                               "uit de groep 'Scholen'")
+        if _get(params, "vergelijking") == "vergelijkbaar":
+            raise BadParameter("vergelijking", "vergelijkbare gebieden zijn er voor buurten en wijken, niet voor "
+                               "scholen; kies 'alle gebieden van de gemeente'")
+    else:
+        try:
+            site.catalogue[indicator]
+        except UnknownIndicatorError:
+            raise BadParameter("indicator", f"indicator '{indicator}' bestaat niet; zie /indicatoren") from None
     gemeenten = _getlist(params, "gemeente")
     known = site.codes()
     for g in gemeenten:
         if g not in known:
             raise BadParameter("gemeente", f"gemeente '{g}' is onbekend; zie /gebieden?niveau=gemeente")
-    for c in codes:
-        if c not in known:
-            raise BadParameter("gebied", f"gebied '{c}' is onbekend; zie /gebieden")
+    if level == "school" and codes:
+        from ...schools.panel import school_treatment
+
+        notes: list[str] = []
+        school_treatment(site.monitor, codes, 0, notes)
+        if notes:
+            raise BadParameter("gebied", "; ".join(notes) + "; geef vestigingscodes (BRIN + 2 cijfers), zie /scholen")
+    else:
+        for c in codes:
+            if c not in known:
+                raise BadParameter("gebied", f"gebied '{c}' is onbekend; zie /gebieden")
     return Spec(
         programme=programme, intervention=intervention, codes=tuple(codes), indicator=indicator,
-        level=_choice(params, "niveau", LEVELS, "buurt"), start=start,
+        level=level, start=start,
         method=_choice(params, "methode", METHODS, "cs"), control=_choice(params, "controle", CONTROLS, "notyet"),
         pool=_choice(params, "vergelijking", POOLS, "gemeente"), k=_int_param(params, "k", 10, 1, MAX_K),
         gemeenten=tuple(gemeenten), bootstrap=_int_param(params, "bootstrap", 199, 0, MAX_BOOTSTRAP),
@@ -210,8 +229,9 @@ class Built:
     source: dict = field(default_factory=dict)
 
 
-def build(site: Site, spec: Spec) -> Built:
-    """The panel of a set-up: treated regions, the comparison pool and the outcome per year."""
+def build(site: Site, spec: Spec, lang: str = "nl") -> Built:
+    """The panel of a set-up: treated regions, the comparison pool and the outcome per year. The outcome is named
+    by its label in ``lang``, so the plain-language interpretation reads the indicator's name, not its id."""
     monitor = site.monitor
     notes: list[str] = []
     places = list(spec.codes)
@@ -220,6 +240,8 @@ def build(site: Site, spec: Spec) -> Built:
 
         item = next(i for i in load_programme(spec.programme).interventions if i.id == spec.intervention)
         places = [p.code for p in item.places if p.code]
+    if spec.level == "school":
+        return _build_schools(site, spec, places, lang)
     treated = places_to_treatment(monitor, places, spec.start, spec.level, notes)
     if not treated:
         raise BadParameter("interventie" if spec.intervention else "gebied",
@@ -248,8 +270,9 @@ def build(site: Site, spec: Spec) -> Built:
             gemeenten = sorted(g for g in gms if g)
     try:
         frame = panel_frame(monitor, spec.indicator, spec.level, treated, gemeenten, comparison_codes)
-        panel = Panel.from_frame(frame.rename(columns={"outcome": spec.indicator}), unit="unit", time="time",
-                                 outcome=spec.indicator, treated_from="treated_from")
+        name = outcome_indicator(site, spec.indicator, spec.level).label(lang)
+        panel = Panel.from_frame(frame.rename(columns={"outcome": name}), unit="unit", time="time",
+                                 outcome=name, treated_from="treated_from")
     except ValidationError as exc:
         raise _engine_error(exc) from None
     kept = {str(u) for u in panel.wide().units}
@@ -259,6 +282,72 @@ def build(site: Site, spec: Spec) -> Built:
               "indicator": spec.indicator, "level": spec.level, "start": spec.start, "treated": sorted(treated),
               "skipped_places": list(notes), "comparison_pool": spec.pool, "k": spec.k if spec.pool ==
               "vergelijkbaar" else None, "gemeenten": list(gemeenten or []), "control": spec.control,
+              "bootstrap": spec.bootstrap, "seed": spec.seed, "comparison_units": comparison,
+              "query": spec.query_string()}
+    return Built(spec, panel, frame, treated, comparison, notes, source)
+
+
+def source_names(site: Site, source: dict, lang: str) -> dict:
+    """Readable names for the ids in an evaluation's source (live or saved): programme, intervention, outcome.
+    An id that no longer resolves (a programme removed since) is shown as it was stored."""
+    out = {"programme": source.get("programme"), "intervention": source.get("intervention"),
+           "indicator": source.get("indicator")}
+    if source.get("programme"):
+        from ...programme import load_programme
+
+        try:
+            prog = load_programme(source["programme"])
+            out["programme"] = prog.name
+            item = next((i for i in prog.interventions if i.id == source.get("intervention")), None)
+            if item is not None:
+                out["intervention"] = item.name
+        except Exception:  # noqa: BLE001 - a removed or broken programme keeps its stored id
+            pass
+    if source.get("indicator"):
+        try:
+            out["indicator"] = outcome_indicator(site, source["indicator"], source.get("level") or "buurt").label(lang)
+        except (KeyError, UnknownIndicatorError):
+            pass
+    return out
+
+
+def outcome_indicator(site: Site, indicator: str, level: str):
+    """The outcome's indicator: from the catalogue, or the school catalogue when schools are the units."""
+    if level == "school":
+        from ...schools.repository import school_indicators
+
+        return school_indicators()[indicator]
+    return site.catalogue[indicator]
+
+
+def _build_schools(site: Site, spec: Spec, places: list[str], lang: str) -> Built:
+    """The panel with schools as units: the intervention's schools from its start, the other schools of the
+    same sector in the gemeente(n) as comparison."""
+    from ...schools.panel import school_panel, school_treatment
+    from ...schools.repository import register
+
+    notes: list[str] = []
+    treated = school_treatment(site.monitor, places, spec.start, notes)
+    if not treated:
+        raise BadParameter("interventie" if spec.intervention else "gebied",
+                           "geen van de plaatsen is een school uit het scholenregister; kies niveau buurt of wijk, "
+                           "of noem de scholen als plaats van de interventie")
+    sectors = sorted(set(register(site.monitor, codes=list(treated))["sector"]))
+    gemeenten = list(spec.gemeenten) or None
+    try:
+        frame = school_panel(site.monitor, spec.indicator, treated, gemeenten, sectors=sectors, notes=notes)
+        name = outcome_indicator(site, spec.indicator, spec.level).label(lang)
+        panel = Panel.from_frame(frame.rename(columns={"outcome": name}), unit="unit", time="time",
+                                 outcome=name, treated_from="treated_from")
+    except ValidationError as exc:
+        raise _engine_error(exc) from None
+    kept = {str(u) for u in panel.wide().units}
+    names = dict(zip(frame["unit"], frame["unit_name"], strict=True))
+    comparison = [{"code": u, "name": names.get(u, u)} for u in sorted(set(frame["unit"]) - set(treated)) if u in kept]
+    source = {"programme": spec.programme, "intervention": spec.intervention, "places": places,
+              "indicator": spec.indicator, "level": "school", "start": spec.start, "treated": sorted(treated),
+              "skipped_places": list(notes), "comparison_pool": "gemeente", "k": None,
+              "gemeenten": list(gemeenten or []), "sectors": sectors, "control": spec.control,
               "bootstrap": spec.bootstrap, "seed": spec.seed, "comparison_units": comparison,
               "query": spec.query_string()}
     return Built(spec, panel, frame, treated, comparison, notes, source)
@@ -275,7 +364,7 @@ def _num(x):
 def design_view(site: Site, built: Built, lang: str) -> dict:
     """The checks a user sees before any estimate: periods, counts, pre-trends and the MDE."""
     panel, spec = built.panel, built.spec
-    ind = site.catalogue[spec.indicator]
+    ind = outcome_indicator(site, spec.indicator, spec.level)
     n_pre, n_post, _by_group = pre_periods(panel)
     wide = panel.wide()
     n_treated = int(wide.treated.sum())
