@@ -171,6 +171,8 @@ def build_demo(monitor: Monitor, data_dir: str | Path | None = None, scope: str 
     @add("Indicatorcatalogus")
     def _catalogue():
         monitor.sync_catalogue()
+        # the first user: maps and pickers open on Enschede, not on the first gemeente alphabetically
+        monitor.store.put_document("setting", "gemeente", {"code": DEMO_GEMEENTEN[0]})
 
     @add("Kerncijfers wijken en buurten 2024 (buurten, wijken, gemeenten)")
     def _kwb2024():

@@ -47,6 +47,21 @@ def day(value: date, lang: str = "nl") -> str:
     return format_date(value, format="long", locale=LOCALES.get(lang, "nl_NL"))
 
 
+UNIT_LABEL = {
+    "nl": {"x 1.000 euro": "× € 1.000", "%": "%", "aantal": "aantal", "per 1.000": "per 1.000",
+           "inwoners per km²": "inwoners per km²", "adressen per km²": "adressen per km²"},
+    "en": {"x 1.000 euro": "× € 1,000", "%": "%", "aantal": "number", "per 1.000 inwoners": "per 1,000 inhabitants",
+           "per 1.000": "per 1,000", "inwoners per km²": "inhabitants per km²", "adressen per km²": "addresses per km²",
+           "leerlingen": "pupils", "kinderen": "children", "personen": "persons", "scholen": "schools",
+           "klasse 1-5": "class 1-5", "per 100 leerlingen": "per 100 pupils"},
+}
+
+
+def unit_label(unit: str, lang: str = "nl") -> str:
+    """The unit as a reader writes it (``x 1.000 euro`` → ``× € 1.000``)."""
+    return UNIT_LABEL.get(lang, UNIT_LABEL["nl"]).get(unit, UNIT_LABEL["nl"].get(unit, unit))
+
+
 def observation(value: float | None, status: str, indicator: Indicator, lang: str = "nl") -> str:
     """A value for display: the number with its unit, or why there is no number."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

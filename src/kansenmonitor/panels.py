@@ -9,6 +9,7 @@ code continues ('same' links); a region whose code did not continue keeps only i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -126,3 +127,54 @@ def panel_frame(
     frame.attrs["indicator"] = ind.id
     frame.attrs["unit_label"] = ind.unit
     return frame.sort_values(["unit", "time"]).reset_index(drop=True)
+
+
+NOT_STARTED = ("idea", "planned")
+
+
+def placebo_reason(item, start: int) -> dict | None:
+    """Whether an evaluation of intervention ``item`` from ``start`` measures before the measure began: the
+    intervention is still an idea or planned (so nothing can have worked yet), or ``start`` lies before its
+    real start. Then the estimate is a placebo test, never an effect."""
+    status = str(item.status.value) if item.status is not None else None
+    real = item.start_year
+    if status in NOT_STARTED and (real is None or start < real or real > date.today().year):
+        return {"reason": "not_started", "status": status, "real_start": real}
+    if real is not None and start < real:
+        return {"reason": "before_start", "status": status, "real_start": real}
+    return None
+
+
+def placebo_text(placebo: dict, result: dict, start: int, lang: str) -> str:
+    """The plain-language reading of a placebo estimate: a difference without the measure, not an effect."""
+    est, lo, hi = result.get("estimate"), result.get("ci_low"), result.get("ci_high")
+    from .analysis.evaluation.interpret import fmt_number
+
+    n = lambda x: fmt_number(x, lang)  # noqa: E731
+    clear = lo is not None and hi is not None and (lo > 0 or hi < 0)
+    real = placebo.get("real_start")
+    if lang == "en":
+        why = ("This intervention has not started yet (status: " + ("idea" if placebo.get("status") == "idea"
+               else "planned") + ")." if placebo["reason"] == "not_started" else
+               f"This intervention started in {real}; you chose {start}.")
+        text = (f"{why} So this is not an effect of the measure but a placebo test: we pretended the measure began "
+                f"in {start}. The difference of {n(est)}")
+        if lo is not None:
+            text += f" (95% interval {n(lo)} to {n(hi)})"
+        text += " shows how far these areas already differ from the comparison without the measure. "
+        text += ("That difference is clearly not zero: a later effect evaluation must allow for it, for example with "
+                 "another comparison." if clear else "It cannot be told apart from zero: the comparison looks usable "
+                 "for a later effect evaluation.")
+        return text
+    why = ("Deze interventie is nog niet begonnen (" + ("nog een idee" if placebo.get("status") == "idea" else
+           "gepland") + ")." if placebo["reason"] == "not_started" else
+           f"Deze interventie begon in {real}; u koos {start}.")
+    text = (f"{why} Dit is dus geen effect van de maatregel, maar een placebotoets: we deden alsof de maatregel in "
+            f"{start} begon. Het verschil van {n(est)}")
+    if lo is not None:
+        text += f" (95%-interval: {n(lo)} tot {n(hi)})"
+    text += " laat zien hoeveel deze gebieden zonder maatregel al afwijken van de vergelijking. "
+    text += ("Dat verschil is duidelijk niet nul: een latere effectmeting moet daar rekening mee houden, "
+             "bijvoorbeeld met een andere vergelijking." if clear else "Het is niet te onderscheiden van nul: de "
+             "vergelijking lijkt bruikbaar voor een latere effectmeting.")
+    return text

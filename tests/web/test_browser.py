@@ -22,6 +22,8 @@ PAGE_TYPES = {
     "indicator": "/indicatoren/moeite_met_rondkomen_18plus?niveau=wijk",
     "vergelijk": "/vergelijk?gebied=BU01530603&gebied=BU01530604",
     "niet-gevonden": "/gebieden/BU99999999",
+    "zoeken": "/zoek?q=wessel",
+    "kaart-zonder-gegevens": "/kaart?gemeente=GM0153&niveau=buurt&indicator=bijstand_per_1000",
     "engels-profiel": "/gebieden/WK015306?lang=en",
 }
 

@@ -18,7 +18,8 @@ from kansenmonitor.web.app import create_app
 from .axe import CHROMIUM, assert_accessible, serve_in_thread
 
 PROGRAMME = "regio-deal-elk-talent-telt"
-INTERVENTION = "int-bereik-voorschool"
+INTERVENTION = "int-verzuim-vsv"  # running, in the same three focus areas as the planned ones
+PLANNED = "int-bereik-voorschool"
 INDICATOR = "ervaren_gezondheid_goed_18plus"
 SETUP = {"programma": PROGRAMME, "interventie": INTERVENTION, "indicator": INDICATOR, "niveau": "buurt",
          "start": "2020", "methode": "cs", "controle": "notyet", "bootstrap": "49", "seed": "7"}
@@ -112,6 +113,25 @@ def test_result_page_matches_the_engine(client, demo_monitor):
     csv = client.get(f"/evaluaties/resultaat?{Q}&format=csv").text.splitlines()
     assert csv[0] == "x,estimate,ci_low,ci_high,observed,counterfactual"
     assert len(csv) == 1 + len(direct.event_study)
+
+
+def test_a_planned_intervention_gives_a_placebo_test_not_an_effect(client, demo_monitor):
+    _, direct = _direct(demo_monitor)  # same places, so the same numbers
+    data = client.get(f"/evaluaties/resultaat?{_with(interventie=PLANNED)}&format=json").json()
+    res = data["result"]
+    assert data["source"]["placebo"] == {"reason": "not_started", "status": "planned", "real_start": None}
+    assert res["estimate"] == pytest.approx(direct.estimate, rel=1e-12)
+    assert res["interpretation"].startswith("Deze interventie is nog niet begonnen (gepland). Dit is dus geen "
+                                            "effect van de maatregel, maar een placebotoets")
+    assert "zelden door toeval" not in res["interpretation"]
+    assert res["technical_interpretation"] == direct.interpret("nl")
+    page = client.get(f"/evaluaties/resultaat?{_with(interventie=PLANNED)}&lang=nl").text
+    assert "Placebotoets: geen effect, een verschil zonder maatregel" in page
+    assert "Geschat effect" not in page and "Deze maatregel is nog niet begonnen." in page
+    english = client.get(f"/evaluaties/resultaat?{_with(interventie=PLANNED)}&lang=en&format=json").json()
+    assert english["result"]["interpretation"].startswith("This intervention has not started yet (status: planned).")
+    # the running intervention in the same places is an effect estimate
+    assert client.get(f"/evaluaties/resultaat?{Q}&format=json").json()["source"]["placebo"] is None
 
 
 def test_scm_shows_donor_weights(client, demo_monitor):

@@ -112,7 +112,8 @@ def test_coherence_page(client):
 
 def test_investments_page_explains_how_to_load(client):
     html = _get(client, f"/indices/urgentie/investeringen?gemeente={GM}").text
-    assert "kansenmonitor index investeringen" in html
+    assert "Een beheerder kan ze inlezen uit een tabel" in html and "het bedrag, het jaar en het domein" in html
+    assert "kansenmonitor index" not in html  # no command on a public page
     assert _get(client, "/indices/urgentie/investeringen?format=json").json()["has_data"] is False
 
 

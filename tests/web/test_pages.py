@@ -37,6 +37,32 @@ def test_page_and_its_data_twins(client, url):
     assert cs.status_code == 200 and cs.headers["content-type"].startswith("text/csv")
     assert next(csv.reader(io.StringIO(cs.text)))  # a header row
     assert "format=json" in html.text and "format=csv" in html.text
+    assert "format=csv-nl" in html.text and "format=xlsx" in html.text
+    _excel_twins_equal_the_csv(client, f"{url}{sep}", cs.text)
+
+
+def _excel_twins_equal_the_csv(client, prefix: str, csv_text: str) -> None:
+    """csv-nl (';', decimal comma, BOM, a download) and xlsx hold the same table as the plain CSV."""
+    import pandas as pd
+
+    plain = pd.read_csv(io.StringIO(csv_text), dtype=str, keep_default_na=False)
+    nl = client.get(f"{prefix}format=csv-nl")
+    assert nl.status_code == 200 and nl.headers["content-type"].startswith("text/csv")
+    assert nl.headers["content-disposition"].startswith("attachment;")
+    assert nl.content.startswith(b"\xef\xbb\xbf")
+    dutch = pd.read_csv(io.BytesIO(nl.content), sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert list(dutch.columns) == list(plain.columns) and len(dutch) == len(plain)
+    for col in plain.columns:
+        for a, b in zip(plain[col], dutch[col], strict=True):
+            try:
+                assert float(a) == pytest.approx(float(b.replace(",", ".")))
+                assert "." not in b  # a decimal comma, never a point
+            except ValueError:
+                assert a == b
+    xl = client.get(f"{prefix}format=xlsx")
+    assert xl.status_code == 200 and xl.headers["content-type"].startswith("application/vnd.openxmlformats")
+    book = pd.read_excel(io.BytesIO(xl.content), dtype=str, keep_default_na=False)
+    assert list(book.columns) == list(plain.columns) and len(book) == len(plain)
 
 
 def test_english_switch_is_remembered_in_a_cookie(client):

@@ -27,7 +27,7 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
-def _summary(result, lang: str) -> None:
+def _summary(result, lang: str, reading: str | None = None) -> None:
     from kansenmonitor.analysis.evaluation.interpret import fmt_number, fmt_p
 
     en = lang == "en"
@@ -66,7 +66,7 @@ def _summary(result, lang: str) -> None:
             ev.add_row(str(row.event_time), n(row.estimate), f"{n(row.ci_low)} … {n(row.ci_high)}")
         console.print(ev)
     console.print()
-    console.print(result.interpret(lang))
+    console.print(reading or result.interpret(lang))
     from kansenmonitor.analysis.evaluation.interpret import REPEATED_WARNINGS
 
     shown = set(REPEATED_WARNINGS)
@@ -78,7 +78,7 @@ def _summary(result, lang: str) -> None:
 def _store_panel(programme_id, intervention_id, indicator, level, start, gemeenten, notes):
     """The panel of an intervention from the database: its places are treated from its start year."""
     from kansenmonitor.monitor import Monitor
-    from kansenmonitor.panels import panel_frame, places_to_treatment
+    from kansenmonitor.panels import panel_frame, placebo_reason, places_to_treatment
     from kansenmonitor.programme import load_programme
 
     try:
@@ -93,6 +93,7 @@ def _store_panel(programme_id, intervention_id, indicator, level, start, gemeent
     year = start or item.start_year
     if year is None:
         _fail(f"interventie '{intervention_id}' heeft geen startjaar; geef het op met --start.")
+    placebo = placebo_reason(item, year)
     monitor = Monitor.open(create=False)
     if level == "school":
         from kansenmonitor.schools.panel import school_panel, school_treatment
@@ -104,7 +105,8 @@ def _store_panel(programme_id, intervention_id, indicator, level, start, gemeent
         frame = school_panel(monitor, indicator, treated, gemeenten or None, sectors=_sectors(monitor, treated),
                              notes=notes)
         source = {"programme": programme_id, "intervention": intervention_id, "indicator": indicator,
-                  "level": level, "start": year, "treated": sorted(treated), "skipped_places": list(notes)}
+                  "level": level, "start": year, "treated": sorted(treated), "skipped_places": list(notes),
+                  "placebo": placebo}
         return frame[["unit", "time", "outcome", "treated_from"]], source
     try:
         monitor.indicator(indicator)
@@ -113,7 +115,7 @@ def _store_panel(programme_id, intervention_id, indicator, level, start, gemeent
     treated = places_to_treatment(monitor, [p.code for p in item.places if p.code], year, level, notes)
     frame = panel_frame(monitor, indicator, level, treated, gemeenten or None)
     source = {"programme": programme_id, "intervention": intervention_id, "indicator": indicator, "level": level,
-              "start": year, "treated": sorted(treated), "skipped_places": list(notes)}
+              "start": year, "treated": sorted(treated), "skipped_places": list(notes), "placebo": placebo}
     return frame[["unit", "time", "outcome", "treated_from"]], source
 
 
@@ -219,7 +221,17 @@ def register(app: typer.Typer) -> None:
             _save(save, result, source, method, control, seed, lang)
         for note in notes:
             Console(stderr=True, highlight=False, soft_wrap=True).print(f"[yellow]Let op:[/] {note}")
+        placebo = source.get("placebo")
+        reading = None
+        if placebo:
+            from kansenmonitor.panels import placebo_text
+
+            reading = placebo_text(placebo, result.to_dict(lang=lang), source["start"], lang)
         if as_json:
-            sys.stdout.write(json.dumps(result.to_dict(lang=lang), ensure_ascii=False, indent=2) + "\n")
+            body = result.to_dict(lang=lang)
+            if placebo:
+                body.update(placebo=placebo, technical_interpretation=body.get("interpretation"),
+                            interpretation=reading)
+            sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
         else:
-            _summary(result, lang)
+            _summary(result, lang, reading)

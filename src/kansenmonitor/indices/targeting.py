@@ -130,6 +130,32 @@ def parse_rule(rule: str) -> tuple[str, object]:
                     "threshold:score>=0.5")
 
 
+def rule_label(rule: str, lang: str = "nl", column_label=None) -> str:
+    """A selection rule as a sentence part: ``top-pct-population:30`` → "de hoogste scores tot samen 30 % van de
+    inwoners". ``column_label`` names a threshold's column (an indicator id → its label)."""
+    from .. import format as fmt
+
+    try:
+        kind, arg = parse_rule(rule)
+    except RuleError:
+        return rule
+    en = lang == "en"
+    if kind == "top-pct-population":
+        x = fmt.number(arg, 0 if float(arg).is_integer() else 1, lang)
+        return f"highest scores until together {x} % of inhabitants" if en else \
+            f"hoogste scores tot samen {x} % van de inwoners"
+    if kind == "top-pct":
+        x = fmt.number(arg, 0 if float(arg).is_integer() else 1, lang)
+        return f"highest {x} % of areas" if en else f"hoogste {x} % van de gebieden"
+    if kind == "top-n":
+        return f"the {arg} areas with the highest score" if en else f"de {arg} gebieden met de hoogste score"
+    col, op, value = arg
+    name = ("score" if col == "score" else (column_label(col) if column_label else col))
+    ops = {">=": ("at least", "minstens"), ">": ("above", "boven"), "<=": ("at most", "hoogstens"),
+           "<": ("below", "onder")}[op]
+    return f"{name} {ops[0 if en else 1]} {fmt.number(value, 2, lang)}"
+
+
 def select(frame: pd.DataFrame, rule: str, score: str = "score", population: str = "inwoners") -> Selection:
     """Select regions of ``frame`` (one row per region, e.g. ``IndexResult.to_frame()``) by ``rule``."""
     kind, arg = parse_rule(rule)

@@ -30,6 +30,41 @@ def step_label(step: str, lang: str = "nl") -> str:
     return (STEP_LABELS_EN if lang == "en" else STEP_LABELS).get(step, step)
 
 
+#: a calculation option as a reader says it (Dutch, English)
+OPTION_LABELS = {
+    "none": ("geen", "none"),
+    "theme_mean": ("gemiddelde van het thema", "theme mean"),
+    "reference_mean": ("gemiddelde van de vergelijking", "reference mean"),
+    "zscore": ("z-score (afstand tot het gemiddelde in standaardafwijkingen)", "z-score"),
+    "minmax": ("schaal van laagste tot hoogste (0–1)", "min–max scale (0–1)"),
+    "rank": ("rangorde", "rank order"),
+    "distance_to_reference": ("afstand tot de vergelijking", "distance to the reference"),
+    "equal": ("gelijke gewichten", "equal weights"),
+    "expert": ("gewichten van deskundigen", "expert weights"),
+    "pca": ("gewichten uit de samenhang (PCA)", "weights from the correlation (PCA)"),
+    "arithmetic": ("gemiddelde (optellen)", "plain mean (adding up)"),
+    "geometric": ("meetkundig gemiddelde (weinig compensatie)", "geometric mean (little compensation)"),
+    "imd_exponential": ("exponentieel, zoals de Engelse IMD (zwakste thema's wegen zwaarder)",
+                        "exponential, as the English IMD (weakest themes weigh more)"),
+}
+
+
+def option_label(option: str, lang: str = "nl") -> str:
+    """A calculation option (``zscore``, ``sd:3``, ``percentile:5-95``) as words; unknown ones stay as given."""
+    en = lang == "en"
+    text = str(option)
+    if text.startswith("sd:"):
+        k = text.split(":", 1)[1]
+        return (f"afkappen op gemiddelde ± {k.replace('.', ',')} standaardafwijking" if not en
+                else f"cap at mean ± {k} standard deviations")
+    if text.startswith("percentile:"):
+        lo, _, hi = text.split(":", 1)[1].partition("-")
+        return (f"afkappen op het {lo}e en {hi}e percentiel" if not en
+                else f"cap at the {lo}th and {hi}th percentile")
+    pair = OPTION_LABELS.get(text)
+    return pair[1 if en else 0] if pair else text
+
+
 def rank_label(median: float | None, low: float | None, high: float | None, lang: str = "nl") -> str:
     """``rang 3 (2–6)``: the median rank with its interval, never a bare point."""
     if median is None or (isinstance(median, float) and math.isnan(median)):

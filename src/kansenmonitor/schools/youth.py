@@ -47,7 +47,8 @@ LINKS = [
                   "Under-advice = school advice below test level. DUO publishes it per school; not staged."),
     ProgrammeLink("ind-vsv", "scholen_vsv_pct", "benadering",
                   "De LEA bedoelt jongeren uit Enschede; de open DUO-telling gaat over de vo-scholen in Enschede "
-                  "(scholen in deze gemeente, bestand 2015). Voor de jongeren zelf: jeugd_vsv_woonplaats_pct (RMC).",
+                  "(scholen in deze gemeente, bestand 2015). Voor de jongeren zelf: voortijdig schoolverlaters naar "
+                  "woonplaats (RMC).",
                   "The LEA means young people of Enschede; the open DUO count is about the schools in Enschede."),
     ProgrammeLink("ind-vsv", "jeugd_vsv_woonplaats_pct", "gelijk",
                   "Voortijdig schoolverlaten naar woonplaats; DUO/RMC levert het.",

@@ -114,6 +114,38 @@ def csv_response(records: list[dict], columns: list[str], filename: str) -> Resp
                     headers={"Content-Disposition": f'inline; filename="{filename}.csv"'})
 
 
+def _table(records: list[dict], columns: list[str]):
+    import pandas as pd
+
+    rows = [{c: (None if (isinstance(r.get(c), float) and r.get(c) != r.get(c)) else r.get(c)) for c in columns}
+            for r in records]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def csv_nl_response(records: list[dict], columns: list[str], filename: str) -> Response:
+    """The table for Dutch Excel: semicolon, decimal comma, UTF-8 with BOM, downloaded as a file."""
+    frame = _table(records, columns)
+    body = frame.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+    return Response(("\ufeff" + body).encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+
+
+def xlsx_response(records: list[dict], columns: list[str], filename: str) -> Response:
+    """The table as an Excel workbook (one sheet), downloaded as a file."""
+    import pandas as pd
+
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        _table(records, columns).to_excel(xw, sheet_name="gegevens", index=False)
+    return Response(buf.getvalue(), media_type=XLSX_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'})
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: the data twins every page offers beside HTML
+DATA_FORMATS = ("json", "csv", "csv-nl", "xlsx")
+
+
 def strip_private(obj):
     """Drop keys starting with '_' (Python objects kept for the templates) before JSON output."""
     if isinstance(obj, dict):
@@ -125,14 +157,18 @@ def strip_private(obj):
 
 def respond(request: Request, template: str, view: dict, records: list[dict], columns: list[str],
             filename: str, **extra) -> Response:
-    """The page, or its data twin with ``?format=json`` / ``?format=csv``."""
+    """The page, or its data twin with ``?format=json``, ``csv``, ``csv-nl`` (Dutch Excel) or ``xlsx``."""
     form = request.query_params.get("format", "html")
     if form == "json":
         return json_response(strip_private(view))
     if form == "csv":
         return csv_response(records, columns, filename)
+    if form == "csv-nl":
+        return csv_nl_response(records, columns, filename)
+    if form == "xlsx":
+        return xlsx_response(records, columns, filename)
     if form != "html":
-        raise BadParameter("format", "kies html, json of csv")
+        raise BadParameter("format", "kies html, json, csv, csv-nl of xlsx")
     return render(request, template, {"view": view, **extra})
 
 

@@ -131,11 +131,26 @@ class Site:
     def codes(self) -> set[str]:
         return self._cache.get("codes", lambda: {c for (c, _y) in self.region_index()})
 
+    def home_gemeente(self) -> str | None:
+        """The gemeente this installation is for (``KANSENMONITOR_GEMEENTE``, or the setting stored by
+        ``init``/the demo); pages open on it."""
+        import os
+
+        code = os.environ.get("KANSENMONITOR_GEMEENTE")
+        if code:
+            return code.strip().upper()
+        setting = self.monitor.store.get_document("setting", "gemeente")
+        return (setting or {}).get("code")
+
     def detail_gemeenten(self) -> list[Region]:
-        """Gemeenten that have wijken in the store: the ones a map and profiles make sense for."""
+        """Gemeenten that have wijken in the store: the ones a map and profiles make sense for. The
+        installation's own gemeente comes first (pages default to the first), then the others by code."""
 
         def load():
             gms = sorted({r.gemeente for r in self.all_regions() if r.level == Level.WIJK and r.gemeente})
+            home = self.home_gemeente()
+            if home in gms:
+                gms = [home] + [g for g in gms if g != home]
             return [self.region(g) for g in gms if g in self.codes()]
 
         return self._cache.get("detail_gemeenten", load)
@@ -230,6 +245,23 @@ class Site:
             return obs.sort_values(["target", "period", "_own"]).drop_duplicates(["target", "period"], keep="last")
 
         return self._cache.get(("mapobs", indicator, level, gemeente, boundary_year), load)
+
+    def data_levels(self, gemeente: str) -> dict[str, dict[str, int]]:
+        """Per indicator, the levels (gemeente, wijk, buurt) at which ``gemeente`` has a publishable value, with
+        the newest year: so a picker can say "geen gegevens op dit niveau" and where the figure does exist."""
+
+        def load():
+            out: dict[str, dict[str, int]] = {}
+            for level in ("gemeente", "wijk", "buurt"):
+                obs = self.monitor.observations(public=True, level=level, gemeente=gemeente)
+                if obs.empty:
+                    continue
+                obs = obs[obs["value"].notna()]
+                for iid, year in obs.groupby("indicator")["period"].max().items():
+                    out.setdefault(str(iid), {})[level] = int(year)
+            return out
+
+        return self._cache.get(("data_levels", gemeente), load)
 
     def map_periods(self, indicator: str, level: str, gemeente: str, boundary_year: int) -> list[int]:
         obs = self.map_observations(indicator, level, gemeente, boundary_year)

@@ -20,7 +20,7 @@ from ...analysis.evaluation import METHODS, Panel, evaluate, minimal_detectable_
 from ...analysis.evaluation.design import design_report, pre_periods
 from ...analysis.evaluation.interpret import fmt_number
 from ...core.errors import UnknownIndicatorError, ValidationError
-from ...panels import panel_frame, places_to_treatment
+from ...panels import panel_frame, placebo_reason, placebo_text, places_to_treatment
 from .. import graphics
 from ..app import BadParameter
 from ..service import Site
@@ -283,8 +283,18 @@ def build(site: Site, spec: Spec, lang: str = "nl") -> Built:
               "skipped_places": list(notes), "comparison_pool": spec.pool, "k": spec.k if spec.pool ==
               "vergelijkbaar" else None, "gemeenten": list(gemeenten or []), "control": spec.control,
               "bootstrap": spec.bootstrap, "seed": spec.seed, "comparison_units": comparison,
-              "query": spec.query_string()}
+              "query": spec.query_string(), "placebo": placebo_of(spec)}
     return Built(spec, panel, frame, treated, comparison, notes, source)
+
+
+def placebo_of(spec: Spec) -> dict | None:
+    """Whether this set-up measures before the measure began (see :func:`kansenmonitor.panels.placebo_reason`)."""
+    if not spec.intervention:
+        return None
+    from ...programme import load_programme
+
+    item = next((i for i in load_programme(spec.programme).interventions if i.id == spec.intervention), None)
+    return placebo_reason(item, spec.start) if item is not None else None
 
 
 def source_names(site: Site, source: dict, lang: str) -> dict:
@@ -349,7 +359,7 @@ def _build_schools(site: Site, spec: Spec, places: list[str], lang: str) -> Buil
               "skipped_places": list(notes), "comparison_pool": "gemeente", "k": None,
               "gemeenten": list(gemeenten or []), "sectors": sectors, "control": spec.control,
               "bootstrap": spec.bootstrap, "seed": spec.seed, "comparison_units": comparison,
-              "query": spec.query_string()}
+              "query": spec.query_string(), "placebo": placebo_of(spec)}
     return Built(spec, panel, frame, treated, comparison, notes, source)
 
 
@@ -492,12 +502,17 @@ def result_view(result_dict: dict, source: dict, lang: str) -> dict:
     ci = None
     if r.get("ci_low") is not None and r.get("ci_high") is not None:
         ci = [r["ci_low"], r["ci_high"]]
+    interpretation = r.get("interpretation")
+    placebo = source.get("placebo")
+    if placebo:
+        interpretation = placebo_text(placebo, r, source.get("start"), lang)
     return {
+        "placebo": placebo, "technical_interpretation": r.get("interpretation") if placebo else None,
         "method": method, "method_label": label(METHOD_LABEL, method, lang) if method in METHOD_LABEL else method,
         "outcome": r.get("outcome"), "estimate": r.get("estimate"), "se": r.get("se"), "ci": ci,
         "p_value": r.get("p_value"), "significant": r.get("significant"), "n_units": r.get("n_units"),
         "n_treated": r.get("n_treated"), "n_periods": r.get("n_periods"), "evidence": r.get("evidence"),
-        "warnings": r.get("warnings", []), "interpretation": r.get("interpretation"),
+        "warnings": r.get("warnings", []), "interpretation": interpretation,
         "chart_kind": chart_kind, "chart_rows": rows, "donors": donors,
         "_chart": chart, "_fmt": {"estimate": fmt(r.get("estimate")), "se": fmt(r.get("se")),
                                   "ci_low": fmt(ci[0]) if ci else None, "ci_high": fmt(ci[1]) if ci else None},

@@ -163,7 +163,7 @@ def index_region_page(request: Request, iid: str, code: str):
 @router.get("/indices/{iid}/samenhang")
 def coherence_page(request: Request, iid: str):
     site, d, gm, level, c = _computed(request, iid)
-    view = iv.coherence_view(iv.coherence_of(site, d, gm, level), c, lang_of(request))
+    view = iv.coherence_view(iv.coherence_of(site, d, gm, level), c, lang_of(request), site)
     return respond(request, "indices_coherence.html", view, view["indicators"], iv.COHERENCE_CSV,
                    f"samenhang-{d.id}-{gm.code}-{level}", levels=list(d.levels), **_choices(site))
 

@@ -20,8 +20,8 @@ from ...core.model import number_or_none as _num
 from ...indices.compute import THEME_PREFIX
 from ...indices.messages import localise
 from ...indices.messages import text as msg_text
-from ...indices.targeting import status_label
-from ...indices.uncertainty import rank_label, step_label
+from ...indices.targeting import rule_label, status_label
+from ...indices.uncertainty import option_label, rank_label, step_label
 from .. import graphics, i18n
 from ..service import Site
 
@@ -157,6 +157,8 @@ def sensitivity_rows(c: Computed, lang: str) -> list[dict]:
         options = r["options"]
         out.append({"choice": step, "label": step_label(step, lang),
                     "options": [str(o) for o in options] if isinstance(options, list | tuple) else [str(options)],
+                    "option_labels": [option_label(str(o), lang) for o in
+                                      (options if isinstance(options, list | tuple) else [options])],
                     "mean_abs_rank_shift": _num(r["mean_abs_rank_shift"]),
                     "max_abs_rank_shift": _num(r["max_abs_rank_shift"]),
                     "variance_share": _num(r["variance_share"])})
@@ -283,17 +285,38 @@ REGION_CSV = ["region", "theme", "theme_score", "indicator", "label", "period", 
 
 
 # -- coherence -----------------------------------------------------------------------------------------
-def _matrix(df: pd.DataFrame, lang: str) -> dict:
-    return {"columns": [str(c) for c in df.columns],
-            "rows": [{"name": str(i), "values": [_num(v) for v in r],
+def _matrix(df: pd.DataFrame, lang: str, names: dict[str, str] | None = None) -> dict:
+    names = names or {}
+    return {"columns": [names.get(str(c), str(c)) for c in df.columns], "ids": [str(c) for c in df.columns],
+            "rows": [{"name": names.get(str(i), str(i)), "id": str(i), "values": [_num(v) for v in r],
                       "display": [fmt.number(_num(v), 2, lang) for v in r]} for i, r in df.iterrows()]}
 
 
-def coherence_view(coh: indices.CoherenceResult, c: Computed, lang: str) -> dict:
+def _named(message, names: dict[str, str], lang: str) -> str:
+    """A coherence message rendered again with the indicator and theme named by their labels, not their ids."""
+    from ...indices.messages import CATALOGUE, Message, msg
+
+    if isinstance(message, Message) and message.code in CATALOGUE and message.params:
+        params = {k: (names.get(v, v) if k in ("indicator", "theme") and isinstance(v, str) else v)
+                  for k, v in message.params.items()}
+        return msg(message.code, **params).text(lang)
+    return localise(message, lang)
+
+
+def coherence_view(coh: indices.CoherenceResult, c: Computed, lang: str, site: Site | None = None) -> dict:
+    """The coherence checks, with indicators and themes named by their labels (ids stay in the data twin)."""
+    names: dict[str, str] = {t.id: t.label(lang) for t in c.definition.themes}
+    if site is not None:
+        for iid in coh.indicators.index:
+            try:
+                names[str(iid)] = site.catalogue[str(iid)].label(lang)
+            except Exception:  # noqa: BLE001 - an indicator no longer in the catalogue keeps its id
+                pass
     ind_rows = []
     for iid, r in coh.indicators.iterrows():
         flag = coh.indicators["flag"][iid]
-        ind_rows.append({"indicator": str(iid), "theme": r["theme"], "polarity": r["polarity"], "n": int(r["n"]),
+        ind_rows.append({"indicator": str(iid), "label": names.get(str(iid), str(iid)), "theme": r["theme"],
+                         "theme_label": names.get(str(r["theme"]), str(r["theme"])), "polarity": r["polarity"], "n": int(r["n"]),
                          "r_own_theme": _num(r["r_own_theme"]), "r_max_other_theme": _num(r["r_max_other_theme"]),
                          "flag": msg_text(flag, lang) if isinstance(flag, str) else None,
                          "r_own_display": fmt.number(_num(r["r_own_theme"]), 2, lang),
@@ -302,11 +325,12 @@ def coherence_view(coh: indices.CoherenceResult, c: Computed, lang: str) -> dict
         "index": {"id": c.definition.id, "version": c.definition.version, "label": c.definition.label(lang)},
         "gemeente": {"code": c.gemeente.code, "name": c.gemeente.name}, "level": c.level,
         "n_regions": coh.n_regions,
-        "alpha": [{"theme": str(t), "alpha": _num(a), "display": fmt.number(_num(a), 2, lang)}
+        "alpha": [{"theme": str(t), "theme_label": names.get(str(t), str(t)), "alpha": _num(a), "display": fmt.number(_num(a), 2, lang)}
                   for t, a in coh.alpha.items()],
-        "indicators": ind_rows, "flags": localise(coh.flags, lang), "notes": localise(coh.notes, lang),
-        "theme_correlations": _matrix(coh.theme_correlations, lang),
-        "correlations": _matrix(coh.correlations, lang), "loadings": _matrix(coh.loadings, lang),
+        "indicators": ind_rows, "flags": [_named(m, names, lang) for m in coh.flags],
+        "notes": [_named(m, names, lang) for m in coh.notes],
+        "theme_correlations": _matrix(coh.theme_correlations, lang, names),
+        "correlations": _matrix(coh.correlations, lang, names), "loadings": _matrix(coh.loadings, lang, names),
         "explained": [{"component": f"PC{i + 1}", "share": _num(x),
                        "display": fmt.number(100 * x, 0, lang) + " %"} for i, x in enumerate(coh.explained)],
     }
@@ -383,7 +407,7 @@ def targeting_view(c: Computed, t: Targeting, lang: str) -> dict:
 
     def scenario(sel: indices.Selection, alloc: indices.Allocation) -> dict:
         share = sel.population_share
-        return {"rule": sel.rule, "method": alloc.method_text(lang), "budget": alloc.budget, "total": round(alloc.total, 2),
+        return {"rule": sel.rule, "rule_label": rule_label(sel.rule, lang), "method": alloc.method_text(lang), "budget": alloc.budget, "total": round(alloc.total, 2),
                 "total_display": _money(alloc.total, lang),
                 "n_selected": len(sel.selected), "population_share": share,
                 "population_share_display": fmt.number(None if share is None else 100 * share, 0, lang) + " %",

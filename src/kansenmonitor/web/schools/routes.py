@@ -34,6 +34,17 @@ RULES = {"ocw": ("landelijke OCW-regel: hoogste scores samen x % van de leerling
 router = APIRouter()
 
 
+def _programme_indicator_names() -> dict[str, str]:
+    """Names of the Kansrijk Enschede indicators the youth links point at (the programme's own wording)."""
+    from ...programme import load_programme
+
+    try:
+        prog = load_programme("kansrijk-enschede-2023-2033")
+    except Exception:  # noqa: BLE001 - without the programme the ids are all there is
+        return {}
+    return {i.id: i.name for i in prog.indicators}
+
+
 def _gemeente(site, raw: str | None) -> dict:
     gms = site.detail_gemeenten()
     if not gms:
@@ -165,7 +176,10 @@ def youth_page(request: Request):
             r["display"] = (sv.fmt.number(r["value"], r["decimals"], lang) + ("" if r["unit"] == "%" else " ")
                             + r["unit"]) if r["value"] is not None else None
     cat = site.monitor.catalogue
-    links = [{"programme_indicator": link.programme_indicator, "indicator": link.indicator,
+    names = _programme_indicator_names()
+    links = [{"programme_indicator": link.programme_indicator,
+              "programme_indicator_label": names.get(link.programme_indicator, link.programme_indicator),
+              "indicator": link.indicator,
               "indicator_label": cat[link.indicator].label(lang) if link.indicator in cat else link.indicator,
               "agreement": link.agreement, "note": link.note_en if lang == "en" else link.note_nl} for link in LINKS]
     view = {"gemeente": gm, "phases": phases, "links": links}

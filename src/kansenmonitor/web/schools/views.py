@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pandas as pd
 
@@ -119,6 +120,7 @@ def profile_view(site, code: str, lang: str) -> dict:
     s["sector_label"] = sector_label(s["sector"], lang)
     for r in view["rows"]:
         r["display"] = _display(r, lang)
+        r["source_label"], r["source_file"] = source_parts(r.get("source_ref"))
     for r in view["neighbourhood"]:
         r["display"] = _display({**r, "value_type": "float"}, lang)
     for iv in view["interventions"]:
@@ -126,6 +128,17 @@ def profile_view(site, code: str, lang: str) -> dict:
             b["display"] = fmt.money(b["amount"], lang) if b["amount"] is not None else "p.m."
     view["categories"] = sorted({k for g in view["groups"] for k in g if k != "klas"})
     return view
+
+
+def source_parts(ref: str | None) -> tuple[str, str | None]:
+    """``DUO gemiddelde eindscores (nl_po_….csv); note`` → ("DUO gemiddelde eindscores; note", "nl_po_….csv"):
+    the publication for people, the file name for a tooltip."""
+    if not ref:
+        return "", None
+    m = re.match(r"^(.*?)\s*\(([^()]+\.(?:csv|xlsx|json|parquet))\)(.*)$", ref)
+    if not m:
+        return ref, None
+    return (m.group(1) + m.group(3)).strip(), m.group(2)
 
 
 def records_of_profile(view: dict) -> list[dict]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from ... import format as fmt
 from ...core.errors import UnknownIndicatorError
@@ -89,10 +89,8 @@ def map_page(request: Request):
         raise BadParameter("jaar", f"voor deze indicator zijn er cijfers voor "
                            f"{', '.join(map(str, view['periods'])) or 'geen enkel jaar'}")
     view["sort_param"], view["order_param"] = sort, order
-    indicators = sorted(site.catalogue, key=lambda i: (i.theme, i.label(lang)))
-    groups: dict[str, list] = {}
-    for i in indicators:
-        groups.setdefault(i18n.theme(i.theme, lang), []).append({"id": i.id, "label": i.label(lang)})
+    groups = views.indicator_picker(site, gm.code, level, lang)
+    view["availability"] = views.availability_note(site, gm, level, ind, lang)
     return respond(request, "map.html", view, view["rows"], views.MAP_CSV,
                    f"kaart-{gm.code}-{level}-{ind.id}-{view['period']}", indicator_groups=groups,
                    gemeenten=site.detail_gemeenten())
@@ -111,6 +109,25 @@ def map_geometry(request: Request):
         {"type": "Feature", "id": code, "properties": {"code": code, "name": names.get(code, code),
                                                        "boundary_year": by}, "geometry": g}
         for code, g in geo.items()]}, media_type="application/geo+json")
+
+
+@router.get("/zoek")
+def search_page(request: Request):
+    """Find a buurt, wijk or own area by name: one match opens its profile, more give a list."""
+    site = site_of(request)
+    lang = lang_of(request)
+    q = (request.query_params.get("q") or "").strip()
+    if len(q) > 100:
+        raise BadParameter("q", "zoek met hoogstens 100 tekens")
+    hits = views.search_regions(site, q, lang) if q else []
+    exact = [h for h in hits if views._fold(h["name"]) == views._fold(q)]
+    form = request.query_params.get("format", "html")
+    if form == "html" and (len(hits) == 1 or len(exact) == 1):
+        target = (hits if len(hits) == 1 else exact)[0]
+        return RedirectResponse(f"/gebieden/{target['code']}", status_code=303)
+    view = {"q": q, "hits": hits}
+    return respond(request, "search.html", view, hits, ["code", "name", "level", "gemeente", "gemeente_name"],
+                   "zoeken")
 
 
 @router.get("/gebieden")

@@ -34,6 +34,7 @@ def region_ref(r: Region, lang: str) -> dict:
 def indicator_ref(ind: Indicator, lang: str) -> dict:
     return {
         "id": ind.id, "label": ind.label(lang), "definition": ind.definition(lang), "unit": ind.unit,
+        "unit_label": fmt.unit_label(ind.unit, lang),
         "theme": ind.theme, "theme_label": i18n.theme(ind.theme, lang), "polarity": ind.polarity.value,
         "polarity_label": i18n.polarity(ind.polarity.value, lang), "decimals": ind.decimals,
         "structural": ind.structural, "min_count": ind.min_count, "aggregation": ind.aggregation.value,
@@ -342,3 +343,72 @@ def index_ranks(site: Site, region: Region, gemeente: Region | None, lang: str) 
             "href": f"/indices/{d.id}/gebieden/{region.code}?gemeente={gemeente.code}&niveau={region.level.value}",
         })
     return out
+
+
+AVAILABLE_LEVELS = ("buurt", "wijk", "gemeente")
+
+
+def _elsewhere(levels: dict[str, int], lang: str) -> str:
+    parts = [f"{i18n.level(lv, lang)} ({levels[lv]})" for lv in AVAILABLE_LEVELS if lv in levels]
+    if not parts:
+        return ""
+    return ("wel per " if lang != "en" else "available by ") + (" en " if lang != "en" else " and ").join(parts)
+
+
+def indicator_picker(site: Site, gemeente: str, level: str, lang: str) -> dict[str, list]:
+    """The indicators for a picker, by theme; one without a value at ``level`` in ``gemeente`` is marked
+    "(geen gegevens op dit niveau)" with the levels where it does exist, and listed after those with data."""
+    have = site.data_levels(gemeente)
+    groups: dict[str, list] = {}
+    for i in sorted(site.catalogue, key=lambda i: (i.theme, level not in have.get(i.id, {}), i.label(lang))):
+        levels = have.get(i.id, {})
+        label = i.label(lang)
+        if level not in levels:
+            where = _elsewhere(levels, lang)
+            label += (" (no data at this level" if lang == "en" else " (geen gegevens op dit niveau") + (
+                f"; {where})" if where else ")")
+        groups.setdefault(i18n.theme(i.theme, lang), []).append({"id": i.id, "label": label,
+                                                                 "has_data": level in levels})
+    return groups
+
+
+def availability_note(site: Site, gemeente: Region, level: str, ind: Indicator, lang: str) -> str | None:
+    """A sentence for the page when the chosen indicator has no value at this level, saying where it has."""
+    levels = site.data_levels(gemeente.code).get(ind.id, {})
+    if level in levels:
+        return None
+    lvl = i18n.level(level, lang)
+    where = _elsewhere(levels, lang)
+    if lang == "en":
+        return (f"There are no figures for '{ind.label(lang)}' by {lvl} in {gemeente.name}"
+                + (f"; {where}." if where else ", at no level."))
+    return (f"Voor '{ind.label(lang)}' zijn er in {gemeente.name} geen cijfers per {lvl}"
+            + (f"; {where}." if where else ", op geen enkel niveau."))
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def search_regions(site: Site, query: str, lang: str, limit: int = 50) -> list[dict]:
+    """Buurten, wijken and own areas of the gemeenten shown in detail whose name contains ``query`` (case and
+    accents ignored; a code matches too), newest indeling only: exact names first, then by level and name."""
+    q = _fold(query.strip())
+    if not q:
+        return []
+    gms = {g.code: g.name for g in site.detail_gemeenten()}
+    newest: dict[str, Region] = {}
+    for r in site.all_regions():
+        if r.level not in (Level.BUURT, Level.WIJK, Level.GEBIED, Level.GEMEENTE):
+            continue
+        if (r.gemeente if r.level != Level.GEMEENTE else r.code) not in gms:
+            continue
+        if r.code not in newest or r.boundary_year > newest[r.code].boundary_year:
+            newest[r.code] = r
+    order = {"gemeente": 0, "wijk": 1, "buurt": 2, "gebied": 3}
+    hits = [r for r in newest.values() if q in _fold(r.name) or q == r.code.casefold()]
+    hits.sort(key=lambda r: (_fold(r.name) != q, order.get(str(r.level), 9), r.name))
+    return [{**region_ref(r, lang), "gemeente_name": gms.get(r.gemeente or r.code, "")} for r in hits[:limit]]
+
