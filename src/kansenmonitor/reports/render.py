@@ -1,0 +1,79 @@
+"""A report document model → one self-contained HTML file, a tagged PDF (PDF/UA-1) or the CSV annex.
+
+The HTML has its stylesheet and images inside it (no network, no files beside it), so the file the CLI writes,
+the page the web app serves and the PDF WeasyPrint renders are one and the same document. WeasyPrint's
+``pdf/ua-1`` variant writes the structure tree (headings, paragraphs, lists, tables with header cells,
+figures with their alternative text), marks the PDF as tagged, and takes the language from ``<html lang>`` and
+the title from ``<title>``. The PDF carries no creation date, so the same document gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import lru_cache
+from importlib import resources
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..web import i18n
+
+FORMATS = ("html", "pdf", "csv")
+REF_COLUMNS = ["onderdeel", "indicator", "gebied", "periode", "waarde", "eenheid", "bron"]
+
+
+def _template_dir() -> str:
+    return str(resources.files("kansenmonitor.reports") / "templates")
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(_template_dir()), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    return env
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    return (resources.files("kansenmonitor.reports") / "templates" / "report.css").read_text(encoding="utf-8")
+
+
+def html(doc: dict, toolbar: dict | None = None) -> str:
+    """The document as one HTML file (``toolbar``: the print button and downloads of the web view)."""
+    lang = doc.get("lang", "nl")
+    template = environment().get_template(f"{doc['kind']}.html")
+    return template.render(doc=doc, css=stylesheet(), toolbar=toolbar, _=i18n.translator(lang), lang=lang)
+
+
+def pdf(doc: dict) -> bytes:
+    """The document as a tagged PDF (PDF/UA-1)."""
+    return pdf_from_html(html(doc))
+
+
+def pdf_from_html(text: str) -> bytes:
+    import weasyprint
+
+    return weasyprint.HTML(string=text, base_url=None).write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+
+
+def refs_csv(doc: dict) -> str:
+    """The annex of references: one row per number in the document (indicator, area, period, source)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=REF_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for ref in doc.get("refs", []):
+        writer.writerow({k: ("" if ref.get(k) is None else ref.get(k)) for k in REF_COLUMNS})
+    return buf.getvalue()
+
+
+def render(doc: dict, form: str) -> bytes:
+    if form == "html":
+        return html(doc).encode("utf-8")
+    if form == "pdf":
+        return pdf(doc)
+    if form == "csv":
+        return refs_csv(doc).encode("utf-8")
+    raise ValueError(f"onbekend formaat '{form}'; kies uit {', '.join(FORMATS)}")
+
+
+MEDIA_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}

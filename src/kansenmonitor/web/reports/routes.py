@@ -1,0 +1,178 @@
+"""Pages and ``/v1/rapporten`` resources of the reports capability (plug-in: ``register(app, v1)``).
+
+Pages (Dutch first, ``?lang=en``): ``/rapporten`` (pick a definition and an area), ``/rapporten/maak`` (the
+form's target: sends you on to the report), ``/rapporten/{definitie}/{code}`` (the report itself: the same
+HTML as the file, with a print button and downloads; ``?format=pdf`` the tagged PDF, ``?format=csv`` the
+annex with the reference of every number). API: ``/v1/rapporten`` (the definitions) and
+``/v1/rapporten/{definitie}/{code}`` (``?format=json|html|pdf|csv``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ...core.errors import DefinitionError
+from ...reports import render, wijkprofiel
+from ...reports.definition import definitions
+from .. import i18n
+from ..api import ok, problem
+from ..app import BadParameter, NotFound, lang_of, strip_private
+from ..app import render as render_page
+
+NAV = [("/rapporten", "Rapporten", "Reports")]
+router = APIRouter()
+
+
+def _definitions(site) -> dict:
+    return site.cached_view(("report-definitions",), lambda: definitions(site.monitor))
+
+
+def _definition(site, name: str):
+    defs = _definitions(site)
+    if name not in defs:
+        raise NotFound("rapport", f"Er is geen rapport '{name}'. Kies er een uit de lijst.", "/rapporten")
+    return defs[name]
+
+
+def _doc(site, name: str, code: str, lang: str) -> dict:
+    d = _definition(site, name)
+    try:
+        return wijkprofiel.build(site, d, code, lang)
+    except wijkprofiel.UnknownAreaError as exc:
+        raise NotFound("gebied", _message(exc), "/rapporten") from None
+    except wijkprofiel.ReportInputError as exc:
+        raise BadParameter("gebied", _message(exc)) from None
+
+
+def _message(exc) -> str:
+    text = "; ".join(i.message + (f" ({i.hint})" if i.hint else "") for i in exc.issues)
+    return text[:1].upper() + text[1:] + "."
+
+
+def _filename(name: str, code: str, lang: str, form: str) -> str:
+    return f"{name}-{code}{'' if lang == 'nl' else '-' + lang}.{form}"
+
+
+def _download(data: bytes, form: str, filename: str) -> Response:
+    disposition = "inline" if form == "html" else "attachment"
+    return Response(data, media_type=render.MEDIA_TYPES[form],
+                    headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
+
+
+def _areas(site, gemeente: str, levels) -> list[dict]:
+    out = []
+    for level in ("wijk", "buurt"):
+        if level not in levels:
+            continue
+        by = site.map_boundary_year(level, gemeente)
+        if by is None:
+            continue
+        regions = sorted(site.regions_of(level, gemeente, by), key=lambda r: r.code)
+        out.append({"level": level, "regions": [{"code": r.code, "name": r.name} for r in regions]})
+    return out
+
+
+# -- pages -----------------------------------------------------------------------------------------------
+@router.get("/rapporten")
+def reports_page(request: Request):
+    site = request.app.state.site
+    lang = lang_of(request)
+    gms = site.detail_gemeenten()
+    gm = request.query_params.get("gemeente") or (gms[0].code if gms else None)
+    if gms and gm not in {g.code for g in gms}:
+        raise BadParameter("gemeente", f"'{gm}' kan niet; kies uit {', '.join(g.code for g in gms)}")
+    defs = _definitions(site)
+    view = {"definitions": [{"id": d.id, "title": d.label(lang), "description": d.text(lang),
+                             "levels": list(d.levels), "kind": d.kind} for d in defs.values()],
+            "gemeente": gm, "areas": _areas(site, gm, ("wijk", "buurt")) if gm else []}
+    if request.query_params.get("format") == "json":
+        return ok(strip_private(view))
+    return render_page(request, "reports_list.html", {"view": view, "gemeenten": gms})
+
+
+@router.get("/rapporten/maak")
+def make_report(request: Request):
+    q = request.query_params
+    name, code = q.get("definitie"), q.get("gebied")
+    if not name:
+        raise BadParameter("definitie", "kies een rapport")
+    if not code:
+        raise BadParameter("gebied", "kies een buurt of wijk")
+    params = {"lang": lang_of(request)}
+    if q.get("format") in ("pdf", "csv"):
+        params["format"] = q["format"]
+    return RedirectResponse(f"/rapporten/{name}/{code}?{urlencode(params)}", status_code=303)
+
+
+@router.get("/rapporten/{name}/{code}")
+def report_page(request: Request, name: str, code: str):
+    site = request.app.state.site
+    lang = lang_of(request)
+    form = request.query_params.get("format", "html")
+    if form not in render.FORMATS:
+        raise BadParameter("format", f"kies uit {', '.join(render.FORMATS)}")
+    doc = _doc(site, name, code, lang)
+    if form != "html":
+        return _download(render.render(doc, form), form, _filename(name, code, lang, form))
+    _ = i18n.translator(lang)
+    base = f"/rapporten/{name}/{code}"
+    toolbar = {
+        "downloads": [{"href": f"{base}?format=pdf&lang={lang}", "label": _("PDF downloaden", "Download PDF")},
+                      {"href": f"{base}?format=csv&lang={lang}",
+                       "label": _("Herkomst van de getallen (CSV)", "Origin of the numbers (CSV)")}],
+        "back": {"href": f"/gebieden/{code}", "label": _("Terug naar het profiel", "Back to the profile")},
+        "other_lang": ({"href": f"{base}?lang=en", "lang": "en", "label": "English"} if lang == "nl" else
+                       {"href": f"{base}?lang=nl", "lang": "nl", "label": "Nederlands"}),
+    }
+    return Response(render.html(doc, toolbar=toolbar), media_type="text/html; charset=utf-8")
+
+
+# -- API ---------------------------------------------------------------------------------------------------
+def register_api(v1: FastAPI, site) -> None:
+    @v1.get("/rapporten", summary="De rapportdefinities (welke onderdelen, gebieden en cijfers)")
+    def api_definitions(request: Request):
+        try:
+            defs = _definitions(site)
+        except DefinitionError as exc:
+            return problem(500, "Ongeldige rapportdefinitie", str(exc), request.url.path)
+        return ok({"rapporten": [
+            {"id": d.id, "soort": d.kind, "titel": d.title, "omschrijving": d.description, "niveaus": list(d.levels),
+             "onderdelen": list(d.sections), "indicatoren": list(d.indicators),
+             "_links": {"voorbeeld": {"href": f"/v1/rapporten/{d.id}/{{code}}"}}} for d in defs.values()]})
+
+    @v1.get("/rapporten/{name}/{code}", summary="Eén rapport maken: JSON (het document), HTML, PDF of CSV")
+    def api_report(request: Request, name: str, code: str,
+                   format: Annotated[str, Query(description="json, html, pdf of csv.")] = "json",
+                   lang: Annotated[str, Query(description="nl of en.")] = "nl"):
+        defs = _definitions(site)
+        if name not in defs:
+            return problem(404, "Niet gevonden", f"Er is geen rapport '{name}'; kies uit {', '.join(defs)}.",
+                           request.url.path)
+        if format not in ("json", *render.FORMATS):
+            return problem(400, "Ongeldige invoer", "format: kies json, html, pdf of csv", request.url.path)
+        if lang not in ("nl", "en"):
+            return problem(400, "Ongeldige invoer", "lang: kies nl of en", request.url.path)
+        try:
+            doc = wijkprofiel.build(site, defs[name], code, lang)
+        except wijkprofiel.UnknownAreaError as exc:
+            return problem(404, "Niet gevonden", _message(exc), request.url.path)
+        except wijkprofiel.ReportInputError as exc:
+            return problem(400, "Ongeldige invoer", _message(exc), request.url.path)
+        if format == "json":
+            body = {k: v for k, v in doc.items() if k != "map"}
+            if doc.get("map"):
+                body["map"] = {"alt": doc["map"]["alt"], "names": doc["map"]["names"]}
+            for k in body.get("key_numbers", []):
+                if k.get("trend"):
+                    k["trend"] = {"alt": k["trend"]["alt"], "text": k["trend"]["text"]}
+            return ok(body)
+        return _download(render.render(doc, format), format, _filename(name, code, lang, format))
+
+
+def register(app: FastAPI, v1: FastAPI) -> None:
+    app.include_router(router)
+    register_api(v1, app.state.site)

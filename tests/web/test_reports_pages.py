@@ -1,0 +1,84 @@
+"""Report pages (/rapporten/…) and API (/v1/rapporten/…): pick, view with print button, PDF, CSV, errors, axe."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pikepdf
+import pytest
+
+from .axe import CHROMIUM, assert_accessible
+
+BUURT = "BU01530603"
+
+
+@pytest.fixture(autouse=True)
+def dutch(client):
+    client.cookies.clear()
+
+
+def test_pick_page_lists_definitions_and_areas(client):
+    r = client.get("/rapporten?gemeente=GM0153")
+    assert r.status_code == 200
+    assert "Wijkprofiel" in r.text and 'action="/rapporten/maak"' in r.text
+    assert f'value="{BUURT}"' in r.text and 'value="WK015306"' in r.text
+    data = client.get("/rapporten?gemeente=GM0153&format=json").json()
+    assert data["definitions"][0]["id"] == "wijkprofiel"
+    r = client.get("/rapporten/maak?definitie=wijkprofiel&gebied=WK015306&format=pdf", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/rapporten/wijkprofiel/WK015306?lang=nl&format=pdf"
+
+
+def test_report_page_is_the_document_with_a_print_button(client):
+    r = client.get(f"/rapporten/wijkprofiel/{BUURT}")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert 'onclick="window.print()"' in r.text and "?format=pdf&amp;lang=nl" in r.text
+    assert "<h1>Wijkprofiel Wesselerbrink Noord-Oost</h1>" in r.text
+    assert "@media print" in r.text  # the print stylesheet is in the page
+
+
+def test_pdf_and_csv_downloads(client):
+    r = client.get(f"/rapporten/wijkprofiel/{BUURT}?format=pdf")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert "attachment" in r.headers["content-disposition"]
+    pdf = pikepdf.open(io.BytesIO(r.content))
+    assert str(pdf.Root.Lang) == "nl" and "/StructTreeRoot" in pdf.Root
+    r = client.get(f"/rapporten/wijkprofiel/{BUURT}?format=csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert rows and {"indicator", "gebied", "periode", "bron"} <= set(rows[0])
+
+
+def test_errors_are_plain(client):
+    r = client.get("/rapporten/wijkprofiel/BU99999999")
+    assert r.status_code == 404 and "staat niet in de database" in r.text
+    r = client.get("/rapporten/wijkprofiel/GM0153")
+    assert r.status_code == 400 and "is een gemeente" in r.text
+    r = client.get("/rapporten/jaarverslag/BU01530603")
+    assert r.status_code == 404
+    r = client.get(f"/rapporten/wijkprofiel/{BUURT}?format=docx")
+    assert r.status_code == 400 and "format" in r.text
+    r = client.get("/rapporten/maak?definitie=wijkprofiel")
+    assert r.status_code == 400 and "gebied" in r.text
+
+
+def test_api_lists_definitions_and_builds_one(client):
+    data = client.get("/v1/rapporten").json()
+    wp = next(d for d in data["rapporten"] if d["id"] == "wijkprofiel")
+    assert "kerncijfers" in wp["onderdelen"] and wp["indicatoren"]
+    doc = client.get(f"/v1/rapporten/wijkprofiel/{BUURT}").json()
+    assert doc["region"]["code"] == BUURT and doc["key_numbers"] and doc["refs"]
+    assert "data_uri" not in str(doc)  # images stay out of the JSON; their text alternatives are in it
+    r = client.get(f"/v1/rapporten/wijkprofiel/{BUURT}?format=pdf&lang=en")
+    assert r.headers["content-type"] == "application/pdf"
+    assert str(pikepdf.open(io.BytesIO(r.content)).Root.Lang) == "en"
+    r = client.get("/v1/rapporten/wijkprofiel/GM0153")
+    assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json"
+    assert client.get("/v1/rapporten/wijkprofiel/BU99999999").status_code == 404
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/setup-browser.sh)")
+@pytest.mark.parametrize("path", ["/rapporten", f"/rapporten/wijkprofiel/{BUURT}",
+                                  "/rapporten/wijkprofiel/WK015306?lang=en"])
+def test_axe(server, browser, path):
+    assert_accessible(server, browser, path)
