@@ -65,3 +65,15 @@ def test_search_finds_a_buurt_by_name_and_lists_several(client, demo_monitor):
     assert none.status_code == 200 and "Geen buurt of wijk gevonden" in none.text
     assert 'action="/zoek"' in client.get("/kaart").text
     assert client.get("/zoek?q=" + "a" * 101).status_code == 400
+
+
+def test_buurt_map_draws_each_wijk_boundary_from_its_own_buurten(client, web_app):
+    html = client.get("/kaart?niveau=buurt").text
+    group = html[html.index('<g class="wijk-outlines"'):]
+    group = group[:group.index("</g>")]
+    site = web_app.state.site
+    by = site.map_boundary_year("buurt", "GM0153")
+    wijken = {code[:8].replace("BU", "WK") for code in site.geometries("buurt", "GM0153", by)}
+    assert group.count("<path ") == len(wijken) > 5
+    assert "grens van een wijk" in html
+    assert 'class="wijk-outlines"' not in client.get("/kaart?niveau=wijk").text

@@ -246,6 +246,21 @@ class Site:
 
         return self._cache.get(("mapobs", indicator, level, gemeente, boundary_year), load)
 
+    def wijk_outlines(self, gemeente: str, boundary_year: int) -> dict[str, dict]:
+        """Per wijk, the union of its buurten of ``boundary_year``: an outline that matches the buurt map exactly
+        (wijk boundaries of another year would leave stray fragments)."""
+        from ..core.model import cbs_parent
+
+        def load():
+            by_wijk: dict[str, list[dict]] = {}
+            for code, g in self.geometries("buurt", gemeente, boundary_year).items():
+                wijk = cbs_parent(code)
+                if wijk:
+                    by_wijk.setdefault(wijk, []).append(g)
+            return {w: _union(shapes) for w, shapes in by_wijk.items()}
+
+        return self._cache.get(("wijk_outlines", gemeente, boundary_year), load)
+
     def data_levels(self, gemeente: str) -> dict[str, dict[str, int]]:
         """Per indicator, the levels (gemeente, wijk, buurt) at which ``gemeente`` has a publishable value, with
         the newest year: so a picker can say "geen gegevens op dit niveau" and where the figure does exist."""

@@ -305,7 +305,13 @@ def map_view(site: Site, gemeente: Region, level: str, ind: Indicator, period: i
     table.sort(key=key, reverse=(order == "desc"))
     if sort == "value" and order == "desc":  # keep areas without a value last
         table.sort(key=lambda t: t["value"] is None)
+    outlines = []
+    if level == "buurt" and proj and by:
+        wijk_names = {r.code: r.name for r in site.regions_of("wijk", gemeente.code)}
+        outlines = [{"code": w, "name": wijk_names.get(w, w), "d": graphics.svg_path(g, proj)}
+                    for w, g in sorted(site.wijk_outlines(gemeente.code, by).items())]
     return {
+        "_outlines": outlines,
         "gemeente": region_ref(gemeente, lang), "level": level, "level_label": i18n.level(level, lang, plural=True),
         "indicator": indicator_ref(ind, lang), "period": period, "periods": periods, "boundary_year": by,
         "legend": legend, "areas": areas, "rows": table, "sort": sort, "order": order,
