@@ -4,6 +4,7 @@ over every page, API response and CSV export), never a respondent row, helpful e
 from __future__ import annotations
 
 import csv
+import html
 import io
 
 import pytest
@@ -100,7 +101,7 @@ def test_shares_page_map_and_table(client):
 ])
 def test_bad_parameters_are_named(client, url, name):
     r = client.get(url)
-    assert r.status_code == 400 and f"'{name}'" in r.text
+    assert r.status_code == 400 and f"'{name}'" in html.unescape(r.text)
 
 
 def test_unknown_survey_is_404_with_a_way_back(client):
