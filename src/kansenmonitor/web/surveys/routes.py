@@ -1,0 +1,130 @@
+"""Pages and ``/v1/enquetes`` resources of the surveys capability (plug-in: ``register(app, v1)``).
+
+Pages (Dutch first, ``?lang=en``; each with ``?format=json|csv``): ``/enquetes`` (the surveys, their
+questions and what they measure) and ``/enquetes/aandelen`` (a share per area: map, table with 95 % interval
+and respondents, withheld cells with their reason). API: ``/v1/enquetes`` and
+``/v1/enquetes/{enquete}/{golf}/aandelen``. Only estimates that passed disclosure control are served;
+respondent rows never are.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, FastAPI, Query, Request
+
+from ...surveys import repository as repo
+from ..api import Page, Size, ok, paged, problem
+from ..app import BadParameter, NotFound, lang_of, respond
+from . import views as sv
+
+NAV = [("/enquetes", "Enquêtes", "Surveys")]
+router = APIRouter()
+
+
+def _wave(site, survey: str | None, wave: str | None) -> repo.Wave:
+    try:
+        wave_no = int(wave) if wave not in (None, "") else None
+    except ValueError:
+        raise BadParameter("golf", f"'{wave}' is geen jaartal") from None
+    try:
+        return repo.wave(site.monitor, survey or None, wave_no)
+    except repo.UnknownSurveyError as exc:
+        raise NotFound("enquete", str(exc), "/enquetes") from None
+
+
+@router.get("/enquetes")
+def surveys_page(request: Request):
+    site = request.app.state.site
+    lang = lang_of(request)
+    waves = [sv.wave_summary(w, lang) for w in repo.waves(site.monitor)]
+    view = {"waves": waves}
+    records = [{"survey": w["survey"], "wave": w["wave"], "synthetic": w["synthetic"], "item": it["id"],
+                "label": it["label"], "question": it["question"], "capital": it["capital"], "share": it["share"]}
+               for w in waves for it in w["questions"]]
+    from ...surveys.codebook import CAPITALS
+
+    return respond(request, "surveys_list.html", view, records,
+                   ["survey", "wave", "synthetic", "item", "label", "question", "capital", "share"], "enquetes",
+                   capitals={k: v[1 if lang == "en" else 0] for k, v in CAPITALS.items()})
+
+
+@router.get("/enquetes/aandelen")
+def shares_page(request: Request):
+    site = request.app.state.site
+    lang = lang_of(request)
+    q = request.query_params
+    w = _wave(site, q.get("enquete"), q.get("golf"))
+    shares = w.codebook.shares()
+    if not shares:
+        raise NotFound("vraag", "Deze enquête heeft geen vragen met een aandeel per gebied.", "/enquetes")
+    item = q.get("vraag") or shares[0].id
+    if item not in {it.id for it in shares}:
+        raise BadParameter("vraag", f"'{item}' kan niet; kies uit {', '.join(it.id for it in shares)}")
+    level = q.get("niveau") or "wijk"
+    if level not in sv.LEVELS:
+        raise BadParameter("niveau", f"'{level}' kan niet; kies uit {', '.join(sv.LEVELS)}")
+    gms = site.detail_gemeenten()
+    gm_codes = [g.code for g in gms]
+    # Enschede first (the first user), else the first gemeente with wijken
+    gemeente = q.get("gemeente") or ("GM0153" if "GM0153" in gm_codes else (gm_codes[0] if gm_codes else ""))
+    if gemeente not in gm_codes:
+        raise BadParameter("gemeente", f"'{gemeente}' kan niet; kies uit {', '.join(gm_codes)}")
+    view = sv.shares_view(site, w, item, level, gemeente, lang)
+    view["wave"] = sv.wave_summary(w, lang)
+    view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
+    records = [{"survey": w.survey, "wave": w.wave, "synthetic": w.synthetic, "item": item, "area": r["code"],
+                "name": r["name"], "share": r["share"], "lower": r["lower"], "upper": r["upper"],
+                "respondents": r["respondents"], "status": r["status"], "reason": r["reason"]} for r in view["rows"]]
+    return respond(request, "surveys_shares.html", view, records,
+                   ["survey", "wave", "synthetic", "item", "area", "name", "share", "lower", "upper", "respondents",
+                    "status", "reason"], f"enquete-{w.survey}-{w.wave}-{item}-{level}",
+                   gemeenten=gms, questions=[(it.id, it.share_label(lang)) for it in shares],
+                   levels=[(lv, sv.LEVEL_LABELS[lv][1 if lang == "en" else 0]) for lv in sv.LEVELS])
+
+
+def register_api(v1: FastAPI, site) -> None:
+    @v1.get("/enquetes", summary="Ingelezen enquêtes met hun vragen (geen antwoorden van respondenten)")
+    def api_surveys(request: Request):
+        items = []
+        for w in repo.waves(site.monitor):
+            s = sv.wave_summary(w, "nl")
+            items.append({"enquete": w.survey, "golf": w.wave, "naam": s["title"], "synthetisch": w.synthetic,
+                          "respondenten": w.respondents, "bron": s["source"], "niveau": w.area_level,
+                          "indeling": w.boundary_year, "codeboekversie": s["codebook_version"],
+                          "vragen": [{"id": it["id"], "vraag": it["question"], "kapitaal": it["capital"],
+                                      "soort": it["type"], "antwoorden": it["categories"], "aandeel": it["share"]}
+                                     for it in s["questions"]],
+                          "_links": {"aandelen": {"href": f"/v1/enquetes/{w.survey}/{w.wave}/aandelen"}}})
+        return ok({"enquetes": items})
+
+    @v1.get("/enquetes/{enquete}/{golf}/aandelen", summary="Gewogen aandelen per gebied (met onthullingscontrole)")
+    def api_shares(request: Request, enquete: str, golf: int,
+                   vraag: Annotated[str | None, Query(description="Vraag met een aandeel, bv. eenzaam.")] = None,
+                   niveau: Annotated[str | None, Query(description="gemeente, wijk, buurt of gebied.")] = None,
+                   gemeente: Annotated[str | None, Query(description="Gemeentecode, bv. GM0153.")] = None,
+                   pagina: Page = 1, per_pagina: Size = 100):
+        try:
+            w = repo.wave(site.monitor, enquete, golf)
+        except repo.UnknownSurveyError as exc:
+            return problem(404, "Niet gevonden", str(exc), request.url.path)
+        ids = [it.id for it in w.codebook.shares()]
+        if vraag is not None and vraag not in ids:
+            return problem(400, "Ongeldige parameter", f"De parameter 'vraag' is niet goed: kies uit {', '.join(ids)}",
+                           request.url.path, invalid_params=[{"name": "vraag", "reason": "geen vraag met een aandeel"}])
+        if niveau is not None and niveau not in sv.LEVELS:
+            return problem(400, "Ongeldige parameter", f"De parameter 'niveau' is niet goed: kies uit "
+                           f"{', '.join(sv.LEVELS)}", request.url.path,
+                           invalid_params=[{"name": "niveau", "reason": "onbekend niveau"}])
+        rows = [r for r in sv.all_shares(site, w, "nl") if (vraag is None or r.item == vraag)
+                and (niveau is None or r.level == niveau) and (gemeente is None or r.gemeente == gemeente)]
+        items = [{"gebied": r.area, "naam": r.name, "niveau": r.level, "gemeente": r.gemeente, "vraag": r.item,
+                  "aandeel": r.label, "waarde": r.share, "ondergrens": r.lower, "bovengrens": r.upper,
+                  "eenheid": "%", "respondenten": r.respondents, "status": r.status, "onthulling": r.reason,
+                  "bron": w.codebook.title("nl"), "jaar": w.wave, "synthetisch": w.synthetic} for r in rows]
+        return paged(request, "aandelen", items, pagina, per_pagina)
+
+
+def register(app: FastAPI, v1: FastAPI) -> None:
+    app.include_router(router)
+    register_api(v1, app.state.site)

@@ -1,0 +1,100 @@
+"""View models of the survey pages: only disclosure-checked estimates, never respondent rows."""
+
+from __future__ import annotations
+
+import json
+
+from ... import format as fmt
+from ...surveys import estimate
+from ...surveys import repository as repo
+from .. import graphics
+
+LEVELS = ("gemeente", "wijk", "buurt", "gebied")
+LEVEL_LABELS = {"gemeente": ("Gemeenten", "Municipalities"), "wijk": ("Wijken", "Districts"),
+                "buurt": ("Buurten", "Neighbourhoods"), "gebied": ("Eigen gebieden", "Custom areas")}
+
+
+def all_shares(site, w: repo.Wave, lang: str) -> list[estimate.ShareRow]:
+    """Every published-or-withheld share of a wave, cached until the store changes."""
+    key = ("survey_shares", w.survey, w.wave, w.imported_at, lang)
+    return site._cache.get(key, lambda: estimate.shares(site.monitor, w, lang=lang))
+
+
+def wave_summary(w: repo.Wave, lang: str) -> dict:
+    cb = w.codebook
+    return {"survey": w.survey, "wave": w.wave, "title": cb.title(lang), "synthetic": w.synthetic,
+            "respondents": fmt.number(w.respondents, 0, lang), "respondents_value": w.respondents,
+            "source": cb.source, "note": cb.note, "level": w.area_level, "boundary_year": w.boundary_year,
+            "codebook_version": cb.version,
+            "questions": [{"id": it.id, "label": it.label(lang),
+                       "question": it.question_en if lang == "en" and it.question_en else it.question,
+                       "capital": it.capital, "type": it.type,
+                       "categories": [it.category_label(c, lang) for c in it.categories],
+                       "share": it.share_label(lang) if it.share else None} for it in cb.items]}
+
+
+def _display(r: estimate.ShareRow, lang: str) -> str:
+    return fmt.number(r.share, 1, lang) + " %"
+
+
+def shares_view(site, w: repo.Wave, item: str, level: str, gemeente: str, lang: str) -> dict:
+    rows = [r for r in all_shares(site, w, lang) if r.item == item and r.level == level
+            and (r.gemeente == gemeente or level == "gemeente")]
+    rows.sort(key=lambda r: r.name)
+    it = w.codebook.item(item)
+    table = []
+    for r in rows:
+        table.append({"code": r.area, "name": r.name, "share": r.share, "lower": r.lower, "upper": r.upper,
+                      "respondents": r.respondents, "status": r.status, "reason": r.reason,
+                      "display": _display(r, lang) if r.share is not None else None,
+                      "interval": (f"{fmt.number(r.lower, 1, lang)} – {fmt.number(r.upper, 1, lang)} %"
+                                   if r.share is not None else None),
+                      "n_display": fmt.number(r.respondents, 0, lang) if r.respondents is not None else None})
+    polarity = "neutral"
+    if it.polarity == "higher_is_better":
+        # the share counts the codes it names: a share of low codes is 'higher is worse'
+        low = max(it.share.codes) < max(it.categories)
+        polarity = "higher_is_worse" if low else "higher_is_better"
+    view = {"item": {"id": it.id, "label": it.share_label(lang), "question": it.question_en if lang == "en" and
+                     it.question_en else it.question,
+                     "counted": [it.category_label(c, lang) for c in it.share.codes]},
+            "level": level, "level_label": LEVEL_LABELS[level][1 if lang == "en" else 0], "rows": table,
+            "n_published": sum(1 for r in table if r["share"] is not None),
+            "n_suppressed": sum(1 for r in table if r["share"] is None)}
+    view["map"] = _map(site, w, table, level, gemeente, polarity, lang)
+    return view
+
+
+def _map(site, w: repo.Wave, table: list[dict], level: str, gemeente: str, polarity: str, lang: str) -> dict | None:
+    if level not in ("wijk", "buurt"):
+        return None
+    regions = [r for r in site.monitor.regions(level=level, boundary_year=w.boundary_year, gemeente=gemeente,
+                                               with_geometry=True) if r.geometry]
+    if not regions:
+        return None
+    geo = {r.code: json.loads(r.geometry) for r in regions}
+    proj = graphics.projection_for(list(geo.values()))
+    values = [r["share"] for r in table if r["share"] is not None]
+    breaks = graphics.quantile_breaks(values)
+    colours = graphics.palette(polarity, len(breaks)) if breaks else []
+    by_code = {r["code"]: r for r in table}
+    areas = []
+    withheld = "niet getoond" if lang == "nl" else "withheld"
+    for reg in regions:
+        row = by_code.get(reg.code)
+        if row is None or row["share"] is None:
+            fill = "url(#hatch-suppressed)"
+            display = withheld if row is not None else ("geen respondenten" if lang == "nl" else "no respondents")
+        else:
+            fill = colours[graphics.class_of(row["share"], breaks)]
+            display = f"{row['display']} ({row['interval']})"
+        areas.append({"code": reg.code, "name": reg.name, "d": graphics.svg_path(geo[reg.code], proj), "fill": fill,
+                      "display": display})
+    legend = []
+    lo = min(values) if values else None
+    for i, b in enumerate(breaks):
+        start = lo if i == 0 else breaks[i - 1]
+        legend.append({"colour": colours[i], "from": fmt.number(start, 1, lang), "to": fmt.number(b, 1, lang) + " %",
+                       "count": sum(1 for v in values if graphics.class_of(v, breaks) == i)})
+    return {"width": proj.width, "height": proj.height, "areas": areas, "legend": legend,
+            "darker_worse": polarity != "neutral"}

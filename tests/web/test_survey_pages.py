@@ -1,0 +1,123 @@
+"""Survey pages and /v1/enquetes on the demo: synthetic label everywhere, disclosure-checked shares only (a sweep
+over every page, API response and CSV export), never a respondent row, helpful errors, accessible."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+
+import pytest
+
+from .axe import CHROMIUM
+
+SURVEY = "kansen_welzijn_demo"
+LEVELS = ("gemeente", "wijk", "buurt", "gebied")
+
+
+@pytest.fixture(scope="module")
+def share_items(client):
+    body = client.get("/v1/enquetes").json()
+    (wave,) = [w for w in body["enquetes"] if w["enquete"] == SURVEY]
+    return wave, [q["id"] for q in wave["vragen"] if q["aandeel"]]
+
+
+def test_survey_list_says_synthetic_and_shows_no_answers(client, share_items):
+    wave, items = share_items
+    assert wave["synthetisch"] and "synthetisch" in wave["naam"] and wave["respondenten"] > 19000
+    assert {"eenzaam", "rondkomen", "gezondheid"} <= set(items)
+    page = client.get("/enquetes")
+    assert page.status_code == 200 and "Synthetisch." in page.text and "Niemand heeft deze enquête ingevuld" in page.text
+    en = client.get("/enquetes?lang=en")
+    assert "Synthetic." in en.text and "Surveys of residents" in en.text
+
+
+def _check_rows(rows, where):
+    for r in rows:
+        if r["waarde"] is None:
+            assert r["status"] == "suppressed" and r["respondenten"] is None and r["ondergrens"] is None, where
+            assert r["onthulling"], where
+        else:
+            assert r["status"] == "published", where
+            assert r["respondenten"] >= 30 and 10 <= r["waarde"] <= 90, (where, r)
+            assert r["ondergrens"] <= r["waarde"] <= r["bovengrens"], (where, r)
+            assert r["synthetisch"] is True
+
+
+def test_sweep_every_survey_output_for_small_cells(client, share_items, demo_monitor):
+    """API (all pages), page JSON and CSV of every question × level × gemeente: no cell under the thresholds, no
+    respondent id anywhere."""
+    from kansenmonitor.surveys import repository as repo
+
+    wave, items = share_items
+    ids = set(repo.microdata(demo_monitor, repo.wave(demo_monitor, SURVEY))["respondent"])
+    sample_ids = sorted(ids)[:50]
+    n_api = 0
+    for item in items:
+        page_no = 1
+        while True:
+            r = client.get(f"/v1/enquetes/{SURVEY}/2024/aandelen?vraag={item}&per_pagina=1000&pagina={page_no}")
+            assert r.status_code == 200
+            body = r.json()
+            _check_rows(body["aandelen"], (item, page_no))
+            n_api += len(body["aandelen"])
+            assert not any(s in r.text for s in sample_ids)
+            if "next" not in body["_links"]:
+                break
+            page_no += 1
+        for gm in ("GM0153", "GM0141", "GM0164"):
+            for level in LEVELS:
+                url = f"/enquetes/aandelen?enquete={SURVEY}&vraag={item}&niveau={level}&gemeente={gm}"
+                js = client.get(url + "&format=json")
+                assert js.status_code == 200
+                for row in js.json()["rows"]:
+                    if row["share"] is not None:
+                        assert row["respondents"] >= 30 and 10 <= row["share"] <= 90
+                    else:
+                        assert row["respondents"] is None and row["lower"] is None
+                text = client.get(url + "&format=csv").text
+                for row in csv.DictReader(io.StringIO(text)):
+                    assert row["synthetic"] == "True"
+                    if row["share"]:
+                        assert int(row["respondents"]) >= 30 and 10 <= float(row["share"]) <= 90
+                    else:
+                        assert row["respondents"] == "" and row["lower"] == ""
+                    assert row["area"] not in ids
+    assert n_api > 2000
+
+
+def test_shares_page_map_and_table(client):
+    r = client.get(f"/enquetes/aandelen?enquete={SURVEY}&vraag=rondkomen&niveau=buurt&gemeente=GM0153")
+    assert r.status_code == 200
+    assert "Moeite met rondkomen" in r.text and "Synthetisch." in r.text and "<svg class=\"map\"" in r.text
+    assert "niet getoond" in r.text and "95%-interval" in r.text
+
+
+@pytest.mark.parametrize("url,name", [
+    (f"/enquetes/aandelen?enquete={SURVEY}&vraag=geheim", "vraag"),
+    (f"/enquetes/aandelen?enquete={SURVEY}&niveau=straat", "niveau"),
+    (f"/enquetes/aandelen?enquete={SURVEY}&gemeente=GM0363", "gemeente"),
+    (f"/enquetes/aandelen?enquete={SURVEY}&golf=twee", "golf"),
+])
+def test_bad_parameters_are_named(client, url, name):
+    r = client.get(url)
+    assert r.status_code == 400 and f"'{name}'" in html.unescape(r.text)
+
+
+def test_unknown_survey_is_404_with_a_way_back(client):
+    r = client.get("/enquetes/aandelen?enquete=bestaat_niet")
+    assert r.status_code == 404 and "/enquetes" in r.text
+    api = client.get("/v1/enquetes/bestaat_niet/2024/aandelen")
+    assert api.status_code == 404 and api.headers["content-type"].startswith("application/problem+json")
+    bad = client.get(f"/v1/enquetes/{SURVEY}/2024/aandelen?niveau=straat")
+    assert bad.status_code == 400 and bad.json()["invalid_params"][0]["name"] == "niveau"
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
+@pytest.mark.parametrize("path", ["/enquetes", f"/enquetes/aandelen?enquete={SURVEY}&vraag=eenzaam&niveau=buurt&gemeente=GM0153",
+                                  f"/enquetes/aandelen?enquete={SURVEY}&vraag=gezondheid&niveau=gebied&lang=en"])
+def test_survey_pages_are_accessible(server, browser, path):
+    from .axe import assert_accessible
+
+    assert_accessible(server, browser, path, statuses=(200,))
