@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from urllib.parse import urlencode
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -316,3 +317,24 @@ AXE_PAGES = {
 @pytest.mark.parametrize("name", list(AXE_PAGES))
 def test_axe_on_evaluation_pages(copy_server, browser, name):
     assert_accessible(copy_server, browser, AXE_PAGES[name], statuses=(200, 400))
+
+
+def test_scm_shows_balance_table_and_placebo_chart(client, demo_monitor):
+    _, direct = _direct(demo_monitor, method="scm")
+    res = client.get(f"/evaluaties/resultaat?{_with(methode='scm')}&format=json").json()["result"]
+    assert len(res["balance"]) == len(direct.balance)
+    assert res["balance"][0]["predictor"].startswith("De uitkomst in ")
+    assert res["balance"][0]["treated"] == pytest.approx(direct.balance["treated"].iloc[0])
+    page = client.get(f"/evaluaties/resultaat?{_with(methode='scm')}&lang=nl").text
+    assert "Lijkt de synthetische controle vóór de start op het gebied?" in page
+    assert "Placebotoets: is dit verschil bijzonder?" in page
+    assert page.count('stroke="#8a8a8a"') == direct.n_donors
+    first = direct.gaps["treated_unit"].iloc[0]
+    pl = direct.placebos[direct.placebos["treated_unit"] == first]
+    own = direct.gaps[direct.gaps["treated_unit"] == first]
+    pre, post = own[own["event_time"] < 0]["gap"], own[own["event_time"] >= 0]["gap"]
+    ratio = float(np.sqrt(np.mean(post**2)) / np.sqrt(np.mean(pre**2)))
+    rank = int((pl["ratio"] >= ratio).sum())
+    assert f"Bij {rank} van de {direct.n_donors} vergelijkingsgebieden" in page
+    en = client.get(f"/evaluaties/resultaat?{_with(methode='scm')}&lang=en").text
+    assert "Placebo test: is this gap unusual?" in en and "The outcome in " in en

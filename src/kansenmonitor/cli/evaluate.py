@@ -65,6 +65,8 @@ def _summary(result, lang: str, reading: str | None = None) -> None:
         for row in result.event_study.itertuples():
             ev.add_row(str(row.event_time), n(row.estimate), f"{n(row.ci_low)} … {n(row.ci_high)}")
         console.print(ev)
+    if result.method == "scm":
+        _scm_tables(console, result, lang)
     console.print()
     console.print(reading or result.interpret(lang))
     from kansenmonitor.analysis.evaluation.interpret import REPEATED_WARNINGS
@@ -73,6 +75,51 @@ def _summary(result, lang: str, reading: str | None = None) -> None:
     for m in result.warnings:
         if m.code not in shown:
             console.print(f"[yellow]{'Note' if en else 'Let op'}:[/] {m.text(lang)}")
+
+
+def _scm_tables(console: Console, result, lang: str) -> None:
+    """Donor weights, the predictor balance table and the placebo summary of a synthetic control."""
+    from kansenmonitor.analysis.evaluation.interpret import fmt_number
+
+    en = lang == "en"
+    n = lambda x: fmt_number(x, lang)  # noqa: E731
+    w = result.weights[result.weights["weight"] >= 0.001].sort_values("weight", ascending=False)
+    wt = Table(title="Synthetic control: donor weights" if en else "Synthetische controle: gewichten")
+    for col in ("Comparison unit" if en else "Vergelijkingseenheid", "Weight" if en else "Gewicht"):
+        wt.add_column(col)
+    for row in w.itertuples():
+        wt.add_row(str(row.donor), n(row.weight))
+    console.print(wt)
+    if result.balance is not None and len(result.balance):
+        bt = Table(title="Predictor balance before the start" if en else "Voorspellers vóór de start")
+        cols = (
+            ("Predictor", "V", "Treated", "Synthetic", "Mean of comparison units")
+            if en
+            else ("Voorspeller", "V", "Met maatregel", "Synthetisch", "Gemiddelde vergelijkingseenheden")
+        )
+        for col in cols:
+            bt.add_column(col, justify="left" if col in ("Predictor", "Voorspeller") else "right")
+        for row in result.balance.itertuples():
+            bt.add_row(row.predictor, n(row.v), n(row.treated), n(row.synthetic), n(row.donor_mean))
+        console.print(bt)
+    if len(result.placebos):
+        rank = int((result.placebos["ratio"] >= result.rmspe_ratio).sum())
+        how = (
+            ("V re-optimised for every placebo" if en else "V opnieuw gekozen per placebo")
+            if result.placebo_v == "refit"
+            else ("placebos use the V of the treated unit" if en else "placebo's gebruiken de V van de eenheid met maatregel")
+        )
+        console.print(
+            (
+                f"Placebos: {rank} of {result.n_donors} comparison units have a post/pre ratio at least as large "
+                f"({how})."
+            )
+            if en
+            else (
+                f"Placebo's: {rank} van de {result.n_donors} vergelijkingseenheden hebben een even grote of grotere "
+                f"verhouding na/vóór de start ({how})."
+            )
+        )
 
 
 def _store_panel(programme_id, intervention_id, indicator, level, start, gemeenten, notes):
@@ -168,6 +215,20 @@ def register(app: typer.Typer) -> None:
             [], "--covariate", help="Kenmerk (herhaalbaar): cs (doubly robust), did en scm."
         ),
         weights: str | None = typer.Option(None, "--weights", help="Kolom met een gewicht per eenheid."),
+        predictor: list[str] = typer.Option(
+            [],
+            "--predictor",
+            help="Voorspeller voor scm (herhaalbaar): kolom, of kolom:2015-2019 (gemiddelde over die jaren), "
+            "kolom:2019 of kolom:2011-2019/2 (om het jaar).",
+        ),
+        fit_periods: str | None = typer.Option(
+            None, "--fit-periods", help="Jaren vóór de start waarop scm de gewichten V kiest (bijv. 2012-2019)."
+        ),
+        v: str | None = typer.Option(None, "--v", help="Eigen gewichten V voor scm: één getal per voorspeller, met komma's."),
+        v_search: str = typer.Option("multistart", "--v-search", help="multistart of equal (scm)."),
+        placebo_refit_v: bool = typer.Option(
+            False, "--placebo-refit-v", help="Kies V opnieuw voor elke placebo (scm; trager)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Geef het resultaat als JSON."),
         bootstrap: int = typer.Option(999, "--bootstrap", min=0, help="Aantal bootstrap-trekkingen (cs)."),
         seed: int | None = typer.Option(None, "--seed", help="Startgetal voor de toevalsgenerator."),
@@ -188,6 +249,33 @@ def register(app: typer.Typer) -> None:
             _fail(f"onbekend niveau '{level}'; kies buurt, wijk of school.")
         notes: list[str] = []
         source: dict = {}
+        options: dict = {}
+        predictors = []
+        if predictor or fit_periods or v or placebo_refit_v or v_search != "multistart":
+            if method != "scm":
+                _fail("--predictor, --fit-periods, --v, --v-search en --placebo-refit-v horen bij --method scm.")
+            from kansenmonitor.analysis.evaluation.synth import V_SEARCHES, parse_predictor
+
+            if v_search not in V_SEARCHES:
+                _fail(f"onbekende zoekmethode '{v_search}' voor --v-search; kies multistart of equal.")
+            try:
+                predictors = [parse_predictor(p) for p in predictor]
+            except ValueError as exc:
+                _fail(f"{exc}.")
+            if fit_periods:
+                try:
+                    options["fit_periods"] = parse_predictor(f"x:{fit_periods}").periods
+                except ValueError:
+                    _fail(f"--fit-periods '{fit_periods}' zijn geen jaren; geef bijv. 2012-2019 of 2015,2017,2019.")
+            if v:
+                try:
+                    options["v"] = [float(x.replace(" ", "")) for x in v.split(",")]
+                except ValueError:
+                    _fail(f"--v '{v}' bevat iets anders dan getallen; geef bijv. --v 0.5,0.3,0.2.")
+            if predictors:
+                options["predictors"] = predictors
+            options["v_search"] = v_search
+            options["placebo_refit_v"] = placebo_refit_v
         try:
             if programme or intervention:
                 if data is not None:
@@ -202,6 +290,10 @@ def register(app: typer.Typer) -> None:
                     _fail("geef --data, --unit, --time en --outcome (of --programme, --intervention en --indicator).")
                 if (treated_from is None) == (treatment is None):
                     _fail("geef precies één van --treated-from (startperiode) of --treatment (0/1 per rij).")
+                needed = list(covariates)
+                for spec in predictors:
+                    if spec.variable != outcome and spec.variable not in needed:
+                        needed.append(spec.variable)
                 panel = Panel.from_file(
                     data,
                     unit=unit,
@@ -209,11 +301,12 @@ def register(app: typer.Typer) -> None:
                     outcome=outcome,
                     treated_from=treated_from,
                     treatment=treatment,
-                    covariates=tuple(covariates),
+                    covariates=tuple(needed),
                     weights=weights,
+                    covariate_gaps=method == "scm",
                 )
                 source = {"data": str(data), "unit": unit, "time": time, "outcome": outcome}
-            result = evaluate(panel, method=method, control=control, bootstrap=bootstrap, seed=seed)
+            result = evaluate(panel, method=method, control=control, bootstrap=bootstrap, seed=seed, **options)
         except ValidationError as exc:
             _fail(str(exc))
             return

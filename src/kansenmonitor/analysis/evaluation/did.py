@@ -65,6 +65,7 @@ def difference_in_differences(panel: Panel, *, alpha: float = 0.05, design: bool
         "minstens 2 nodig",
         "Gebruik methode scm (--method scm; synthetische controle) voor één behandelde eenheid.",
     )
+    panel.require_complete_covariates(panel.covariates, "did")
     g0 = float(cohorts[0])
     treat = np.isfinite(d["g"].to_numpy()).astype(float)
     post = (d["time"].to_numpy() >= g0).astype(float)

@@ -19,6 +19,9 @@ REPEATED_WARNINGS = (
     "its_short_pre",
     "its_short_series",
     "unbalanced",
+    "outside_hull",
+    "in_time_placebo",
+    "v_not_unique",
 )
 
 
@@ -175,7 +178,39 @@ def interpret(r: EffectResult, lang: str = "nl") -> str:
             else "Vóór de start verschilden de twee groepen al duidelijk in niveau of trend; ze zijn niet goed "
             "vergelijkbaar."
         )
+    if r.method == "scm":
+        parts.extend(_scm_checks(r, lang))
     for m in r.warnings:
         if m.code in REPEATED_WARNINGS:
             parts.append(m.text(lang))
     return " ".join(parts)
+
+
+def _scm_checks(r: EffectResult, lang: str) -> list[str]:
+    """What the placebo tests of a synthetic control say, in words."""
+    en = lang == "en"
+    n = lambda x: fmt_number(x, lang)  # noqa: E731
+    out = []
+    placebos = getattr(r, "placebos", None)
+    if placebos is not None and len(placebos) and r.n_treated == 1:
+        rank = int((placebos["ratio"] >= r.rmspe_ratio).sum())
+        J = len(placebos)
+        out.append(
+            f"In the placebo test every comparison unit in turn pretended to have the measure: for {rank} of the "
+            f"{J} the gap after the start, relative to before, was as large or larger."
+            if en
+            else f"In de placebotoets deed elke vergelijkingseenheid om de beurt alsof zij de maatregel had: bij "
+            f"{rank} van de {J} was het verschil na de start, vergeleken met vóór de start, even groot of groter."
+        )
+    it = getattr(r, "in_time_summary", None)
+    if it is not None and len(it):
+        row = it.iloc[0]
+        fs = str(int(row["fake_start"])) if float(row["fake_start"]).is_integer() else f"{row['fake_start']:g}"
+        out.append(
+            f"Check with a fake start in {fs}, before the real start: the method then finds a gap of "
+            f"{n(row['mean_gap'])} on average up to the real start, against {n(r.estimate)} after it."
+            if en
+            else f"Controle met een nepstart in {fs}, vóór de echte start: de methode vindt dan tot de echte start "
+            f"gemiddeld een verschil van {n(row['mean_gap'])}, tegen {n(r.estimate)} erna."
+        )
+    return out

@@ -79,6 +79,7 @@ class Panel:
         self.weights = weights
         self.source = source
         self.notes = notes
+        self.covariate_gaps = False
         self._wide: Wide | None = None
 
     # ------------------------------------------------------------------ construction
@@ -96,12 +97,15 @@ class Panel:
         weights: str | None = None,
         source: str = "<data>",
         row_offset: int = 0,
+        covariate_gaps: bool = False,
     ) -> Panel:
         """Validate a long DataFrame and build a panel.
 
         Give either ``treated_from`` (first treated period per unit; empty/NaN/0 = never) or ``treatment``
         (a 0/1 indicator per row; the first period with 1 becomes the start).
         ``row_offset`` is added to 0-based row positions in messages (2 for a CSV file with a header).
+        ``covariate_gaps=True`` allows empty covariate cells (the synthetic control averages each predictor over
+        the observed values of its window); text that is not a number is still an error.
         """
         issues: list[Issue] = []
         notes: list[Message] = []
@@ -252,10 +256,15 @@ class Panel:
         else:
             d["w"] = 1.0
         for c in covariates:
-            x = pd.to_numeric(_blank_to_nan(pd.Series(df[c].to_numpy())), errors="coerce").to_numpy(
-                dtype=float
-            )
+            raw_x = _blank_to_nan(pd.Series(df[c].to_numpy()))
+            if _is_text(raw_x):
+                raw_x = _blank_to_nan(
+                    raw_x.map(lambda v: v.strip().replace(",", ".") if isinstance(v, str) else v)
+                )
+            x = pd.to_numeric(raw_x, errors="coerce").to_numpy(dtype=float)
             bad_x = ~np.isfinite(x)
+            if covariate_gaps:
+                bad_x &= raw_x.notna().to_numpy()
             if bad_x.any():
                 pos = np.flatnonzero(bad_x)
                 issues.append(
@@ -438,7 +447,7 @@ class Panel:
             weights=weights,
             source=source,
             notes=tuple(notes),
-        )
+        )._with_gaps(covariate_gaps)
 
     @classmethod
     def from_file(cls, path: str | Path, **kwargs) -> Panel:
@@ -484,6 +493,29 @@ class Panel:
             ) from exc
         kwargs.setdefault("row_offset", offset)
         return cls.from_frame(df, source=str(p), **kwargs)
+
+    def _with_gaps(self, allowed: bool) -> Panel:
+        self.covariate_gaps = allowed
+        return self
+
+    def require_complete_covariates(self, covariates: Sequence[str], method: str) -> None:
+        """Raise a :class:`PanelError` if a covariate has an empty cell (only the synthetic control allows gaps)."""
+        for c in covariates:
+            x = self._data[f"x:{c}"].to_numpy(dtype=float)
+            if not np.isfinite(x).all():
+                pos = int(np.flatnonzero(~np.isfinite(x))[0])
+                raise PanelError(
+                    [
+                        _issue(
+                            self.source,
+                            int(self._data["_row"].iloc[pos]),
+                            c,
+                            f"kenmerk '{c}' heeft lege cellen; methode {method} heeft in elke rij een waarde nodig",
+                            "Vul de ontbrekende waarden aan, laat dit kenmerk weg, of gebruik de synthetische "
+                            "controle (scm), die per voorspeller het gemiddelde van de ingevulde jaren neemt.",
+                        )
+                    ]
+                )
 
     # ------------------------------------------------------------------ views
     @property

@@ -226,6 +226,19 @@ class SynthResult(EffectResult):
     post_rmspe: float
     rmspe_ratio: float
     n_donors: int
+    # predictor, v, treated, synthetic, donor_mean (the balance table of Synth/pysyncon), per treated unit
+    balance: pd.DataFrame | None = None
+    placebo_gaps: pd.DataFrame | None = None  # unit, treated_unit, time, event_time, gap (in-space placebos)
+    in_time: pd.DataFrame | None = None  # gap path of the in-time placebo (fake start halfway the pre-period)
+    in_time_summary: pd.DataFrame | None = None  # treated_unit, fake_start, pre/post_rmspe, ratio, mean_gap
+    v_method: str = "identity"  # identity (outcome path, V = I), optimised (nested) or user
+    placebo_v: str | None = None  # treated: placebos reuse the treated unit's V; refit: V re-optimised each
+    predictors: tuple[str, ...] = ()
+    fit_periods: tuple[float, ...] = ()
+    v_loss: float | None = None  # mean squared pre-period outcome gap over the fit periods (pysyncon loss_V)
+    v_search: str | None = None  # multistart or equal (None: V not searched)
+    # every start of the V search: start, loss, pre_rmspe, weight_shift (vs chosen), estimate, chosen
+    v_starts: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -420,6 +420,7 @@ def callaway_santanna(
             "maatregel toe.",
         )
     covariates = panel.covariates if covariates is None else tuple(covariates)
+    panel.require_complete_covariates(covariates, "cs")
     X = np.stack([panel.wide_covariate(c) for c in covariates], axis=2) if covariates else None
     try:
         gt = group_time_att(wide, control=control, base_period=base_period, covariates=X)

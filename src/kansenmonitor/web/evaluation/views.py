@@ -499,6 +499,7 @@ def result_view(result_dict: dict, source: dict, lang: str) -> dict:
         donors = [{"treated_unit": w["treated_unit"], "code": w["donor"], "name": names_by_code.get(w["donor"],
                    w["donor"]), "weight": w["weight"]} for w in r["weights"] if (w.get("weight") or 0) >= 0.001]
         donors.sort(key=lambda d: (d["treated_unit"], -d["weight"]))
+    balance, placebo_chart = ([], None) if method != "scm" else _scm_view(r, fmt, lang)
     ci = None
     if r.get("ci_low") is not None and r.get("ci_high") is not None:
         ci = [r["ci_low"], r["ci_high"]]
@@ -513,10 +514,72 @@ def result_view(result_dict: dict, source: dict, lang: str) -> dict:
         "p_value": r.get("p_value"), "significant": r.get("significant"), "n_units": r.get("n_units"),
         "n_treated": r.get("n_treated"), "n_periods": r.get("n_periods"), "evidence": r.get("evidence"),
         "warnings": r.get("warnings", []), "interpretation": interpretation,
-        "chart_kind": chart_kind, "chart_rows": rows, "donors": donors,
+        "chart_kind": chart_kind, "chart_rows": rows, "donors": donors, "balance": balance,
+        "_placebo": placebo_chart,
         "_chart": chart, "_fmt": {"estimate": fmt(r.get("estimate")), "se": fmt(r.get("se")),
                                   "ci_low": fmt(ci[0]) if ci else None, "ci_high": fmt(ci[1]) if ci else None},
     }
+
+
+def _predictor_label(name: str, outcome: str | None, lang: str) -> str:
+    """A balance-table predictor as people read it: the outcome by its word, not its id."""
+    if outcome and (name == outcome or name.startswith(outcome + " ")):
+        rest = name[len(outcome):].strip()
+        word = "de uitkomst" if lang == "nl" else "the outcome"
+        return f"{word.capitalize()} in {rest}" if rest else word.capitalize()
+    return name
+
+
+def _scm_view(r: dict, fmt, lang: str) -> tuple[list[dict], dict | None]:
+    """The predictor balance table and the in-space placebo chart of a synthetic control."""
+    outcome = r.get("outcome")
+    balance = [{"treated_unit": b["treated_unit"], "predictor": _predictor_label(b["predictor"], outcome, lang),
+                "v": b.get("v"), "treated": b.get("treated"), "synthetic": b.get("synthetic"),
+                "donor_mean": b.get("donor_mean")} for b in r.get("balance") or []]
+    pg, gaps = r.get("placebo_gaps") or [], r.get("gaps") or []
+    if not pg or not gaps:
+        return balance, None
+    first = gaps[0]["treated_unit"]
+    series: dict[str, list[tuple[float, float]]] = {}
+    for g in pg:
+        if g["treated_unit"] == first and g.get("gap") is not None:
+            series.setdefault(str(g["unit"]), []).append((float(g["time"]), float(g["gap"])))
+    own_rows = [g for g in gaps if g["treated_unit"] == first and g.get("gap") is not None]
+    own = [(float(g["time"]), float(g["gap"])) for g in own_rows]
+    if len(own) < 2:
+        return balance, None
+    width, height, left, right, top, bottom = 560, 240, 64, 16, 14, 34
+    times = sorted({t for t, _ in own})
+    vals = [v for pts in series.values() for _, v in pts] + [v for _, v in own]
+    lo, hi = min(vals), max(vals)
+    pad = (hi - lo) * 0.08 or 1.0
+    lo, hi = lo - pad, hi + pad
+    t0, t1 = times[0], times[-1]
+
+    def x(t):
+        return left + (t - t0) / ((t1 - t0) or 1) * (width - left - right)
+
+    def y(v):
+        return top + (hi - v) / (hi - lo) * (height - top - bottom)
+
+    def path(pts):
+        return "M" + "L".join(f"{x(t):.1f},{y(v):.1f}" for t, v in sorted(pts))
+
+    start = next((float(g["time"]) for g in gaps if g["treated_unit"] == first and g.get("event_time") == 0), None)
+    step = max(1, len(times) // 8)
+    pre = [float(g["gap"]) for g in own_rows if g["event_time"] < 0]
+    post = [float(g["gap"]) for g in own_rows if g["event_time"] >= 0]
+    own_ratio = float(np.sqrt(np.mean(np.square(post))) / np.sqrt(np.mean(np.square(pre)))) if pre and post else 0.0
+    rank = sum(1 for p in r.get("placebos") or [] if p["treated_unit"] == first and (p["ratio"] or 0.0) >= own_ratio)
+    chart = {"width": width, "height": height, "left": left, "right": width - right, "bottom": height - bottom,
+             "placebos": [path(pts) for pts in series.values() if len(pts) >= 2], "treated": path(own),
+             "zero": round(y(0.0), 1) if lo < 0 < hi else None,
+             "start": None if start is None else round(x(start), 1),
+             "xticks": [{"x": round(x(t), 1), "label": str(int(t))} for t in times[::step]],
+             "yticks": [{"y": round(y(v), 1), "label": fmt(v)} for v in np.linspace(lo, hi, 4)],
+             "n_placebos": len(series), "rank": rank, "refit": r.get("placebo_v") == "refit",
+             "unit": first if (r.get("n_treated") or 1) > 1 else None}
+    return balance, chart
 
 
 def chart_records(view: dict) -> list[dict]:
