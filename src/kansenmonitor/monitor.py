@@ -16,7 +16,13 @@ import pandas as pd
 from .analysis import aggregation, disclosure
 from .core.areas import parse_areas_file
 from .core.catalogue import Catalogue, load_catalogue
-from .core.errors import ImportValidationError, Issue, UnknownIndicatorError, UnknownRegionError
+from .core.errors import (
+    DefinitionError,
+    ImportValidationError,
+    Issue,
+    UnknownIndicatorError,
+    UnknownRegionError,
+)
 from .core.model import Aggregation, Indicator, Level, Region, Status
 from .sources.apply import apply_batch
 from .sources.common import ImportBatch
@@ -136,12 +142,54 @@ class Monitor:
 
     # -- custom areas --------------------------------------------------------------------------------
     def load_areas(self, path: str | Path) -> list[Region]:
-        """Validate an areas file, store the areas and compute their aggregated observations."""
+        """Validate an areas file, store the areas and compute their aggregated observations.
+
+        An area whose figures would let a reader recompute a withheld figure of one of its members (with
+        the wijken, buurten and other areas already published) is refused, and nothing is loaded."""
         areas = parse_areas_file(Path(path), self.store.region_keys())
+        extra = self._area_aggregates(areas)
+        ledger = self._build_ledger(extra, extra_regions=areas)
+        if ledger.refusals:
+            raise DefinitionError(self._refusal_issues(Path(path), areas, ledger.refusals),
+                                  f"Het gebiedenbestand {Path(path).name} is niet geladen: een gebied zou "
+                                  "afgeschermde cijfers uit te rekenen maken.")
         with self.store.transaction() as w:
             w.upsert_regions(areas)
         self.refresh_aggregates(areas)
         return areas
+
+    def _refusal_issues(self, path: Path, areas: Sequence[Region], refusals: list[dict]) -> list[Issue]:
+        names = {r.code: r.name for r in areas}
+        out: list[Issue] = []
+        seen: set[tuple[str, str]] = set()
+        for ref in refusals:
+            if (ref["area"], ref["member"]) in seen:
+                continue
+            seen.add((ref["area"], ref["member"]))
+            ind = self.catalogue[ref["indicator"]] if ref["indicator"] in self.catalogue else None
+            try:
+                member = self.store.region(ref["member"], ref["boundary_year"], with_geometry=False).name
+            except UnknownRegionError:
+                member = ref["member"]
+            out.append(Issue(
+                path.name, None, "members",
+                f"met gebied '{names.get(ref['area'], ref['area'])}' en de cijfers die al getoond worden, is het "
+                f"afgeschermde cijfer '{ind.label() if ind else ref['indicator']}' ({ref['period']}) van {member} "
+                "uit te rekenen",
+                f"neem {member} op samen met een ander gebied met afgeschermde cijfers, of laat {member} weg"))
+        return out
+
+    def _area_aggregates(self, areas: Sequence[Region]) -> pd.DataFrame:
+        frames = []
+        by_year: dict[int, list[Region]] = {}
+        for a in areas:
+            by_year.setdefault(a.boundary_year, []).append(a)
+        for year, group in by_year.items():
+            members = sorted({m for a in group for m in a.members})
+            obs = self.store.observations(regions=members, boundary_year=year)
+            agg = aggregation.aggregate(obs, self.catalogue, {a.code: a.members for a in group}, year, "deelgebieden")
+            frames.append(agg[agg["status"] == Status.MEASURED.value])
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OBSERVATION_COLUMNS)
 
     def refresh_aggregates(self, areas: Sequence[Region]) -> int:
         """(Re)compute observations of custom areas from their members."""
@@ -270,24 +318,50 @@ class Monitor:
     def indicator(self, iid: str) -> Indicator:
         return self.catalogue[iid]
 
-    def observations(self, public: bool = True, **filters) -> pd.DataFrame:
-        """Observations as a long frame; ``public=True`` applies disclosure control."""
+    def observations(self, public: bool = True, purpose: str = "publication", **filters) -> pd.DataFrame:
+        """Observations as a long frame; ``public=True`` applies disclosure control. ``purpose="analysis"``
+        is for the inputs of indices: cells withheld only by secondary suppression stay in (they are not
+        printed from there; an analysis prints its inputs through :meth:`disclose`)."""
         obs = self.store.observations(**filters)
         if not public or obs.empty:
             return obs
-        return self.disclose(obs)
+        return self.disclose(obs, purpose=purpose)
 
-    def disclose(self, obs: pd.DataFrame) -> pd.DataFrame:
-        """Apply disclosure control, using inhabitants as the count behind values without their own."""
-        needs = {i for i in obs["indicator"].unique() if i in self.catalogue and self.catalogue[i].min_count}
-        counts = None
-        if needs:
-            keys = sorted(set(zip(obs["region"], obs["boundary_year"].astype(int), strict=True)))
-            pop = self.store.observations(indicators=["inwoners"], keys=keys) if len(keys) < 5000 else \
-                self.store.observations(indicators=["inwoners"])
-            counts = pop.rename(columns={"value": "_pop"})[["region", "boundary_year", "period", "_pop"]]
-            counts = counts.rename(columns={"_pop": "denominator"})
-        return disclosure.apply(obs, self.catalogue.indicators, counts)
+    def disclose(self, obs: pd.DataFrame, purpose: str = "publication") -> pd.DataFrame:
+        """Apply disclosure control: the store's ledger of withheld cells (see :mod:`analysis.disclosure`)."""
+        ledger = self.disclosure_ledger()
+        if purpose == "analysis":
+            ledger = ledger.for_analysis()
+        elif purpose != "publication":
+            raise ValueError(f"unknown purpose {purpose!r}")
+        return disclosure.apply(obs, self.catalogue.indicators, ledger=ledger)
+
+    def disclosure_ledger(self) -> disclosure.Ledger:
+        """Every withheld cell of the store and why; computed once per store content and cached."""
+        stamp = self.store.change_stamp()
+        cached = getattr(self, "_ledger", None)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        ledger = self._build_ledger()
+        self._ledger = (stamp, ledger)
+        return ledger
+
+    def _build_ledger(self, extra_obs: pd.DataFrame | None = None, extra_regions: Sequence[Region] = ()) \
+            -> disclosure.Ledger:
+        obs = self.store.observations()
+        replaced = {(r.code, r.boundary_year) for r in extra_regions}
+        if replaced:
+            own = pd.Series(list(zip(obs["region"], obs["boundary_year"].astype(int), strict=True)), index=obs.index)
+            obs = obs[~own.isin(replaced)]
+        if extra_obs is not None and not extra_obs.empty:
+            obs = pd.concat([obs, extra_obs[OBSERVATION_COLUMNS]], ignore_index=True)
+        regions = [r for r in self.store.regions(with_geometry=False) if (r.code, r.boundary_year) not in replaced]
+        regions += list(extra_regions)
+        counts = obs.loc[obs["indicator"] == "inwoners", ["region", "boundary_year", "period", "value"]].rename(
+            columns={"value": "denominator"})
+        hierarchy = disclosure.Hierarchy.from_regions(regions)
+        return disclosure.build_ledger(obs, self.catalogue.indicators, counts, hierarchy,
+                                       new_areas=[(r.code, r.boundary_year) for r in extra_regions])
 
     def latest_boundary_year(self, code: str) -> int:
         years = self.store.boundary_years(code)

@@ -23,7 +23,7 @@ THEMES = {
 
 def naive_values(monitor) -> pd.DataFrame:
     codes = sorted(r.code for r in monitor.regions(level="buurt", gemeente="GM0153", boundary_year=2024))
-    obs = monitor.observations(public=True, regions=codes)
+    obs = monitor.observations(public=True, purpose="analysis", regions=codes)
     table = {}
     for theme in THEMES.values():
         for ind, _ in theme:

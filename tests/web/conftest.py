@@ -43,10 +43,13 @@ def tiny_monitor(tmp_path_factory):
         Region("WK999901", "Centrum", Level.WIJK, 2024, parent="GM9999", geometry=_square(6.0, 52.0, 0.02)),
         Region("BU99990101", "Grote Buurt", Level.BUURT, 2024, parent="WK999901", geometry=_square(6.0, 52.0)),
         Region("BU99990102", "Kleine Buurt", Level.BUURT, 2024, parent="WK999901", geometry=_square(6.01, 52.0)),
+        Region("BU99990103", "Middenbuurt", Level.BUURT, 2024, parent="WK999901", geometry=_square(6.0, 52.01)),
     ]
     rows = []
+    # with two buurten the wijk minus the big one would give the small one back: the middle one (fewest
+    # inhabitants of the published siblings) is withheld by secondary suppression, the big one is shown
     for code, inw, income in (("BU99990101", 1000, 31.5), ("BU99990102", 20, SECRET_VALUE),
-                              ("WK999901", 1020, 31.6), ("GM9999", 1020, 31.6)):
+                              ("BU99990103", 800, 30.2), ("WK999901", 1820, 31.2), ("GM9999", 1820, 31.2)):
         rows.append((code, "inwoners", inw))
         rows.append((code, "inkomen_per_inwoner", income))
     frame = pd.DataFrame([{"region": c, "boundary_year": 2024, "indicator": i, "period": 2024, "value": float(v),

@@ -102,6 +102,7 @@ def test_value_below_min_count_is_never_published(tiny_client, tiny_monitor):
     by_code = {r["code"]: r for r in page["rows"]}
     assert by_code["BU99990101"]["value"] == pytest.approx(31.5)
     assert by_code["BU99990102"]["value"] is None and by_code["BU99990102"]["status"] == "suppressed"
+    assert by_code["BU99990103"]["value"] is None and by_code["BU99990103"]["status"] == "suppressed"
     html = tiny_client.get("/kaart?gemeente=GM9999&niveau=buurt&indicator=inkomen_per_inwoner").text
     assert 'fill="url(#hatch-suppressed)"' in html
     api = tiny_client.get("/v1/waarnemingen?gebied=BU99990102&indicator=inkomen_per_inwoner").json()

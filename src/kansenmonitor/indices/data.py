@@ -135,7 +135,7 @@ def load_inputs(monitor, definition: Definition, level: str = "buurt", gemeente:
         ind = catalogue[i]
         if ind.is_derived:
             needed |= {ind.numerator, ind.denominator}
-    obs = monitor.observations(public=True, level=level, gemeente=ref_gms or None, indicators=sorted(needed))
+    obs = monitor.observations(public=True, purpose="analysis", level=level, gemeente=ref_gms or None, indicators=sorted(needed))
     same = _same_map(monitor.store.links(), by)
     obs = _attach(obs, by, same)
     obs = obs[obs["target"].isin(ref_codes)]
@@ -168,7 +168,7 @@ def load_inputs(monitor, definition: Definition, level: str = "buurt", gemeente:
     group_regions = {g: g for g in groups.unique() if g.startswith("GM")} if reference == "gemeente" else \
         ({"NL01": "NL01"} if reference == "nl" else {})
     if group_regions and columns:
-        robs = monitor.observations(public=True, regions=sorted(set(group_regions.values())), indicators=sorted(needed))
+        robs = monitor.observations(public=True, purpose="analysis", regions=sorted(set(group_regions.values())), indicators=sorted(needed))
         robs = _attach(robs, by, _same_map(monitor.store.links(), by))
         rows = {}
         for g, code in group_regions.items():

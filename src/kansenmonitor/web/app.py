@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import format as fmt
-from ..core.errors import UnknownIndicatorError, UnknownRegionError
+from ..core.errors import KansenmonitorError, UnknownIndicatorError, UnknownRegionError
 from ..monitor import Monitor
 from . import i18n
 from .service import Site
@@ -285,6 +285,12 @@ def create_app(monitor: Monitor | None = None, extra_static: Path | None = None)
         names = ", ".join(str(e["loc"][1] if len(e["loc"]) > 1 else e["loc"][-1]) for e in exc.errors())
         return error_page(request, 400, _("Ongeldige invoer", "Invalid input"),
                           _(f"De parameter '{names}' is niet goed.", f"The parameter '{names}' is not valid."))
+
+    @app.exception_handler(KansenmonitorError)
+    async def cannot_answer(request: Request, exc: KansenmonitorError):
+        # a known limit of the data or the definition (never a traceback): say what it is
+        _ = i18n.translator(lang_of(request))
+        return error_page(request, 422, _("Dit kan niet worden getoond", "This cannot be shown"), str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

@@ -15,6 +15,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import Response
 
 from ...core.model import Region
+from ...indices import IndexInputError
 from ...indices.messages import localise
 from ...indices.targeting import RuleError
 from ..api import ok, problem
@@ -120,7 +121,10 @@ def indices_page(request: Request):
     gm = gemeente_of(site, request.query_params.get("gemeente"))
     items = []
     for d in iv.definitions(site).values():
-        c = iv.computed(site, d, gm, level_of(d, None))
+        try:
+            c = iv.computed(site, d, gm, level_of(d, None))
+        except IndexInputError:
+            c = None  # e.g. a reference that does not cover this gemeente: the definition is listed without data
         items.append(iv.definition_ref(d, lang, c))
     view = {"indices": items, "gemeente": {"code": gm.code, "name": gm.name}}
     records = [{"id": i["id"], "version": i["version"], "label": i["label"], "levels": " ".join(i["levels"]),

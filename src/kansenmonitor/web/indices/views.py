@@ -239,6 +239,8 @@ def region_view(site: Site, c: Computed, code: str, lang: str) -> dict:
     themes = []
     values = c.inputs.values
     normalised = c.result.normalised
+    # inputs are read for analysis; what is printed of them passes the full ledger (secondary suppression too)
+    ledger = site.monitor.disclosure_ledger()
     for t in c.definition.themes:
         if t.id not in c.result.theme_ids:
             continue
@@ -249,14 +251,21 @@ def region_view(site: Site, c: Computed, code: str, lang: str) -> dict:
             ind = site.catalogue[spec.id] if spec.id in site.catalogue else None
             raw = _num(values.loc[code, spec.id]) if spec.id in values.columns and code in values.index else None
             prov = c.inputs.provenance.get(spec.id, {})
+            norm = _num(normalised.loc[code, spec.id])
+            cells = [spec.id] + ([ind.numerator] if ind is not None and ind.numerator else [])
+            withheld = prov.get("period") is not None and any(
+                ledger.withholds(code, c.inputs.boundary_year, i, prov["period"]) for i in cells)
+            if withheld:
+                raw = norm = None
             inds.append({
                 "indicator": spec.id, "label": ind.label(lang) if ind else (spec.label or spec.id),
                 "polarity": spec.polarity, "polarity_label": i18n.polarity(spec.polarity, lang),
                 "proxy": spec.proxy, "period": prov.get("period"), "value": raw,
                 "value_display": (fmt.observation(raw, "measured", ind, lang) if ind and raw is not None else
-                                  fmt.number(raw, 1, lang) if raw is not None else i18n.status("missing", lang)),
-                "normalised": _num(normalised.loc[code, spec.id]),
-                "normalised_display": fmt.number(_num(normalised.loc[code, spec.id]), 2, lang),
+                                  fmt.number(raw, 1, lang) if raw is not None else
+                                  i18n.status("suppressed" if withheld else "missing", lang)),
+                "normalised": norm,
+                "normalised_display": fmt.number(norm, 2, lang),
             })
         score = row["themes"].get(t.id)
         themes.append({"id": t.id, "label": t.label(lang), "score": score,
