@@ -24,7 +24,10 @@ def test_pick_page_lists_definitions_and_areas(client):
     assert "Wijkprofiel" in r.text and 'action="/rapporten/maak"' in r.text
     assert f'value="{BUURT}"' in r.text and 'value="WK015306"' in r.text
     data = client.get("/rapporten?gemeente=GM0153&format=json").json()
-    assert data["definitions"][0]["id"] == "wijkprofiel"
+    assert {d["id"] for d in data["definitions"]} >= {"wijkprofiel", "kansrijk-enschede-voortgang",
+                                                      "regio-deal-monitor"}
+    ke = next(d for d in data["definitions"] if d["id"] == "kansrijk-enschede-voortgang")
+    assert 2025 in ke["periods"] and ke["period"] == 2025
     r = client.get("/rapporten/maak?definitie=wijkprofiel&gebied=WK015306&format=pdf", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/rapporten/wijkprofiel/WK015306?lang=nl&format=pdf"
 
@@ -76,9 +79,29 @@ def test_api_lists_definitions_and_builds_one(client):
     assert client.get("/v1/rapporten/wijkprofiel/BU99999999").status_code == 404
 
 
+def test_council_report_pages(client):
+    r = client.get("/rapporten/kansrijk-enschede-voortgang?periode=2025")
+    assert r.status_code == 200 and "<h1>Voortgangsrapportage Kansrijk Enschede 2025</h1>" in r.text
+    assert "Samenvatting" in r.text and "Werkwijze en bronnen" in r.text and "&amp;periode=2025" in r.text
+    r = client.get("/rapporten/maak?definitie=kansrijk-enschede-voortgang&gebied=&periode=2024", follow_redirects=False)
+    assert r.headers["location"] == "/rapporten/kansrijk-enschede-voortgang?lang=nl&periode=2024"
+    r = client.get("/rapporten/regio-deal-monitor/FG-WESSELERBRINK")
+    assert r.status_code == 200 and "Hoe staat Wesselerbrink ervoor?" in r.text
+    r = client.get("/rapporten/kansrijk-enschede-voortgang?periode=2031")
+    assert r.status_code == 400 and "2031" in r.text
+    assert client.get("/rapporten/kansrijk-enschede-voortgang?periode=twee").status_code == 400
+    assert client.get("/rapporten/wijkprofiel").status_code == 400
+    r = client.get("/v1/rapporten/kansrijk-enschede-voortgang?periode=2025")
+    assert r.status_code == 200 and r.json()["money"]["year"]["saldo"] == "€ -2.545.000"
+    r = client.get("/v1/rapporten/kansrijk-enschede-voortgang?periode=2031")
+    assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json"
+
+
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/setup-browser.sh)")
 @pytest.mark.parametrize("path", ["/rapporten", f"/rapporten/wijkprofiel/{BUURT}",
-                                  "/rapporten/wijkprofiel/WK015306?lang=en"])
+                                  "/rapporten/wijkprofiel/WK015306?lang=en",
+                                  "/rapporten/kansrijk-enschede-voortgang?periode=2025",
+                                  "/rapporten/regio-deal-monitor/FG-WESSELERBRINK?lang=en"])
 def test_axe(server, browser, path):
     assert_accessible(server, browser, path)

@@ -15,8 +15,8 @@ import typer
 from ..core.errors import KansenmonitorError
 from .base import fail, open_monitor, out
 
-report_app = typer.Typer(help="Rapporten uit dezelfde cijfers: wijkprofielen om te printen, als HTML of "
-                         "toegankelijke PDF.", no_args_is_help=True)
+report_app = typer.Typer(help="Rapporten uit dezelfde cijfers: de voortgangsrapportage voor de raad en "
+                         "wijkprofielen om te printen, als HTML of toegankelijke PDF.", no_args_is_help=True)
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="html, pdf of csv (de bijlage met de herkomst "
                                         "van elk getal).")]
@@ -50,10 +50,10 @@ def _filename(definition_id: str, code: str, form: str, lang: str) -> str:
     return f"{definition_id}-{code}{suffix}.{form}"
 
 
-def _make(site, definition, code: str, form: str, lang: str) -> bytes:
-    from ..reports import render, wijkprofiel
+def _make(site, definition, code: str | None, form: str, lang: str, period: int | None = None) -> bytes:
+    from ..reports import documents, render
 
-    doc = wijkprofiel.build(site, definition, code, lang)
+    doc = documents.build(site, definition, code, period, lang)
     return render.render(doc, form)
 
 
@@ -99,26 +99,33 @@ def wijkprofiel_cmd(
     _build_one(definitie, code, form, lang, output)
 
 
-def _build_one(definition_name: str, code: str, form: str, lang: str, output: Path | None) -> None:
+def _build_one(definition_name: str, code: str | None, form: str, lang: str, output: Path | None,
+               period: int | None = None) -> None:
     from ..reports.definition import definition
     from ..web.service import Site
 
     monitor = open_monitor()
     try:
         d = definition(definition_name, monitor)
-        data = _make(Site(monitor), d, code, form, lang)
+        data = _make(Site(monitor), d, code, form, lang, period)
     except (KansenmonitorError, ValueError) as exc:
         fail(exc)
-    path = output or Path(_filename(d.id, code, form, lang))
+    year = period or d.period
+    name = "-".join(str(x) for x in (d.id, code, year if d.kind != "wijkprofiel" else None) if x)
+    path = output or Path(f"{name}{'' if lang == 'nl' else '-' + lang}.{form}")
     _write(path, data)
-    out.print(f"{d.label(lang)} van {code} geschreven naar {path} ({len(data) // 1024 or 1} kB).", highlight=False)
+    what = f"{d.label(lang)}" + (f" van {code}" if code else "") + (f" over {year}" if d.kind != "wijkprofiel" else "")
+    out.print(f"{what} geschreven naar {path} ({len(data) // 1024 or 1} kB).", highlight=False)
 
 
 @report_app.command("build")
 def build_cmd(
     definitie: Annotated[str, typer.Argument(help="Rapportdefinitie: id (zie 'kansenmonitor report list') of "
                                              "pad naar een YAML-bestand.")],
-    area: Annotated[str | None, typer.Option("--area", help="Code van het gebied.")] = None,
+    area: Annotated[str | None, typer.Option("--area", help="Code van het gebied (een wijkprofiel heeft er een "
+                                             "nodig; een voortgangsrapportage kan voor één gebied).")] = None,
+    period: Annotated[int | None, typer.Option("--period", help="Verslagjaar van een voortgangsrapportage "
+                                               "(standaard: het jaar in de definitie).")] = None,
     all_buurten: Annotated[str | None, typer.Option("--all-buurten", help="Maak het rapport voor elke buurt van "
                                                     "deze gemeente (bv. GM0153).")] = None,
     form: FormatOpt = "pdf",
@@ -128,10 +135,10 @@ def build_cmd(
 ) -> None:
     """Een rapport maken volgens een definitie, voor één gebied of voor alle buurten van een gemeente."""
     _check(form, lang)
-    if (area is None) == (all_buurten is None):
-        fail(ValueError("geef precies één van --area CODE of --all-buurten GEMEENTECODE"))
-    if area is not None:
-        _build_one(definitie, area, form, lang, output)
+    if area is not None and all_buurten is not None:
+        fail(ValueError("geef --area CODE of --all-buurten GEMEENTECODE, niet allebei"))
+    if all_buurten is None:
+        _build_one(definitie, area, form, lang, output, period)
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -161,7 +168,7 @@ def build_cmd(
         skipped = []
         for b in buurten:
             try:
-                data = _make(site, d, b.code, form, lang)
+                data = _make(site, d, b.code, form, lang, period)
             except NoDataError:
                 skipped.append(b)  # a buurt without any figure (an industrial estate): said, not hidden
                 progress.advance(task)

@@ -30,11 +30,15 @@ from ..core.errors import DefinitionError, Issue
 SECTIONS: dict[str, tuple[str, ...]] = {
     "wijkprofiel": ("kaart", "in_het_kort", "kerncijfers", "vergelijkbaar", "gepland", "verhalen", "gesprek",
                     "bronnen"),
+    # the council report (voortgangsrapportage) of a programme over a period
+    "voortgang": ("samenvatting", "situatie", "ambities", "geld", "bereik", "uitkomsten", "evaluaties",
+                  "besluiten", "verhalen", "methode"),
 }
 KINDS = tuple(SECTIONS)
-LEVELS = ("buurt", "wijk", "gebied")
+LEVELS = ("buurt", "wijk", "gebied", "stadsdeel", "gemeente")
 MIN_KEY_NUMBERS, MAX_KEY_NUMBERS = 8, 12
-FIELDS = {"id", "kind", "title", "description", "levels", "sections", "indicators", "conversation"}
+FIELDS = {"id", "kind", "title", "description", "levels", "sections", "indicators", "conversation", "programme",
+          "period", "areas"}
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,12 @@ class ReportDefinition:
     levels: tuple[str, ...] = ("buurt", "wijk")
     description: dict[str, str] = field(default_factory=dict)
     conversation: Conversation = field(default_factory=Conversation)
+    programme: str | None = None
+    period: int | None = None
+    areas: tuple[str, ...] = ()
     file: str = ""
+    #: field → line in the file (for messages about a period or an area without data)
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
 
     def label(self, lang: str = "nl") -> str:
         return self.title.get(lang) or self.title.get("nl") or self.id
@@ -119,9 +128,11 @@ def _compose(text: str, file: str) -> _Node:
 
 # -- parsing and checks ------------------------------------------------------------------------------
 def parse_definition(text: str, file: str = "<rapport>", known_indicators: set[str] | None = None,
-                     aggregations: dict[str, str] | None = None) -> ReportDefinition:
+                     aggregations: dict[str, str] | None = None, known_programmes: set[str] | None = None,
+                     known_regions: set[str] | None = None) -> ReportDefinition:
     """Parse and check one definition. ``known_indicators``: the catalogue's ids (checked when given);
-    ``aggregations``: indicator id → aggregation, to refuse counts as key numbers (they grow with the area)."""
+    ``aggregations``: indicator id → aggregation, to refuse counts as key numbers (they grow with the area);
+    ``known_programmes`` and ``known_regions``: programme ids and region codes (checked when given)."""
     root = _compose(text, file)
     data: dict = root.value  # type: ignore[assignment]
     issues: list[Issue] = []
@@ -206,6 +217,9 @@ def parse_definition(text: str, file: str = "<rapport>", known_indicators: set[s
             issues.append(Issue(file, line, "levels", f"onbekend niveau '{name}'", f"kies uit: {', '.join(LEVELS)}"))
 
     indicators = str_list("indicators")
+    if kind_value == "voortgang" and len(indicators) > MAX_KEY_NUMBERS:
+        issues.append(Issue(file, at("indicators"), "indicators", f"noem hoogstens {MAX_KEY_NUMBERS} cijfers voor "
+                            f"het beeld van het gebied, deze definitie noemt er {len(indicators)}"))
     if kind_value == "wijkprofiel" and "kerncijfers" in {s for s, _ in sections}:
         n = len(indicators)
         if not MIN_KEY_NUMBERS <= n <= MAX_KEY_NUMBERS:
@@ -253,23 +267,53 @@ def parse_definition(text: str, file: str = "<rapport>", known_indicators: set[s
                                             "verwacht een zin, of een zin per taal (nl: … en en: …)"))
                 parts[key] = tuple(items)
             conv = Conversation(**parts)
+    programme = get("programme")
+    programme_value = None
+    if kind_value == "voortgang":
+        if programme is None or not isinstance(programme.value, str):
+            issues.append(Issue(file, at("programme"), "programme", "noem het programma (zijn id)",
+                                "kijk met 'kansenmonitor programme list' welke er zijn"))
+        else:
+            programme_value = programme.value
+            if known_programmes is not None and programme_value not in known_programmes:
+                issues.append(Issue(file, programme.line, "programme", f"onbekend programma '{programme_value}'",
+                                    f"kies uit: {', '.join(sorted(known_programmes))}"))
+    elif programme is not None:
+        issues.append(Issue(file, programme.line, "programme", "alleen een voortgangsrapportage hoort bij een "
+                            "programma"))
+    period = get("period")
+    period_value = None
+    if period is not None:
+        if not isinstance(period.value, int) or isinstance(period.value, bool) or not 1990 <= period.value <= 2100:
+            issues.append(Issue(file, period.line, "period", f"'{period.value}' is geen jaar", "schrijf bijvoorbeeld "
+                                "period: 2025"))
+        else:
+            period_value = period.value
+    areas = str_list("areas")
+    if known_regions is not None:
+        for code, line in areas:
+            if code not in known_regions:
+                issues.append(Issue(file, line, "areas", f"onbekend gebied '{code}'",
+                                    "gebruik een code uit de database, zoals WK015306 of FG-WESSELERBRINK"))
     if issues:
         raise DefinitionError(issues, f"De rapportdefinitie {file} is niet geldig; er is niets gemaakt.")
     return ReportDefinition(
         id=rid_value, kind=str(kind_value), title=title, description=description,
         sections=tuple(s for s, _ in sections), indicators=tuple(i for i, _ in indicators),
-        levels=tuple(v for v, _ in levels), conversation=conv, file=file)
+        levels=tuple(v for v, _ in levels), conversation=conv, programme=programme_value, period=period_value,
+        areas=tuple(c for c, _ in areas), file=file, lines={k: line for k, (_v, line) in data.items()})
 
 
 def read_definition(path: str | Path, known_indicators: set[str] | None = None,
-                    aggregations: dict[str, str] | None = None) -> ReportDefinition:
+                    aggregations: dict[str, str] | None = None, known_programmes: set[str] | None = None,
+                    known_regions: set[str] | None = None) -> ReportDefinition:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise DefinitionError([Issue(str(path), None, None, f"kan het bestand niet lezen: {exc.strerror}")],
                               f"De rapportdefinitie {path} is niet te lezen; er is niets gemaakt.") from exc
-    return parse_definition(text, str(path), known_indicators, aggregations)
+    return parse_definition(text, str(path), known_indicators, aggregations, known_programmes, known_regions)
 
 
 def shipped_files() -> dict[str, str]:
@@ -283,19 +327,30 @@ def user_dir(home: Path | None) -> Path | None:
     return (home / "rapporten") if home is not None else None
 
 
+def _known(monitor) -> dict:
+    """What a definition is checked against: the monitor's catalogue, the programmes and the store's regions."""
+    if monitor is None:
+        return {}
+    from ..programme.repository import available_ids
+
+    return {"known_indicators": {i.id for i in monitor.catalogue},
+            "aggregations": {i.id: i.aggregation.value for i in monitor.catalogue},
+            "known_programmes": set(available_ids()),
+            "known_regions": {r.code for r in monitor.store.regions()}}
+
+
 def definitions(monitor=None) -> dict[str, ReportDefinition]:
     """All definitions: the shipped ones, then the user's own (same id: the user's wins), checked against
-    the monitor's catalogue when a monitor is given."""
-    known = {i.id for i in monitor.catalogue} if monitor is not None else None
-    aggs = {i.id: i.aggregation.value for i in monitor.catalogue} if monitor is not None else None
+    the monitor's catalogue, programmes and regions when a monitor is given."""
+    known = _known(monitor)
     out: dict[str, ReportDefinition] = {}
     for stem, text in shipped_files().items():
-        d = parse_definition(text, f"{stem}.yaml", known, aggs)
+        d = parse_definition(text, f"{stem}.yaml", **known)
         out[d.id] = d
     folder = user_dir(getattr(monitor, "home", None)) if monitor is not None else None
     if folder is not None and folder.is_dir():
         for p in sorted(folder.glob("*.yaml")):
-            d = read_definition(p, known, aggs)
+            d = read_definition(p, **known)
             out[d.id] = d
     return out
 
@@ -304,9 +359,7 @@ def definition(name_or_path: str, monitor=None) -> ReportDefinition:
     """A definition by id, or from a file path (checked against the monitor's catalogue)."""
     candidate = Path(name_or_path)
     if candidate.suffix.lower() in (".yaml", ".yml"):
-        known = {i.id for i in monitor.catalogue} if monitor is not None else None
-        aggs = {i.id: i.aggregation.value for i in monitor.catalogue} if monitor is not None else None
-        return read_definition(candidate, known, aggs)
+        return read_definition(candidate, **_known(monitor))
     defs = definitions(monitor)
     if name_or_path not in defs:
         raise DefinitionError([Issue(name_or_path, None, None, "deze rapportdefinitie bestaat niet",

@@ -102,7 +102,8 @@ def key_numbers(view: dict, definition: ReportDefinition, site: Site, lang: str)
             refs.append(_ref("kerncijfers", iid, region["code"], period, row["source_ref"] if row else None,
                              value, ind.unit))
         if ref is not None and gemeente:
-            refs.append(_ref("kerncijfers", iid, gemeente["code"], period, source, ref, ind.unit))
+            declared = labels.indicator_source_label(ind.sources[0], lang)["text"] if ind.sources else ""
+            refs.append(_ref("kerncijfers", iid, gemeente["code"], period, declared, ref, ind.unit))
     return out, refs
 
 
@@ -120,7 +121,9 @@ def summary_refs(view: dict) -> list[dict]:
                          row["value"], row["unit"]))
         if row["reference_value"] is not None:
             ref_code = gemeente["code"] if gemeente else "NL01"
-            refs.append(_ref("in_het_kort", row["indicator"], ref_code, row["period"], row["source"],
+            ind = row["_indicator"]
+            declared = labels.indicator_source_label(ind.sources[0], "nl")["text"] if ind.sources else ""
+            refs.append(_ref("in_het_kort", row["indicator"], ref_code, row["period"], declared,
                              row["reference_value"], row["unit"]))
     return refs
 

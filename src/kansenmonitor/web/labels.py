@@ -53,10 +53,11 @@ def source_label(ref: str | None, lang: str = "nl", catalogue=None) -> dict:
         names = re.findall(r"[a-z][a-z0-9_]+", expr)
         labels = []
         for n in names:
-            try:
-                labels.append(catalogue[n].label(lang) if catalogue is not None else n)
-            except LookupError:
-                labels.append(n)
+            if catalogue is not None and n not in catalogue:
+                continue  # a word of the description ("verhouding", "van"), not an indicator
+            label = catalogue[n].label(lang) if catalogue is not None else n
+            if label not in labels:
+                labels.append(label)
         joined = (" and " if lang == "en" else " en ").join(labels) if labels else ""
         text = (f"Calculated from: {joined}" if lang == "en" else f"Berekend uit: {joined}") if joined else \
             ("Calculated by kansenmonitor" if lang == "en" else "Berekend door kansenmonitor")

@@ -1,10 +1,11 @@
 """Pages and ``/v1/rapporten`` resources of the reports capability (plug-in: ``register(app, v1)``).
 
-Pages (Dutch first, ``?lang=en``): ``/rapporten`` (pick a definition and an area), ``/rapporten/maak`` (the
-form's target: sends you on to the report), ``/rapporten/{definitie}/{code}`` (the report itself: the same
-HTML as the file, with a print button and downloads; ``?format=pdf`` the tagged PDF, ``?format=csv`` the
-annex with the reference of every number). API: ``/v1/rapporten`` (the definitions) and
-``/v1/rapporten/{definitie}/{code}`` (``?format=json|html|pdf|csv``).
+Pages (Dutch first, ``?lang=en``): ``/rapporten`` (pick a definition, an area and a period),
+``/rapporten/maak`` (the form's target: sends you on to the report), ``/rapporten/{definitie}`` (a programme's
+council report; ``?periode=2025``) and ``/rapporten/{definitie}/{code}`` (for one area) — the same HTML as the
+file, with a print button and downloads; ``?format=pdf`` the tagged PDF, ``?format=csv`` the annex with the
+reference of every number. API: ``/v1/rapporten`` (the definitions), ``/v1/rapporten/{definitie}`` and
+``/v1/rapporten/{definitie}/{code}`` (``?format=json|html|pdf|csv&periode=…``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ...core.errors import DefinitionError
-from ...reports import render, wijkprofiel
+from ...reports import documents, render, voortgang, wijkprofiel
 from ...reports.definition import definitions
 from .. import i18n
 from ..api import ok, problem
@@ -38,14 +39,24 @@ def _definition(site, name: str):
     return defs[name]
 
 
-def _doc(site, name: str, code: str, lang: str) -> dict:
+def _period(raw: str | None) -> int | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadParameter("periode", f"'{raw}' is geen jaar") from None
+
+
+def _doc(site, name: str, code: str | None, lang: str, period: int | None = None) -> dict:
     d = _definition(site, name)
     try:
-        return wijkprofiel.build(site, d, code, lang)
+        return documents.build(site, d, code, period, lang)
     except wijkprofiel.UnknownAreaError as exc:
         raise NotFound("gebied", _message(exc), "/rapporten") from None
     except wijkprofiel.ReportInputError as exc:
-        raise BadParameter("gebied", _message(exc)) from None
+        field = exc.issues[0].field if exc.issues else "gebied"
+        raise BadParameter("periode" if field == "period" else "gebied", _message(exc)) from None
 
 
 def _message(exc) -> str:
@@ -53,27 +64,15 @@ def _message(exc) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
-def _filename(name: str, code: str, lang: str, form: str) -> str:
-    return f"{name}-{code}{'' if lang == 'nl' else '-' + lang}.{form}"
+def _filename(name: str, code: str | None, lang: str, form: str, period: int | None = None) -> str:
+    parts = "-".join(str(x) for x in (name, code, period) if x)
+    return f"{parts}{'' if lang == 'nl' else '-' + lang}.{form}"
 
 
 def _download(data: bytes, form: str, filename: str) -> Response:
     disposition = "inline" if form == "html" else "attachment"
     return Response(data, media_type=render.MEDIA_TYPES[form],
                     headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
-
-
-def _areas(site, gemeente: str, levels) -> list[dict]:
-    out = []
-    for level in ("wijk", "buurt"):
-        if level not in levels:
-            continue
-        by = site.map_boundary_year(level, gemeente)
-        if by is None:
-            continue
-        regions = sorted(site.regions_of(level, gemeente, by), key=lambda r: r.code)
-        out.append({"level": level, "regions": [{"code": r.code, "name": r.name} for r in regions]})
-    return out
 
 
 # -- pages -----------------------------------------------------------------------------------------------
@@ -86,47 +85,79 @@ def reports_page(request: Request):
     if gms and gm not in {g.code for g in gms}:
         raise BadParameter("gemeente", f"'{gm}' kan niet; kies uit {', '.join(g.code for g in gms)}")
     defs = _definitions(site)
-    view = {"definitions": [{"id": d.id, "title": d.label(lang), "description": d.text(lang),
-                             "levels": list(d.levels), "kind": d.kind} for d in defs.values()],
-            "gemeente": gm, "areas": _areas(site, gm, ("wijk", "buurt")) if gm else []}
+    items = []
+    for d in defs.values():
+        item = {"id": d.id, "title": d.label(lang), "description": d.text(lang), "levels": list(d.levels),
+                "kind": d.kind, "areas": documents.areas_of(site, d, gm) if gm else [], "periods": [],
+                "period": d.period}
+        if d.kind == "voortgang":
+            item["periods"] = _periods(site, d)
+        items.append(item)
+    view = {"definitions": items, "gemeente": gm}
     if request.query_params.get("format") == "json":
         return ok(strip_private(view))
     return render_page(request, "reports_list.html", {"view": view, "gemeenten": gms})
 
 
+def _periods(site, d) -> list[int]:
+    from ...programme.repository import load_programme
+
+    def load():
+        programme = load_programme(d.programme)
+        return sorted(voortgang.years_with_data(site, programme))
+
+    return site.cached_view(("report-periods", d.id), load)
+
+
 @router.get("/rapporten/maak")
 def make_report(request: Request):
     q = request.query_params
-    name, code = q.get("definitie"), q.get("gebied")
+    name, code = q.get("definitie"), q.get("gebied") or None
     if not name:
         raise BadParameter("definitie", "kies een rapport")
-    if not code:
+    d = _definition(request.app.state.site, name)
+    if d.kind == "wijkprofiel" and not code:
         raise BadParameter("gebied", "kies een buurt of wijk")
     params = {"lang": lang_of(request)}
+    if q.get("periode"):
+        params["periode"] = str(_period(q.get("periode")))
     if q.get("format") in ("pdf", "csv"):
         params["format"] = q["format"]
-    return RedirectResponse(f"/rapporten/{name}/{code}?{urlencode(params)}", status_code=303)
+    target = f"/rapporten/{name}/{code}" if code else f"/rapporten/{name}"
+    return RedirectResponse(f"{target}?{urlencode(params)}", status_code=303)
+
+
+@router.get("/rapporten/{name}")
+def whole_report_page(request: Request, name: str):
+    return _report_response(request, name, None)
 
 
 @router.get("/rapporten/{name}/{code}")
 def report_page(request: Request, name: str, code: str):
+    return _report_response(request, name, code)
+
+
+def _report_response(request: Request, name: str, code: str | None):
     site = request.app.state.site
     lang = lang_of(request)
     form = request.query_params.get("format", "html")
     if form not in render.FORMATS:
         raise BadParameter("format", f"kies uit {', '.join(render.FORMATS)}")
-    doc = _doc(site, name, code, lang)
+    period = _period(request.query_params.get("periode"))
+    doc = _doc(site, name, code, lang, period)
     if form != "html":
-        return _download(render.render(doc, form), form, _filename(name, code, lang, form))
+        return _download(render.render(doc, form), form, _filename(name, code, lang, form, doc.get("period")))
     _ = i18n.translator(lang)
-    base = f"/rapporten/{name}/{code}"
+    base = f"/rapporten/{name}/{code}" if code else f"/rapporten/{name}"
+    keep = f"&periode={doc['period']}" if doc.get("period") else ""
     toolbar = {
-        "downloads": [{"href": f"{base}?format=pdf&lang={lang}", "label": _("PDF downloaden", "Download PDF")},
-                      {"href": f"{base}?format=csv&lang={lang}",
+        "downloads": [{"href": f"{base}?format=pdf&lang={lang}{keep}", "label": _("PDF downloaden", "Download PDF")},
+                      {"href": f"{base}?format=csv&lang={lang}{keep}",
                        "label": _("Herkomst van de getallen (CSV)", "Origin of the numbers (CSV)")}],
-        "back": {"href": f"/gebieden/{code}", "label": _("Terug naar het profiel", "Back to the profile")},
-        "other_lang": ({"href": f"{base}?lang=en", "lang": "en", "label": "English"} if lang == "nl" else
-                       {"href": f"{base}?lang=nl", "lang": "nl", "label": "Nederlands"}),
+        "back": ({"href": f"/gebieden/{code}", "label": _("Terug naar het profiel", "Back to the profile")}
+                 if code else {"href": "/rapporten", "label": _("Terug naar de rapporten", "Back to the reports")}),
+        "other_lang": ({"href": f"{base}?lang=en{keep}", "lang": "en", "label": "English"} if lang == "nl" else
+                       {"href": f"{base}?lang=nl{keep}", "lang": "nl", "label": "Nederlands"}),
     }
     return Response(render.html(doc, toolbar=toolbar), media_type="text/html; charset=utf-8")
 
@@ -141,13 +172,11 @@ def register_api(v1: FastAPI, site) -> None:
             return problem(500, "Ongeldige rapportdefinitie", str(exc), request.url.path)
         return ok({"rapporten": [
             {"id": d.id, "soort": d.kind, "titel": d.title, "omschrijving": d.description, "niveaus": list(d.levels),
-             "onderdelen": list(d.sections), "indicatoren": list(d.indicators),
+             "onderdelen": list(d.sections), "indicatoren": list(d.indicators), "programma": d.programme,
+             "periode": d.period, "gebieden": list(d.areas),
              "_links": {"voorbeeld": {"href": f"/v1/rapporten/{d.id}/{{code}}"}}} for d in defs.values()]})
 
-    @v1.get("/rapporten/{name}/{code}", summary="Eén rapport maken: JSON (het document), HTML, PDF of CSV")
-    def api_report(request: Request, name: str, code: str,
-                   format: Annotated[str, Query(description="json, html, pdf of csv.")] = "json",
-                   lang: Annotated[str, Query(description="nl of en.")] = "nl"):
+    def build_api(request: Request, name: str, code: str | None, format: str, lang: str, periode: int | None):
         defs = _definitions(site)
         if name not in defs:
             return problem(404, "Niet gevonden", f"Er is geen rapport '{name}'; kies uit {', '.join(defs)}.",
@@ -157,7 +186,7 @@ def register_api(v1: FastAPI, site) -> None:
         if lang not in ("nl", "en"):
             return problem(400, "Ongeldige invoer", "lang: kies nl of en", request.url.path)
         try:
-            doc = wijkprofiel.build(site, defs[name], code, lang)
+            doc = documents.build(site, defs[name], code, periode, lang)
         except wijkprofiel.UnknownAreaError as exc:
             return problem(404, "Niet gevonden", _message(exc), request.url.path)
         except wijkprofiel.ReportInputError as exc:
@@ -170,7 +199,22 @@ def register_api(v1: FastAPI, site) -> None:
                 if k.get("trend"):
                     k["trend"] = {"alt": k["trend"]["alt"], "text": k["trend"]["text"]}
             return ok(body)
-        return _download(render.render(doc, format), format, _filename(name, code, lang, format))
+        return _download(render.render(doc, format), format, _filename(name, code, lang, format, doc.get("period")))
+
+    @v1.get("/rapporten/{name}", summary="Een rapport voor het hele programma maken (voortgangsrapportage)")
+    def api_whole_report(request: Request, name: str,
+                         format: Annotated[str, Query(description="json, html, pdf of csv.")] = "json",
+                         lang: Annotated[str, Query(description="nl of en.")] = "nl",
+                         periode: Annotated[int | None, Query(description="Verslagjaar, bv. 2025.")] = None):
+        return build_api(request, name, None, format, lang, periode)
+
+    @v1.get("/rapporten/{name}/{code}", summary="Eén rapport voor een gebied maken: JSON (het document), HTML, PDF "
+            "of CSV")
+    def api_report(request: Request, name: str, code: str,
+                   format: Annotated[str, Query(description="json, html, pdf of csv.")] = "json",
+                   lang: Annotated[str, Query(description="nl of en.")] = "nl",
+                   periode: Annotated[int | None, Query(description="Verslagjaar (voortgangsrapportage).")] = None):
+        return build_api(request, name, code, format, lang, periode)
 
 
 def register(app: FastAPI, v1: FastAPI) -> None:
