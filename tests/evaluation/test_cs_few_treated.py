@@ -53,6 +53,10 @@ def test_auto_inference_warns_and_drops_the_interval():
     assert res.design.mde_basis.startswith("permutation")
     text = res.interpret()
     assert "95%-interval" not in text
+    # with two treated units the asymptotic pre-trend test "rejects" parallel trends that hold (p ~ 1e-44);
+    # the text does not trust it
+    assert res.design.pretrend.rejected
+    assert "ook die toets niet betrouwbaar" in text and "niet betrouwbaar; het verschil" not in text
     # the same seed gives the same p-value
     again = callaway_santanna(_one_treated(np.random.default_rng(3), n_treated=2), bootstrap=0, permutations=99, seed=4)
     assert again.p_value == res.p_value
