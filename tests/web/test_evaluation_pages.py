@@ -99,7 +99,9 @@ def test_result_page_matches_the_engine(client, demo_monitor):
     data = client.get(f"/evaluaties/resultaat?{Q}&format=json").json()
     res = data["result"]
     assert res["estimate"] == pytest.approx(direct.estimate, rel=1e-12)
-    assert res["ci"] == pytest.approx([direct.ci_low, direct.ci_high], rel=1e-12)
+    # fewer than 10 treated buurten: randomisation inference, its p-value and no interval
+    assert direct.inference == "permutation" and direct.n_treated < 10
+    assert res["ci"] is None and res["p_value"] == pytest.approx(direct.p_value, rel=1e-12)
     assert res["n_units"] == direct.n_units and res["n_treated"] == direct.n_treated
     assert [row["x"] for row in res["chart_rows"]] == list(direct.event_study["event_time"])
     assert [row["estimate"] for row in res["chart_rows"]] == pytest.approx(list(direct.event_study["estimate"]))

@@ -231,6 +231,12 @@ def register(app: typer.Typer) -> None:
         ),
         as_json: bool = typer.Option(False, "--json", help="Geef het resultaat als JSON."),
         bootstrap: int = typer.Option(999, "--bootstrap", min=0, help="Aantal bootstrap-trekkingen (cs)."),
+        inference: str = typer.Option(
+            "auto",
+            "--inference",
+            help="cs: auto (permutatietoets bij minder dan 10 eenheden met maatregel), asymptotic of permutation.",
+        ),
+        permutations: int = typer.Option(999, "--permutations", min=1, help="Aantal permutaties (cs)."),
         seed: int | None = typer.Option(None, "--seed", help="Startgetal voor de toevalsgenerator."),
         lang: str = typer.Option("nl", "--lang", help="nl of en."),
     ) -> None:
@@ -250,6 +256,12 @@ def register(app: typer.Typer) -> None:
         notes: list[str] = []
         source: dict = {}
         options: dict = {}
+        if inference not in ("auto", "asymptotic", "permutation"):
+            _fail(f"onbekende toets '{inference}' voor --inference; kies auto, asymptotic of permutation.")
+        if method == "cs":
+            options.update(inference=inference, permutations=permutations)
+        elif inference != "auto":
+            _fail("--inference hoort bij --method cs.")
         predictors = []
         if predictor or fit_periods or v or placebo_refit_v or v_search != "multistart":
             if method != "scm":

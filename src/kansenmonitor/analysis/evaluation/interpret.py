@@ -160,6 +160,16 @@ def interpret(r: EffectResult, lang: str = "nl") -> str:
                 if en
                 else "Er is maar één periode vóór de start. Of de trends gelijk liepen, is daarom niet te controleren."
             )
+        elif pt.rejected and getattr(r, "inference", "") == "permutation":
+            parts.append(
+                f"Before the start the units with and without the measure seem to drift apart (test of equal "
+                f"trends: {fmt_p(pt.p_value, lang)}), but with so few units with the measure that test is not "
+                "reliable either; look at the years before the start in the chart."
+                if en
+                else f"Vóór de start lijken de eenheden met en zonder maatregel uiteen te lopen (toets op gelijke "
+                f"trends: {fmt_p(pt.p_value, lang)}), maar met zo weinig eenheden met de maatregel is ook die "
+                "toets niet betrouwbaar; bekijk de jaren vóór de start in de grafiek."
+            )
         elif pt.rejected:
             parts.append(
                 f"Caution: before the start, units with and without the measure were already drifting apart "

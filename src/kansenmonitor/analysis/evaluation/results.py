@@ -212,6 +212,8 @@ class StaggeredResult(EffectResult):
     bootstrap_weights: str
     seed: int | None
     twfe: TwfeDiagnostic | None = None
+    inference: str = "asymptotic"  # asymptotic (influence function / bootstrap) or permutation
+    permutations: int = 0  # number of random reassignments of the start periods (permutation inference)
 
 
 @dataclass(frozen=True, kw_only=True)

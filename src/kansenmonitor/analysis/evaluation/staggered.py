@@ -9,7 +9,7 @@ event study, by group) carry the influence function of their estimated weights, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,10 @@ from kansenmonitor.core.errors import Issue
 from .interpret import fmt_number
 from .panel import Panel, PanelError, Wide
 from .results import Message, StaggeredResult, TwfeDiagnostic
+
+#: Below this many treated units the asymptotic standard errors are unreliable (``inference="auto"`` permutes).
+FEW_TREATED = 10
+INFERENCE = ("auto", "asymptotic", "permutation")
 
 
 @dataclass(frozen=True)
@@ -392,6 +396,8 @@ def callaway_santanna(
     alpha: float = 0.05,
     design: bool = True,
     covariates: tuple[str, ...] | None = None,
+    inference: str = "auto",
+    permutations: int = 999,
 ) -> StaggeredResult:
     """Callaway & Sant'Anna estimator with never-treated or not-yet-treated controls.
 
@@ -402,9 +408,17 @@ def callaway_santanna(
     size), ``"simple"`` (all post-treatment group-time cells weighted by cohort size) or ``"dynamic"``
     (average of the event-study coefficients from the start onwards). ``bootstrap=0`` gives analytic
     influence-function standard errors only.
+
+    ``inference``: ``"asymptotic"`` (influence-function or bootstrap standard errors), ``"permutation"``
+    (randomisation inference: the start periods are reassigned at random over all units ``permutations``
+    times and the headline p-value is the share of reassignments with an estimate at least as large in
+    absolute value) or ``"auto"`` (default): permutation with fewer than :data:`FEW_TREATED` treated units,
+    where the asymptotic standard errors are far too small.
     """
     if aggregation not in ("group", "simple", "dynamic"):
         raise ValueError("aggregation must be 'group', 'simple' or 'dynamic'")
+    if inference not in INFERENCE:
+        raise ValueError(f"inference must be one of {', '.join(INFERENCE)}")
     wide = panel.wide()
     n_never = int((~wide.treated).sum())
     n_tr = int(wide.treated.sum())
@@ -491,6 +505,12 @@ def callaway_santanna(
     by_group = pd.DataFrame(rows_g, columns=["group", "estimate", "se", "ci_low", "ci_high", "n_units"])
     overall = pd.DataFrame(rows_o, columns=["aggregation", "estimate", "se", "ci_low", "ci_high", "p_value"])
     head = overall.set_index("aggregation").loc[aggregation]
+    use_perm = inference == "permutation" or (inference == "auto" and n_tr < FEW_TREATED)
+    perm_p = perm_mde = None
+    if use_perm:
+        perm_p, perm_mde = _permutation_test(
+            wide, control, base_period, X, aggregation, float(head["estimate"]), int(permutations), seed, alpha
+        )
 
     warnings: list[Message] = list(panel.notes) + list(panel.balance_notes())
     if gt.skipped:
@@ -522,19 +542,50 @@ def callaway_santanna(
                 "estimate.",
             )
         )
+    if n_tr < FEW_TREATED:
+        how_nl = (
+            f"De p-waarde komt daarom uit een permutatietoets: de startjaren zijn {int(permutations)} keer "
+            "willekeurig aan andere eenheden gegeven, en er staat geen interval bij."
+            if use_perm
+            else "Kies de permutatietoets voor een p-waarde die hier wel klopt."
+        )
+        how_en = (
+            f"The p-value therefore comes from a permutation test: the start years were given to other units at "
+            f"random {int(permutations)} times, and no interval is shown."
+            if use_perm
+            else "Choose the permutation test for a p-value that does hold here."
+        )
+        warnings.append(
+            Message(
+                "few_treated",
+                f"Er zijn maar {n_tr} eenheden met de maatregel. Dan zijn de gewone standaardfouten en "
+                f"95%-intervallen niet betrouwbaar: ze zijn vaak veel te smal, zodat toeval op een effect lijkt. "
+                + how_nl,
+                f"There are only {n_tr} units with the measure. Then the usual standard errors and 95% intervals "
+                f"are not reliable: they are often far too narrow, so that chance looks like an effect. " + how_en,
+            )
+        )
     design_report = None
     if design:
         from .design import design_report as _design_report
 
         design_report = _design_report(panel, control=control, se=float(head["se"]), alpha=alpha)
+        if use_perm and perm_mde is not None:
+            design_report = replace(
+                design_report,
+                mde=perm_mde,
+                mde_basis="permutation distribution of the headline estimate (approximate, 80 % power)",
+            )
     return StaggeredResult(
         method="cs",
         outcome=panel.outcome,
         estimate=float(head["estimate"]),
-        se=float(head["se"]),
-        ci_low=float(head["ci_low"]),
-        ci_high=float(head["ci_high"]),
-        p_value=float(head["p_value"]),
+        se=None if use_perm else float(head["se"]),
+        ci_low=None if use_perm else float(head["ci_low"]),
+        ci_high=None if use_perm else float(head["ci_high"]),
+        p_value=float(perm_p) if use_perm else float(head["p_value"]),
+        inference="permutation" if use_perm else "asymptotic",
+        permutations=int(permutations) if use_perm else 0,
         n_units=int(wide.y.shape[0]),
         n_treated=n_tr,
         n_periods=len(times),
@@ -554,6 +605,67 @@ def callaway_santanna(
         seed=seed,
         twfe=twfe,
     )
+
+
+def _permutation_test(
+    wide: Wide,
+    control: str,
+    base_period: str,
+    X: np.ndarray | None,
+    aggregation: str,
+    observed: float,
+    B: int,
+    seed: int | None,
+    alpha: float,
+) -> tuple[float, float | None]:
+    """Randomisation inference: reassign the units' start periods at random and re-estimate.
+
+    When the one cohort can be given to the units in at most ``B`` ways, every assignment is used (the exact
+    randomisation test, ``p = #{|theta_a| >= |theta|} / #assignments``); otherwise ``B`` random permutations,
+    ``p = (1 + #{|theta_b| >= |theta|}) / (B + 1)``. Reassignments without a comparison group are skipped.
+    Also returns the approximate detectable effect from the draws' distribution.
+    """
+    from itertools import combinations
+    from math import comb
+
+    n = len(wide.group)
+    treated = np.flatnonzero(np.isfinite(wide.group))
+    cohorts = np.unique(wide.group[treated])
+    exact = len(cohorts) == 1 and comb(n, len(treated)) <= max(int(B), 1)
+    if exact:
+        # every assignment of the one cohort to len(treated) of the n units: the exact randomisation test
+        def assignments():
+            for idx in combinations(range(n), len(treated)):
+                g = np.full(n, np.inf)
+                g[list(idx)] = cohorts[0]
+                yield g
+    else:
+        rng = np.random.default_rng(seed)
+
+        def assignments():
+            for _ in range(max(int(B), 1)):
+                yield rng.permutation(wide.group)
+
+    draws = []
+    for g_b in assignments():
+        perm = replace(wide, group=g_b)
+        try:
+            gt = group_time_att(perm, control=control, base_period=base_period, covariates=X)
+        except np.linalg.LinAlgError:
+            continue
+        if gt.att.size == 0 or not np.any(gt.time >= gt.group):
+            continue
+        agg = aggregate_all(gt)
+        idx = agg.labels.index(("overall", aggregation))
+        draws.append(float(agg.estimates[idx]))
+    d = np.abs(np.array(draws))
+    if not len(d):
+        return float("nan"), None
+    hits = np.sum(d >= abs(observed) - 1e-9 * max(1.0, abs(observed)))
+    # the exact test includes the observed assignment among its draws; the random one adds it
+    p = hits / len(d) if exact else (1 + hits) / (len(d) + 1)
+    mde = float(np.quantile(d, 1 - alpha) + np.quantile(d, 0.8) - np.quantile(d, 0.5))
+    return float(p), mde
 
 
 def event_study_pretrend(panel: Panel, control: str = "never", alpha: float = 0.05):
