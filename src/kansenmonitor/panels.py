@@ -151,7 +151,11 @@ def placebo_text(placebo: dict, result: dict, start: int, lang: str) -> str:
     from .analysis.evaluation.interpret import fmt_number
 
     n = lambda x: fmt_number(x, lang)  # noqa: E731
-    clear = lo is not None and hi is not None and (lo > 0 or hi < 0)
+    p = result.get("p_value")
+    if lo is not None and hi is not None:
+        clear = lo > 0 or hi < 0
+    else:  # permutation inference (few treated units) gives a p-value without an interval
+        clear = p is not None and p < 0.05
     real = placebo.get("real_start")
     if lang == "en":
         why = ("This intervention has not started yet (status: " + ("idea" if placebo.get("status") == "idea"
@@ -159,8 +163,10 @@ def placebo_text(placebo: dict, result: dict, start: int, lang: str) -> str:
                f"This intervention started in {real}; you chose {start}.")
         text = (f"{why} So this is not an effect of the measure but a placebo test: we pretended the measure began "
                 f"in {start}. The difference of {n(est)}")
-        if lo is not None:
+        if lo is not None and hi is not None:
             text += f" (95% interval {n(lo)} to {n(hi)})"
+        elif p is not None:
+            text += f" (p = {n(p)})"
         text += " shows how far these areas already differ from the comparison without the measure. "
         text += ("That difference is clearly not zero: a later effect evaluation must allow for it, for example with "
                  "another comparison." if clear else "It cannot be told apart from zero: the comparison looks usable "
@@ -171,8 +177,10 @@ def placebo_text(placebo: dict, result: dict, start: int, lang: str) -> str:
            f"Deze interventie begon in {real}; u koos {start}.")
     text = (f"{why} Dit is dus geen effect van de maatregel, maar een placebotoets: we deden alsof de maatregel in "
             f"{start} begon. Het verschil van {n(est)}")
-    if lo is not None:
+    if lo is not None and hi is not None:
         text += f" (95%-interval: {n(lo)} tot {n(hi)})"
+    elif p is not None:
+        text += f" (p = {n(p)})"
     text += " laat zien hoeveel deze gebieden zonder maatregel al afwijken van de vergelijking. "
     text += ("Dat verschil is duidelijk niet nul: een latere effectmeting moet daar rekening mee houden, "
              "bijvoorbeeld met een andere vergelijking." if clear else "Het is niet te onderscheiden van nul: de "
