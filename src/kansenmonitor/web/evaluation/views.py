@@ -268,16 +268,9 @@ def build(site: Site, spec: Spec, lang: str = "nl") -> Built:
         if gemeenten is None:
             gms = {site.region(c).gemeente for c in list(treated) + similar}
             gemeenten = sorted(g for g in gms if g)
-    try:
-        frame = panel_frame(monitor, spec.indicator, spec.level, treated, gemeenten, comparison_codes)
-        name = outcome_indicator(site, spec.indicator, spec.level).label(lang)
-        panel = Panel.from_frame(frame.rename(columns={"outcome": name}), unit="unit", time="time",
-                                 outcome=name, treated_from="treated_from")
-    except ValidationError as exc:
-        raise _engine_error(exc) from None
-    kept = {str(u) for u in panel.wide().units}
-    names = dict(zip(frame["unit"], frame["unit_name"], strict=True))
-    comparison = [{"code": u, "name": names.get(u, u)} for u in sorted(set(frame["unit"]) - set(treated)) if u in kept]
+    frame, panel = _panel(site, spec, lang, lambda: panel_frame(monitor, spec.indicator, spec.level, treated,
+                                                                 gemeenten, comparison_codes))
+    comparison = _comparison_units(frame, panel, treated)
     source = {"programme": spec.programme, "intervention": spec.intervention, "places": places,
               "indicator": spec.indicator, "level": spec.level, "start": spec.start, "treated": sorted(treated),
               "skipped_places": list(notes), "comparison_pool": spec.pool, "k": spec.k if spec.pool ==
@@ -285,6 +278,26 @@ def build(site: Site, spec: Spec, lang: str = "nl") -> Built:
               "bootstrap": spec.bootstrap, "seed": spec.seed, "comparison_units": comparison,
               "query": spec.query_string(), "placebo": placebo_of(spec)}
     return Built(spec, panel, frame, treated, comparison, notes, source)
+
+
+def _panel(site: Site, spec: Spec, lang: str, make_frame):
+    """The long frame from ``make_frame`` and its panel, the outcome named by its label; engine errors become
+    a form error naming the field to change."""
+    try:
+        frame = make_frame()
+        name = outcome_indicator(site, spec.indicator, spec.level).label(lang)
+        panel = Panel.from_frame(frame.rename(columns={"outcome": name}), unit="unit", time="time",
+                                 outcome=name, treated_from="treated_from")
+    except ValidationError as exc:
+        raise _engine_error(exc) from None
+    return frame, panel
+
+
+def _comparison_units(frame, panel: Panel, treated) -> list[dict]:
+    """The comparison units that stayed in the balanced panel, with their names."""
+    kept = {str(u) for u in panel.wide().units}
+    names = dict(zip(frame["unit"], frame["unit_name"], strict=True))
+    return [{"code": u, "name": names.get(u, u)} for u in sorted(set(frame["unit"]) - set(treated)) if u in kept]
 
 
 def placebo_of(spec: Spec) -> dict | None:
@@ -344,16 +357,9 @@ def _build_schools(site: Site, spec: Spec, places: list[str], lang: str) -> Buil
                            "of noem de scholen als plaats van de interventie")
     sectors = sorted(set(register(site.monitor, codes=list(treated))["sector"]))
     gemeenten = list(spec.gemeenten) or None
-    try:
-        frame = school_panel(site.monitor, spec.indicator, treated, gemeenten, sectors=sectors, notes=notes)
-        name = outcome_indicator(site, spec.indicator, spec.level).label(lang)
-        panel = Panel.from_frame(frame.rename(columns={"outcome": name}), unit="unit", time="time",
-                                 outcome=name, treated_from="treated_from")
-    except ValidationError as exc:
-        raise _engine_error(exc) from None
-    kept = {str(u) for u in panel.wide().units}
-    names = dict(zip(frame["unit"], frame["unit_name"], strict=True))
-    comparison = [{"code": u, "name": names.get(u, u)} for u in sorted(set(frame["unit"]) - set(treated)) if u in kept]
+    frame, panel = _panel(site, spec, lang, lambda: school_panel(site.monitor, spec.indicator, treated, gemeenten,
+                                                                  sectors=sectors, notes=notes))
+    comparison = _comparison_units(frame, panel, treated)
     source = {"programme": spec.programme, "intervention": spec.intervention, "places": places,
               "indicator": spec.indicator, "level": "school", "start": spec.start, "treated": sorted(treated),
               "skipped_places": list(notes), "comparison_pool": "gemeente", "k": None,
