@@ -75,21 +75,6 @@ def server(web_app):
         yield url
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from .axe import CHROMIUM
-
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed (.ci/setup-browser.sh)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync"])
-        yield b
-        b.close()
-
-
 @pytest.fixture(autouse=True)
 def _fresh_cookies(request):
     """The session client keeps cookies (the language choice); start every test without them."""

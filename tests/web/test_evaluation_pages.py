@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 
 from kansenmonitor.analysis.evaluation import Panel, evaluate, minimal_detectable_effect
 from kansenmonitor.monitor import Monitor
@@ -17,6 +16,7 @@ from kansenmonitor.programme import load_programme
 from kansenmonitor.web.app import create_app
 
 from .axe import CHROMIUM, assert_accessible, serve_in_thread
+from .signin import signed_in
 
 PROGRAMME = "regio-deal-elk-talent-telt"
 INTERVENTION = "int-verzuim-vsv"  # running, in the same three focus areas as the planned ones
@@ -47,7 +47,7 @@ def copy_monitor(copy_home):
 
 @pytest.fixture(scope="module")
 def copy_client(copy_monitor):
-    return TestClient(create_app(copy_monitor), raise_server_exceptions=False, base_url="http://testserver")
+    return signed_in(create_app(copy_monitor), copy_monitor, "analist1", "analist", base_url="http://testserver")
 
 
 def _direct(monitor, start=2020, method="cs", control="notyet", bootstrap=49, seed=7):
@@ -112,7 +112,8 @@ def test_result_page_matches_the_engine(client, demo_monitor):
     assert page.index("Met deze gegevens kunt u") < page.index("Geschat effect")
     assert '<desc id="effect-d">' in page and "Effect per jaar sinds de start</caption>" in page
     assert direct.interpret("nl")[:60].replace("'", "&#39;") in page
-    assert 'method="post" action="/evaluaties"' in page
+    # saving needs an analist: a visitor is offered sign-in, not the form
+    assert 'method="post" action="/evaluaties"' not in page and "Een analist kan deze evaluatie bewaren" in page
     csv = client.get(f"/evaluaties/resultaat?{Q}&format=csv").text.splitlines()
     assert csv[0] == "x,estimate,ci_low,ci_high,observed,counterfactual"
     assert len(csv) == 1 + len(direct.event_study)
@@ -238,7 +239,7 @@ def test_bad_input_on_post_stores_nothing(copy_client, copy_monitor):
 def test_saving_is_not_offered_or_possible_on_a_read_only_app(copy_monitor):
     app = create_app(copy_monitor)
     app.state.read_only = True
-    c = TestClient(app, raise_server_exceptions=False)
+    c = signed_in(app, copy_monitor, "analist1", "analist")
     page = c.get(f"/evaluaties/resultaat?{Q}&lang=nl")
     assert page.status_code == 200 and 'method="post"' not in page.text
     r = c.post("/evaluaties", data={**SETUP, "naam": "alleen-lezen"}, headers={"Origin": "http://testserver"},

@@ -14,19 +14,31 @@ def register(app: typer.Typer) -> None:
         port: Annotated[int, typer.Option("--port", help="Poort.")] = 8000,
         warm: Annotated[bool, typer.Option("--warm/--no-warm", help="Bereken profielen vooraf op de achtergrond.")] = True,
         read_only: Annotated[bool, typer.Option("--read-only", help="Niets opslaan via de website (alleen lezen).")] = False,
+        production: Annotated[bool, typer.Option("--production", help="Als server voor de gemeente: vereist een geheime "
+                                                 "sleutel ($KANSENMONITOR_SECRET_KEY) en een database-URL; "
+                                                 "aanmeldcookies alleen via https.")] = False,
     ) -> None:
         """Start de website en de open API (/v1) op de database in $KANSENMONITOR_HOME."""
         import uvicorn
 
+        from ..web.accounts.security import production_problems
         from ..web.app import create_app
-        from .base import fail, open_monitor
+        from .base import err, fail, open_monitor
 
+        if production:
+            problems = production_problems()
+            if problems:
+                err.print("[bold red]Fout:[/] de server start niet in productie:", highlight=False)
+                for p in problems:
+                    err.print(f"  - {p}", highlight=False, markup=False)
+                raise typer.Exit(2)
         monitor = open_monitor()
         try:
             web_app = create_app(monitor)
         except Exception as exc:  # pragma: no cover - reported to the user
             fail(exc)
         web_app.state.read_only = read_only
+        web_app.state.production = production
         if warm:
             import threading
 

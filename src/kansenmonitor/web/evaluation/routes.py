@@ -12,7 +12,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import ImmutableMultiDict
 
+from ...accounts import audit
 from .. import i18n
+from ..accounts.guard import allowed, require
 from ..app import BadParameter, NotFound, lang_of, render, respond, strip_private
 from . import views as ev
 
@@ -159,7 +161,8 @@ def result_page(request: Request):
             "query": spec.query_string(), "source": built.source, "_query_pairs": spec.query(),
             "names": ev.source_names(site, built.source, lang)}
     return respond(request, "evaluation_result.html", view, ev.chart_records(view["result"]), ev.CHART_CSV,
-                   "evaluatie-resultaat", writable=writable(request.app))
+                   "evaluatie-resultaat", writable=writable(request.app),
+                   may_save=allowed(request, "save_evaluation"))
 
 
 def saved_page(request: Request, name: str):
@@ -191,6 +194,7 @@ async def save(request: Request):
             "website en klik daar op 'Bewaar'.",
             "This evaluation was not saved: the form did not come from this website. Open the evaluation on this "
             "website and press 'Save' there."))
+    who = require(request, "save_evaluation")
     if not writable(request.app):
         return refuse(403, _("Niet bewaard", "Not saved"), _(
             "Deze website kan niets bewaren (de database is alleen-lezen). Bewaar de evaluatie met "
@@ -210,7 +214,11 @@ async def save(request: Request):
         return refuse(400, _("Niet bewaard", "Not saved"), _(
             f"De evaluatie is niet bewaard. De parameter '{exc.name}' is niet goed: {exc}",
             f"The evaluation was not saved. The parameter '{exc.name}' is not valid: {exc}"))
-    store.put_document(ev.KIND, name, ev.saved_body(name, built, result, lang))
+    body = ev.saved_body(name, built, result, lang)
+    with store.transaction() as w:
+        w.put_document(ev.KIND, name, body)
+        audit.record(w.conn, who.actor, "evaluation.save", ev.KIND, name, None,
+                     {"indicator": spec.indicator, "query": spec.query_string()})
     return RedirectResponse(f"/evaluaties/{name}?{urlencode({'lang': lang})}", status_code=303)
 
 

@@ -1,0 +1,50 @@
+"""Fixtures: a writable copy of the demo database with one account per role, and clients signed in as each."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from kansenmonitor.monitor import Monitor
+from kansenmonitor.web.app import create_app
+
+#: username, role, organisation, programme — one account per role
+ACCOUNTS = [
+    ("lezer1", "lezer", None, None),
+    ("partner1", "partner", "Concordia", None),
+    ("eigenaar1", "programma-eigenaar", None, "kansrijk-enschede-2023-2033"),
+    ("analist1", "analist", None, None),
+    ("beheer1", "beheerder", None, None),
+]
+ROLES = ["publiek"] + [a[1] for a in ACCOUNTS]
+
+
+@pytest.fixture(scope="session")
+def accounts_home(demo_home, tmp_path_factory):
+    home = tmp_path_factory.mktemp("accounts") / "home"
+    shutil.copytree(demo_home, home)
+    return home
+
+
+@pytest.fixture(scope="session")
+def accounts_monitor(accounts_home):
+    monitor = Monitor.open(home=accounts_home, url=f"sqlite:///{accounts_home / 'kansenmonitor.sqlite'}")
+    yield monitor
+    monitor.close()
+
+
+@pytest.fixture(scope="session")
+def accounts_app(accounts_monitor):
+    return create_app(accounts_monitor)
+
+
+@pytest.fixture(scope="session")
+def role_clients(accounts_app, accounts_monitor):
+    """A client per role (``publiek``: not signed in), all on the same app."""
+    from web.signin import FormClient, signed_in
+
+    clients = {"publiek": FormClient(accounts_app, raise_server_exceptions=False)}
+    for username, role, organisation, programme in ACCOUNTS:
+        clients[role] = signed_in(accounts_app, accounts_monitor, username, role, organisation, programme)
+    return clients
