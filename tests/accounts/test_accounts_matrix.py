@@ -58,6 +58,12 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
     ("GET", "/scholen/kiezen"): ("/scholen/kiezen", None, ALL),
     ("GET", "/scholen/jeugd"): ("/scholen/jeugd", None, ALL),
     ("GET", "/scholen/{code}"): ("/scholen/12KM00", None, ALL),
+    ("GET", "/zoek"): ("/zoek?q=Wesselerbrink", None, ALL),
+    ("GET", "/enquetes"): ("/enquetes", None, ALL),
+    ("GET", "/enquetes/aandelen"): ("/enquetes/aandelen", None, ALL),
+    ("GET", "/rapporten"): ("/rapporten", None, ALL),
+    ("GET", "/rapporten/maak"): ("/rapporten/maak", None, ALL),
+    ("GET", "/rapporten/{name}/{code}"): ("/rapporten/bestaat-niet/WK015306", None, ALL),
     # the API: every operation is public reading; a token only says who is asking
     ("GET", "/v1/openapi.json"): ("/v1/openapi.json", None, ALL),
     ("GET", "/v1/gebieden"): ("/v1/gebieden?niveau=wijk", None, ALL),
@@ -90,6 +96,10 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
     ("GET", "/v1/scholen/selectie"): ("/v1/scholen/selectie", None, ALL),
     ("GET", "/v1/scholen/{code}"): ("/v1/scholen/12KM00", None, ALL),
     ("GET", "/v1/scholen/{code}/waarnemingen"): ("/v1/scholen/12KM00/waarnemingen", None, ALL),
+    ("GET", "/v1/enquetes"): ("/v1/enquetes", None, ALL),
+    ("GET", "/v1/enquetes/{enquete}/{golf}/aandelen"): ("/v1/enquetes/bestaat-niet/2024/aandelen", None, ALL),
+    ("GET", "/v1/rapporten"): ("/v1/rapporten", None, ALL),
+    ("GET", "/v1/rapporten/{name}/{code}"): ("/v1/rapporten/bestaat-niet/WK015306", None, ALL),
 }
 
 
