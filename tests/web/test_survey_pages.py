@@ -121,3 +121,39 @@ def test_survey_pages_are_accessible(server, browser, path):
     from .axe import assert_accessible
 
     assert_accessible(server, browser, path, statuses=(200,))
+
+
+def test_classes_page_shows_the_saved_model(client):
+    r = client.get("/enquetes/klassen")
+    assert r.status_code == 200
+    text = html.unescape(r.text)
+    assert "Synthetisch." in text and "Hoeveel groepen?" in text and "(gekozen)" in text
+    assert "kwetsbaarst" in text and "kapitaal" in text and "buiten de focusgebieden" in text
+    en = html.unescape(client.get("/enquetes/klassen?lang=en").text)
+    assert "How many groups?" in en and "capital" in en
+    assert client.get("/enquetes/klassen?klasse=99").status_code == 400
+    assert client.get("/enquetes/klassen?model=bestaat-niet").status_code == 404
+
+
+def test_sweep_class_shares_for_small_cells(client):
+    body = client.get("/enquetes/klassen?format=json").json()
+    k = body["model"]["k"]
+    assert 2 <= k <= 8
+    for cls in range(1, k + 1):
+        for gm in ("GM0153", "GM0141", "GM0164"):
+            for level in LEVELS:
+                text = client.get(f"/enquetes/klassen?klasse={cls}&niveau={level}&gemeente={gm}&format=csv").text
+                for row in csv.DictReader(io.StringIO(text)):
+                    assert row["synthetic"] == "True"
+                    if row["share"]:
+                        assert int(row["respondents"]) >= 30 and 10 <= float(row["share"]) <= 90
+                    else:
+                        assert row["respondents"] == "" and row["lower"] == ""
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
+def test_classes_page_is_accessible(server, browser):
+    from .axe import assert_accessible
+
+    assert_accessible(server, browser, "/enquetes/klassen?niveau=buurt&gemeente=GM0153", statuses=(200,))

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from .. import format as fmt
 from ..core.errors import KansenmonitorError
-from .base import fail, open_monitor, out
+from .base import err, fail, open_monitor, out
 
 survey_app = typer.Typer(help="Enquêtes: antwoorden van inwoners met een codeboek inlezen en aandelen per gebied "
                          "tonen, met onthullingscontrole.", no_args_is_help=True)
@@ -84,6 +84,8 @@ def shares_cmd(
     vraag: Annotated[list[str] | None, typer.Option("--vraag", help="Alleen deze vraag (herhaalbaar).")] = None,
     niveau: Annotated[str, typer.Option("--niveau", help="buurt, wijk, gemeente of gebied.")] = "wijk",
     gemeente: Annotated[str | None, typer.Option("--gemeente", help="Alleen gebieden van deze gemeente.")] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Aandelen van de klassen van dit bewaarde "
+                                              "klassenmodel (in plaats van de vragen).")] = None,
     as_json: JsonOpt = False,
     lang: LangOpt = "nl",
 ) -> None:
@@ -95,6 +97,9 @@ def shares_cmd(
     if niveau not in LEVELS:
         fail(ValueError(f"--niveau '{niveau}' kan niet; kies uit {', '.join(LEVELS)}"))
     monitor = open_monitor()
+    if model:
+        _class_shares(monitor, model, enquete, golf, niveau, gemeente, as_json, lang)
+        return
     try:
         w = repo.wave(monitor, enquete, golf)
         known = {it.id for it in w.codebook.shares()}
@@ -126,6 +131,131 @@ def shares_cmd(
                           f"{fmt.number(r.lower, 1, lang)}–{fmt.number(r.upper, 1, lang)} %",
                           fmt.number(r.respondents, 0, lang))
         out.print(t)
+    if w.synthetic:
+        out.print("Synthetische gegevens: niemand heeft deze enquête ingevuld." if lang == "nl" else
+                  "Synthetic data: nobody answered this survey.", highlight=False)
+
+
+def _class_shares(monitor, model: str, enquete, golf, niveau: str, gemeente, as_json: bool, lang: str) -> None:
+    from ..surveys import classes
+    from ..surveys import repository as repo
+
+    try:
+        r = classes.result(monitor, model)
+        w = repo.wave(monitor, enquete or r.body["survey"], golf or r.body["wave"])
+        rows = [c for c in classes.class_shares(monitor, r, w, lang) if c.level == niveau
+                and (gemeente is None or c.gemeente == gemeente)]
+    except (KansenmonitorError, ValueError) as exc:
+        fail(exc)
+    if as_json:
+        from dataclasses import asdict
+
+        typer.echo(json.dumps({"model": r.id, "enquete": w.survey, "golf": w.wave, "synthetisch": w.synthetic,
+                               "aandelen": [asdict(c) for c in rows]}, ensure_ascii=False, indent=2))
+        return
+    key = "description_en" if lang == "en" else "description_nl"
+    for k, prof in enumerate(r.body["profiles"], start=1):
+        t = Table(title=f"Klasse {k}: {prof[key]}")
+        for h in (("Gebied", "Area"), ("Aandeel", "Share"), ("95%-interval", "95% interval")):
+            t.add_column(h[1] if lang == "en" else h[0])
+        for c in (c for c in rows if c.cls == k):
+            if c.share is None:
+                t.add_row(c.name, ("niet getoond: " if lang == "nl" else "withheld: ") + (c.reason or ""), "")
+            else:
+                t.add_row(c.name, fmt.number(c.share, 1, lang) + " %",
+                          f"{fmt.number(c.lower, 1, lang)}–{fmt.number(c.upper, 1, lang)} %")
+        out.print(t)
+
+
+def _ks(text: str) -> list[int]:
+    try:
+        if "-" in text:
+            a, b = (int(x) for x in text.split("-", 1))
+            ks = list(range(a, b + 1))
+        else:
+            ks = [int(x) for x in text.split(",")]
+    except ValueError:
+        raise ValueError(f"--klassen '{text}' kan niet; schrijf bijvoorbeeld 1-8 of 3,4,5") from None
+    if not ks or min(ks) < 1 or max(ks) > 15:
+        raise ValueError("--klassen: kies aantallen van 1 tot en met 15")
+    return ks
+
+
+@survey_app.command("lca")
+def lca_cmd(
+    enquete: SurveyOpt = None,
+    golf: WaveOpt = None,
+    klassen: Annotated[str, typer.Option("--klassen", help="Aantallen klassen om te proberen, bv. 1-8.")] = "1-8",
+    starts: Annotated[int, typer.Option("--starts", min=1, help="Willekeurige starts per aantal.")] = 20,
+    seed: Annotated[int, typer.Option("--seed", help="Startgetal van het toeval (zelfde getal, zelfde uitkomst).")] = 1,
+    vraag: Annotated[list[str] | None, typer.Option("--vraag", help="Alleen deze vragen (herhaalbaar; standaard "
+                                                    "alle vragen over kapitaal).")] = None,
+    criterium: Annotated[str, typer.Option("--criterium", help="bic (standaard), aic of sabic.")] = "bic",
+    blrt: Annotated[int, typer.Option("--blrt", min=0, help="Bootstrap-toets met zoveel trekkingen (0: niet).")] = 0,
+    opslaan: Annotated[bool, typer.Option("--opslaan", help="Het gekozen model bewaren in de database.")] = False,
+    toepassen: Annotated[str | None, typer.Option("--toepassen", help="Een bewaard model toepassen op deze golf "
+                                                  "(in plaats van opnieuw schatten).")] = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = "nl",
+) -> None:
+    """Latente klassen van kapitaal (economisch, cultureel, sociaal, persoon): aantal kiezen, profielen in woorden."""
+    from ..surveys import classes
+    from ..surveys import repository as repo
+
+    _lang(lang)
+    if criterium not in ("bic", "aic", "sabic"):
+        fail(ValueError(f"--criterium '{criterium}' kan niet; kies bic, aic of sabic"))
+    monitor = open_monitor()
+    try:
+        w = repo.wave(monitor, enquete, golf)
+        if toepassen:
+            r = classes.result(monitor, toepassen)
+            frame, post = classes.posteriors(monitor, r, w)
+            sizes = (post * frame["weight"].to_numpy()[:, None]).sum(axis=0) / frame["weight"].sum()
+            body = {"model": r.id, "enquete": w.survey, "golf": w.wave, "klassen": [
+                {"klasse": k + 1, "omvang": round(100 * float(s), 1),
+                 "omschrijving": r.body["profiles"][k]["description_en" if lang == "en" else "description_nl"]}
+                for k, s in enumerate(sizes)]}
+            if as_json:
+                typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+                return
+            out.print(f"Model {r.id} toegepast op {w.title(lang)}:", highlight=False)
+            for c in body["klassen"]:
+                out.print(f"  Klasse {c['klasse']} ({fmt.number(c['omvang'], 1, lang)} %): {c['omschrijving']}",
+                          highlight=False)
+            return
+        ks = _ks(klassen)
+
+        def progress(i: int, n: int, k: int) -> None:
+            err.print(f"  {k} klassen geschat ({i} van {n})", highlight=False)
+
+        r = classes.run(monitor, w, ks, starts, seed, vraag or None, criterium, blrt, progress=progress)
+        if opslaan:
+            classes.save(monitor, r)
+    except (KansenmonitorError, ValueError) as exc:
+        fail(exc)
+    if as_json:
+        typer.echo(json.dumps(r.body, ensure_ascii=False, indent=2))
+        return
+    t = Table(title=f"{w.title(lang)}: " + ("aantal klassen" if lang == "nl" else "number of classes"))
+    for h in ("K", "log-likelihood", "BIC", "AIC", "entropie" if lang == "nl" else "entropy"):
+        t.add_column(h)
+    for st in r.body["statistics"]:
+        mark = " ◀" if st["k"] == r.k else ""
+        t.add_row(str(st["k"]) + mark, fmt.number(st["loglik"], 1, lang), fmt.number(st["bic"], 1, lang),
+                  fmt.number(st["aic"], 1, lang), fmt.number(st["entropy"], 2, lang))
+    out.print(t)
+    for b in r.body["blrt"]:
+        out.print(f"  Bootstrap-toets {b['k'] - 1} tegen {b['k']} klassen: p = {fmt.number(b['p'], 3, lang)}",
+                  highlight=False)
+    out.print(f"Gekozen met {criterium.upper()}: {r.k} klassen." if lang == "nl" else
+              f"Chosen by {criterium.upper()}: {r.k} classes.", highlight=False)
+    for c in r.body["profiles"]:
+        word = c["description_en" if lang == "en" else "description_nl"]
+        extra = (" — kwetsbaarste klasse" if lang == "nl" else " — most vulnerable class") if c["vulnerable"] else ""
+        out.print(f"  Klasse {c['class']} ({fmt.number(100 * c['size'], 1, lang)} %): {word}{extra}", highlight=False)
+    if opslaan:
+        out.print(f"Bewaard als {r.id}." if lang == "nl" else f"Saved as {r.id}.", highlight=False)
     if w.synthetic:
         out.print("Synthetische gegevens: niemand heeft deze enquête ingevuld." if lang == "nl" else
                   "Synthetic data: nobody answered this survey.", highlight=False)

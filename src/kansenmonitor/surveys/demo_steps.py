@@ -19,4 +19,17 @@ def load_survey(context: DemoContext) -> None:
     context.stats["survey_respondents"] = result["respondenten"]
 
 
-STEPS = [(1160, "Enquête Kansen en welzijn (synthetisch, uit CBS- en RIVM-cijfers per buurt)", load_survey)]
+def fit_classes(context: DemoContext) -> None:
+    """Latent classes of the demo survey: K = 1..8, 3 random starts each (a real analysis uses more, see
+    ``kansenmonitor survey lca --starts``), chosen by BIC, saved so that the pages can show them."""
+    from . import classes
+    from . import repository as repo
+
+    w = repo.wave(context.monitor, "kansen_welzijn_demo")
+    r = classes.run(context.monitor, w, list(range(1, 9)), n_starts=3, seed=1, tol=1e-6, max_iter=500)
+    classes.save(context.monitor, r)
+    context.stats["survey_classes"] = r.k
+
+
+STEPS = [(1160, "Enquête Kansen en welzijn (synthetisch, uit CBS- en RIVM-cijfers per buurt)", load_survey),
+         (1170, "Latente klassen van kapitaal in de demo-enquête (1 tot 8 klassen)", fit_classes)]

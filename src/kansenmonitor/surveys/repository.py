@@ -69,8 +69,15 @@ def wave(monitor, survey: str | None = None, wave_no: int | None = None) -> Wave
                              f"{', '.join(str(w.wave) for w in mine)}.")
 
 
+_CACHE: dict[tuple, pd.DataFrame] = {}
+
+
 def microdata(monitor, w: Wave) -> pd.DataFrame:
-    """Respondent rows: ``respondent, area, weight`` and one column per item (NaN = missing). Internal only."""
+    """Respondent rows: ``respondent, area, weight`` and one column per item (NaN = missing). Internal only.
+    Kept in memory per wave and import (a re-import gives a new key), so pages do not parse it again."""
+    key = (monitor.store.url, w.survey, w.wave, w.imported_at, w.data_sha)
+    if key in _CACHE:
+        return _CACHE[key].copy()
     with monitor.store.engine.connect() as conn:
         rows = conn.execute(select(t.survey_respondents.c.respondent, t.survey_respondents.c.area,
                                    t.survey_respondents.c.weight, t.survey_respondents.c.answers)
@@ -79,10 +86,15 @@ def microdata(monitor, w: Wave) -> pd.DataFrame:
                             .order_by(t.survey_respondents.c.respondent)).all()
     frame = pd.DataFrame({"respondent": [r.respondent for r in rows], "area": [r.area for r in rows],
                           "weight": np.array([r.weight for r in rows], dtype=float)})
-    answers = [json.loads(r.answers) for r in rows]
+    answers = pd.DataFrame.from_records(json.loads("[" + ",".join(r.answers for r in rows) + "]"),
+                                        index=frame.index) if rows else pd.DataFrame(index=frame.index)
     for it in w.codebook.items:
+        col = answers[it.id] if it.id in answers else pd.Series(np.nan, index=frame.index)
         if it.type == "text":
-            frame[it.id] = [a.get(it.id) for a in answers]
+            frame[it.id] = col.where(col.notna(), None).astype(object)
         else:
-            frame[it.id] = np.array([a.get(it.id, np.nan) for a in answers], dtype=float)
-    return frame
+            frame[it.id] = pd.to_numeric(col, errors="coerce").astype(float)
+    if len(_CACHE) > 8:
+        _CACHE.clear()
+    _CACHE[key] = frame
+    return frame.copy()

@@ -42,11 +42,13 @@ def surveys_page(request: Request):
     records = [{"survey": w["survey"], "wave": w["wave"], "synthetic": w["synthetic"], "item": it["id"],
                 "label": it["label"], "question": it["question"], "capital": it["capital"], "share": it["share"]}
                for w in waves for it in w["questions"]]
+    from ...surveys import classes
     from ...surveys.codebook import CAPITALS
 
+    models = [{"id": m.id, "survey": m.body["survey"], "k": m.k} for m in classes.results(site.monitor)]
     return respond(request, "surveys_list.html", view, records,
                    ["survey", "wave", "synthetic", "item", "label", "question", "capital", "share"], "enquetes",
-                   capitals={k: v[1 if lang == "en" else 0] for k, v in CAPITALS.items()})
+                   capitals={k: v[1 if lang == "en" else 0] for k, v in CAPITALS.items()}, models=models)
 
 
 @router.get("/enquetes/aandelen")
@@ -81,6 +83,45 @@ def shares_page(request: Request):
                     "status", "reason"], f"enquete-{w.survey}-{w.wave}-{item}-{level}",
                    gemeenten=gms, questions=[(it.id, it.share_label(lang)) for it in shares],
                    levels=[(lv, sv.LEVEL_LABELS[lv][1 if lang == "en" else 0]) for lv in sv.LEVELS])
+
+
+@router.get("/enquetes/klassen")
+def classes_page(request: Request):
+    from ...surveys import classes
+
+    site = request.app.state.site
+    lang = lang_of(request)
+    q = request.query_params
+    try:
+        r = classes.result(site.monitor, q.get("model") or None)
+    except classes.UnknownResultError as exc:
+        raise NotFound("model", str(exc), "/enquetes") from None
+    w = _wave(site, r.body["survey"], str(r.body["wave"]))
+    try:
+        cls = int(q.get("klasse") or next(p for p in r.body["profiles"] if p["vulnerable"])["class"])
+    except ValueError:
+        raise BadParameter("klasse", f"'{q.get('klasse')}' is geen nummer van een klasse") from None
+    if not 1 <= cls <= r.k:
+        raise BadParameter("klasse", f"kies een klasse van 1 tot en met {r.k}")
+    level = q.get("niveau") or "wijk"
+    if level not in sv.LEVELS:
+        raise BadParameter("niveau", f"'{level}' kan niet; kies uit {', '.join(sv.LEVELS)}")
+    gms = site.detail_gemeenten()
+    gm_codes = [g.code for g in gms]
+    gemeente = q.get("gemeente") or ("GM0153" if "GM0153" in gm_codes else (gm_codes[0] if gm_codes else ""))
+    if gemeente not in gm_codes:
+        raise BadParameter("gemeente", f"'{gemeente}' kan niet; kies uit {', '.join(gm_codes)}")
+    view = sv.classes_view(site, r, w, cls, level, gemeente, lang)
+    view["wave"] = sv.wave_summary(w, lang)
+    view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
+    records = [{"model": r.id, "synthetic": w.synthetic, "class": cls, "area": x["code"], "name": x["name"],
+                "share": x["share"], "lower": x["lower"], "upper": x["upper"], "respondents": x["respondents"],
+                "status": x["status"], "reason": x["reason"]} for x in view["rows"]]
+    return respond(request, "surveys_classes.html", view, records,
+                   ["model", "synthetic", "class", "area", "name", "share", "lower", "upper", "respondents", "status",
+                    "reason"], f"klassen-{r.id}-{cls}-{level}", gemeenten=gms,
+                   levels=[(lv, sv.LEVEL_LABELS[lv][1 if lang == "en" else 0]) for lv in sv.LEVELS],
+                   models=[m.id for m in classes.results(site.monitor)])
 
 
 def register_api(v1: FastAPI, site) -> None:

@@ -98,3 +98,75 @@ def _map(site, w: repo.Wave, table: list[dict], level: str, gemeente: str, polar
                        "count": sum(1 for v in values if graphics.class_of(v, breaks) == i)})
     return {"width": proj.width, "height": proj.height, "areas": areas, "legend": legend,
             "darker_worse": polarity != "neutral"}
+
+
+def _class_rows(site, r, w: repo.Wave, lang: str):
+    from ...surveys import classes
+
+    key = ("survey_class_shares", r.id, r.body["created_at"], w.survey, w.wave, w.imported_at, lang)
+    return site._cache.get(key, lambda: classes.class_shares(site.monitor, r, w, lang))
+
+
+def classes_view(site, r, w: repo.Wave, cls: int, level: str, gemeente: str, lang: str) -> dict:
+    """The saved class model: fit per K (BIC elbow), profiles in words, sizes with intervals, class × area."""
+    from ...surveys import classes
+
+    body = r.body
+    stats = body["statistics"]
+    chart = graphics.line_chart({"BIC": [(s["k"], s["bic"]) for s in stats]}, lambda v: fmt.number(v, 0, lang))
+    key = "description_en" if lang == "en" else "description_nl"
+    rows = _class_rows(site, r, w, lang)
+    sizes = {c.cls: c for c in rows if c.level == "gemeente" and c.area == gemeente}
+    profs = []
+    cb = w.codebook
+    probs_by_item = {}
+    off = 0
+    k = body["k"]
+    probs = classes.lca.Params.from_dict(body["params"]).probs
+    for iid, cats in zip(body["items"], body["categories"], strict=True):
+        probs_by_item[iid] = (cats, probs[:, off:off + len(cats)])
+        off += len(cats)
+    for p in body["profiles"]:
+        s = sizes.get(p["class"])
+        profs.append({"class": p["class"], "description": p[key], "vulnerable": p["vulnerable"],
+                      "size": fmt.number(100 * p["size"], 1, lang) + " %",
+                      "local": (f"{fmt.number(s.share, 1, lang)} % ({fmt.number(s.lower, 1, lang)} – "
+                                f"{fmt.number(s.upper, 1, lang)} %)") if s and s.share is not None else None})
+    items = []
+    for iid, (cats, pr) in probs_by_item.items():
+        it = cb.item(iid) if iid in cb.item_ids else None
+        if it is None:
+            continue
+        codes = list(it.share.codes) if it.share else [max(cats)]
+        cols = [cats.index(c) for c in codes]
+        label = it.share_label(lang) if it.share else f"{it.label(lang)}: {it.category_label(max(cats), lang)}"
+        items.append({"label": label, "capital": it.capital,
+                      "values": [fmt.number(100 * float(pr[j, cols].sum()), 0, lang) + " %" for j in range(k)]})
+    table = [{"code": c.area, "name": c.name, "share": c.share, "lower": c.lower, "upper": c.upper,
+              "respondents": c.respondents, "status": c.status, "reason": c.reason,
+              "display": fmt.number(c.share, 1, lang) + " %" if c.share is not None else None,
+              "interval": (f"{fmt.number(c.lower, 1, lang)} – {fmt.number(c.upper, 1, lang)} %"
+                           if c.share is not None else None),
+              "n_display": fmt.number(c.respondents, 0, lang) if c.respondents is not None else None}
+             for c in rows if c.cls == cls and c.level == level and (c.gemeente == gemeente or level == "gemeente")]
+    table.sort(key=lambda x: x["name"])
+    vulnerable = next(p for p in body["profiles"] if p["vulnerable"])["class"]
+    outside = site._cache.get(("survey_outside", r.id, body["created_at"], w.survey, w.wave, lang),
+                              lambda: classes.outside_targets(site.monitor, r, w, classes.focus_targets(site.monitor, w),
+                                                              lang))
+    out_rows = [o for o in outside if o["gemeente"] == gemeente and o["class"] == vulnerable]
+    view = {"model": {"id": r.id, "k": k, "criterion": body["criterion"].upper(), "seed": body["seed"],
+                      "starts": body["starts"], "created": body["created_at"], "codebook_version": body[
+                          "codebook_version"], "respondents": fmt.number(body["respondents"], 0, lang),
+                      "software": body["software"]},
+            "stats": [{"k": s["k"], "loglik": fmt.number(s["loglik"], 1, lang), "bic": fmt.number(s["bic"], 1, lang),
+                       "aic": fmt.number(s["aic"], 1, lang), "entropy": fmt.number(s["entropy"], 2, lang),
+                       "chosen": s["k"] == k} for s in stats],
+            "blrt": [{"k": b["k"], "p": fmt.number(b["p"], 3, lang)} for b in body["blrt"]],
+            "chart": chart, "profiles": profs, "items": items, "cls": cls, "level": level,
+            "level_label": LEVEL_LABELS[level][1 if lang == "en" else 0], "rows": table,
+            "n_suppressed": sum(1 for x in table if x["share"] is None),
+            "n_published": sum(1 for x in table if x["share"] is not None),
+            "vulnerable": vulnerable, "outside": out_rows[0] if out_rows else None}
+    view["map"] = _map(site, w, table, level, gemeente, "neutral", lang)
+    return view
