@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .format import safe_frame, xlsx_no_formulas
 from .monitor import Monitor
 
 FORMATS = ("csv", "csv-nl", "xlsx", "parquet", "geojson", "gpkg")
@@ -70,11 +71,11 @@ def write(monitor: Monitor, fmt: str, output: Path, lang: str = "nl", **filters)
     output.parent.mkdir(parents=True, exist_ok=True)
     long = export_frame(monitor, lang=lang, **filters)
     if fmt == "csv":
-        long.to_csv(output, index=False, encoding="utf-8")
+        safe_frame(long).to_csv(output, index=False, encoding="utf-8")
         return len(long)
     if fmt == "csv-nl":
         # for Dutch Excel: semicolon, decimal comma, UTF-8 with BOM
-        long.to_csv(output, index=False, sep=";", decimal=",", encoding="utf-8-sig")
+        safe_frame(long).to_csv(output, index=False, sep=";", decimal=",", encoding="utf-8-sig")
         return len(long)
     if fmt == "xlsx":
         with pd.ExcelWriter(output, engine="openpyxl") as xw:
@@ -87,6 +88,7 @@ def write(monitor: Monitor, fmt: str, output: Path, lang: str = "nl", **filters)
                 ]
             )
             meta.to_excel(xw, sheet_name="indicatoren", index=False)
+            xlsx_no_formulas(xw.book)
         return len(long)
     if fmt == "parquet":
         long.to_parquet(output, index=False)

@@ -73,3 +73,34 @@ def observation(value: float | None, status: str, indicator: Indicator, lang: st
     if unit in ("aantal",):
         return text
     return f"{text} {unit}"
+
+
+#: A text cell starting with one of these is run as a formula by spreadsheet programs (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell that a spreadsheet cannot run: text starting with ``= + - @``, a tab or a carriage return gets a
+    leading apostrophe (as OWASP advises); numbers and other text are returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame):
+    """:func:`spreadsheet_safe` applied to every text cell of a pandas frame (a copy)."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or str(out[col].dtype).startswith(("string", "str")):
+            out[col] = out[col].map(spreadsheet_safe)
+    return out
+
+
+def xlsx_no_formulas(workbook) -> None:
+    """Store every cell that openpyxl would write as a formula as plain text instead (an Excel workbook is
+    never asked to run what came from data); the text itself stays exactly as it was."""
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"

@@ -61,8 +61,10 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
     ("GET", "/zoek"): ("/zoek?q=Wesselerbrink", None, ALL),
     ("GET", "/enquetes"): ("/enquetes", None, ALL),
     ("GET", "/enquetes/aandelen"): ("/enquetes/aandelen", None, ALL),
+    ("GET", "/enquetes/klassen"): ("/enquetes/klassen", None, ALL),
     ("GET", "/rapporten"): ("/rapporten", None, ALL),
     ("GET", "/rapporten/maak"): ("/rapporten/maak", None, ALL),
+    ("GET", "/rapporten/{name}"): ("/rapporten/bestaat-niet", None, ALL),
     ("GET", "/rapporten/{name}/{code}"): ("/rapporten/bestaat-niet/WK015306", None, ALL),
     # the API: every operation is public reading; a token only says who is asking
     ("GET", "/v1/openapi.json"): ("/v1/openapi.json", None, ALL),
@@ -99,6 +101,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
     ("GET", "/v1/enquetes"): ("/v1/enquetes", None, ALL),
     ("GET", "/v1/enquetes/{enquete}/{golf}/aandelen"): ("/v1/enquetes/bestaat-niet/2024/aandelen", None, ALL),
     ("GET", "/v1/rapporten"): ("/v1/rapporten", None, ALL),
+    ("GET", "/v1/rapporten/{name}"): ("/v1/rapporten/bestaat-niet", None, ALL),
     ("GET", "/v1/rapporten/{name}/{code}"): ("/v1/rapporten/bestaat-niet/WK015306", None, ALL),
 }
 

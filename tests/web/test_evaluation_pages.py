@@ -184,6 +184,7 @@ def test_too_few_comparison_units(client):
 
 
 def test_post_save_on_a_writable_copy(copy_client, copy_monitor):
+    assert 'method="post" action="/evaluaties"' in copy_client.get(f"/evaluaties/resultaat?{Q}&lang=nl").text
     store = copy_monitor.store
     before = set(store.documents("evaluation"))
     form = {**SETUP, "naam": "voorschool-gezondheid", "lang": "nl"}

@@ -17,6 +17,9 @@ def register(app: typer.Typer) -> None:
         production: Annotated[bool, typer.Option("--production", help="Als server voor de gemeente: vereist een geheime "
                                                  "sleutel ($KANSENMONITOR_SECRET_KEY) en een database-URL; "
                                                  "aanmeldcookies alleen via https.")] = False,
+        public_url: Annotated[str | None, typer.Option(
+            "--public-url", help="Het adres waarop bezoekers de website openen, bijv. https://kansen.enschede.nl.")]
+        = None,
     ) -> None:
         """Start de website en de open API (/v1) op de database in $KANSENMONITOR_HOME."""
         import uvicorn
@@ -33,11 +36,16 @@ def register(app: typer.Typer) -> None:
                     err.print(f"  - {p}", highlight=False, markup=False)
                 raise typer.Exit(2)
         monitor = open_monitor()
+        from urllib.parse import urlsplit
+
+        hosts = {host.lower(), f"{host.lower()}:{port}", "127.0.0.1", f"127.0.0.1:{port}", "localhost",
+                 f"localhost:{port}"}
+        if public_url:
+            hosts.add(urlsplit(public_url).netloc.lower())
         try:
-            web_app = create_app(monitor)
+            web_app = create_app(monitor, read_only=read_only, allowed_hosts=hosts)
         except Exception as exc:  # pragma: no cover - reported to the user
             fail(exc)
-        web_app.state.read_only = read_only
         web_app.state.production = production
         if warm:
             import threading

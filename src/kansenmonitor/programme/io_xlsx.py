@@ -124,6 +124,9 @@ def _write_sheet(wb: Workbook, name: str, columns: list[str], rows: list[dict[st
         cell.font = Font(bold=True)
     for row in rows:
         ws.append([row.get(c) for c in columns])
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":  # text from data is never run as a formula (round trip keeps the text)
+                cell.data_type = "s"
     for i, col in enumerate(columns, start=1):
         width = max([len(col)] + [len(str(r.get(col, ""))) for r in rows[:200]])
         ws.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 60)

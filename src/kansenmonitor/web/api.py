@@ -29,8 +29,9 @@ API_VERSION = "1.0.0"
 PROBLEM = "application/problem+json"
 MAX_PAGE_SIZE = 1000
 
-Page = Annotated[int, Query(ge=1, description="Paginanummer, vanaf 1.")]
+Page = Annotated[int, Query(ge=1, le=1_000_000, description="Paginanummer, vanaf 1.")]
 Size = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Aantal per pagina (maximaal 1000).")]
+Year = Annotated[int, Query(ge=1800, le=2200, description="Jaar (1800-2200).")]
 LevelParam = Literal["land", "gemeente", "stadsdeel", "wijk", "buurt", "gebied"]
 
 
@@ -143,7 +144,7 @@ def create_api(site: Site) -> FastAPI:
 
     @api.get("/gebieden", summary="Gebieden (gemeenten, wijken, buurten, eigen gebieden)")
     def gebieden(request: Request, niveau: LevelParam | None = None, gemeente: str | None = None,
-                 indeling: int | None = None, pagina: Page = 1, per_pagina: Size = 100):
+                 indeling: Year | None = None, pagina: Page = 1, per_pagina: Size = 100):
         regions = [r for r in site.all_regions()
                    if (niveau is None or r.level == Level(niveau))
                    and (gemeente is None or r.gemeente == gemeente)
@@ -151,7 +152,7 @@ def create_api(site: Site) -> FastAPI:
         return paged(request, "gebieden", [region_json(r) for r in regions], pagina, per_pagina)
 
     @api.get("/gebieden/{code}", summary="Eén gebied als GeoJSON Feature (met grenzen waar bekend)")
-    def gebied(code: str, indeling: int | None = None):
+    def gebied(code: str, indeling: Year | None = None):
         r = site.region(code, indeling)
         geometry = None
         if r.level == Level.GEBIED and r.gemeente:
@@ -162,7 +163,7 @@ def create_api(site: Site) -> FastAPI:
         return ok(region_json(r, geometry, with_geometry=True), media_type="application/geo+json")
 
     @api.get("/gebieden/{code}/vergelijkbaar", summary="Vergelijkbare gebieden van hetzelfde niveau")
-    def vergelijkbaar(code: str, indeling: int | None = None,
+    def vergelijkbaar(code: str, indeling: Year | None = None,
                       k: Annotated[int, Query(ge=1, le=50, description="Aantal gebieden.")] = 5):
         r = site.region(code, indeling)
         result, why_not = site.similar(r, k=k)
@@ -201,8 +202,9 @@ def create_api(site: Site) -> FastAPI:
                      gebied: Annotated[list[str] | None, Query(description="Gebiedscode(s).")] = None,
                      niveau: LevelParam | None = None,
                      indicator: Annotated[list[str] | None, Query(description="Indicator-id('s).")] = None,
-                     jaar: Annotated[list[int] | None, Query(description="Peiljaar/jaren.")] = None,
-                     gemeente: str | None = None, indeling: int | None = None,
+                     jaar: Annotated[list[Annotated[int, Query(ge=1800, le=2200)]] | None,
+                                     Query(description="Peiljaar/jaren (1800-2200).")] = None,
+                     gemeente: str | None = None, indeling: Year | None = None,
                      pagina: Page = 1, per_pagina: Size = 100):
         for iid in indicator or []:
             site.catalogue[iid]  # raises UnknownIndicatorError → 404

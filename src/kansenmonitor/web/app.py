@@ -109,7 +109,8 @@ def csv_response(records: list[dict], columns: list[str], filename: str) -> Resp
     writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for rec in records:
-        writer.writerow({k: ("" if v is None or (isinstance(v, float) and v != v) else v) for k, v in rec.items()})
+        writer.writerow({k: ("" if v is None or (isinstance(v, float) and v != v) else fmt.spreadsheet_safe(v))
+                         for k, v in rec.items()})
     return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'inline; filename="{filename}.csv"'})
 
@@ -209,13 +210,18 @@ def template_dirs() -> list[str]:
     return [str(d) for d in dirs if d.is_dir()]
 
 
-def create_app(monitor: Monitor | None = None, extra_static: Path | None = None) -> FastAPI:
-    """Build the app. Without ``monitor``, open the store in ``$KANSENMONITOR_HOME``."""
+def create_app(monitor: Monitor | None = None, extra_static: Path | None = None, read_only: bool = False,
+               allowed_hosts: set[str] | None = None) -> FastAPI:
+    """Build the app. Without ``monitor``, open the store in ``$KANSENMONITOR_HOME``. Who may save what is the
+    accounts policy's decision; ``read_only`` refuses every write (see :mod:`.security`). Writes are accepted
+    only for a Host in ``allowed_hosts`` (default: this machine)."""
     if monitor is None:
         monitor = Monitor.open(create=False)
     app = FastAPI(title="Kansenmonitor", docs_url=None, redoc_url=None, openapi_url=None,
                   redirect_slashes=False)
     app.state.monitor = monitor
+    app.state.read_only = read_only
+    app.state.allowed_hosts = allowed_hosts
     app.state.site = Site(monitor)
     app.state.templates = _templates()
 
@@ -232,7 +238,7 @@ def create_app(monitor: Monitor | None = None, extra_static: Path | None = None)
             response.set_cookie(i18n.COOKIE, asked, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
         return response
 
-    from . import api, situation
+    from . import api, security, situation
 
     app.include_router(situation.router)
     v1 = api.create_api(app.state.site)
@@ -242,6 +248,8 @@ def create_app(monitor: Monitor | None = None, extra_static: Path | None = None)
         module.register(app, v1)
         app.state.nav.extend(getattr(module, "NAV", ()))
     app.mount("/v1", v1)
+    # outermost: request limits, read-only and Host checks run before any other middleware reads the body
+    security.install(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     if extra_static is not None:
         app.mount("/bestanden", StaticFiles(directory=str(extra_static)), name="bestanden")

@@ -13,13 +13,14 @@ import secrets
 import threading
 import time
 from collections import deque
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from ...accounts import service
 from ...accounts.policy import ANONYMOUS, Principal
+from ..security import HEADERS, same_site  # one set of headers and one same-site rule for the whole site
 
 ENV_SECRET = "KANSENMONITOR_SECRET_KEY"
 SESSION_COOKIE = "km_sessie"
@@ -28,20 +29,6 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MIN_SECRET_LENGTH = 32
-
-#: Content-Security-Policy: only this site's own scripts, styles, images and fonts; no inline script; the
-#: pages cannot be framed by another site; forms only post back here.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-       "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Permissions-Policy": "geolocation=(), camera=(), microphone=()",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
-
 
 def secret_key() -> str | None:
     """The configured secret key (``$KANSENMONITOR_SECRET_KEY``), or ``None``."""
@@ -113,15 +100,6 @@ def csrf_token(request: Request) -> str:
     return hmac.new(key.encode(), cookie.encode(), hashlib.sha256).hexdigest()
 
 
-def _same_origin(request: Request) -> bool:
-    """A browser's Origin header, when present, names this site (no Origin: older browsers, the CLI)."""
-    origin = request.headers.get("origin")
-    if origin is None:
-        return True
-    host = request.headers.get("host", "")
-    return origin != "null" and urlsplit(origin).netloc.lower() == host.lower()
-
-
 def secure_cookies(request: Request) -> bool:
     app = request.scope.get("kansenmonitor_app") or request.app
     return bool(getattr(app.state, "production", False)) or request.url.scheme == "https"
@@ -186,7 +164,7 @@ def install(app: FastAPI, refuse) -> None:
                 sent = await _form_token(request)
                 expected = csrf_token(request)
                 if new_csrf is not None or not sent or not hmac.compare_digest(sent, expected) \
-                        or not _same_origin(request):
+                        or not same_site(request):
                     response = refuse(request, 403, "form_expired")
                     if new_csrf:
                         set_cookie(response, request, CSRF_COOKIE, new_csrf, samesite="lax")

@@ -6,7 +6,7 @@ with the decisions that cite them. API resources under ``/v1/evaluaties`` and ``
 from __future__ import annotations
 
 import os
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
@@ -16,6 +16,7 @@ from ...accounts import audit
 from .. import i18n
 from ..accounts.guard import allowed, require
 from ..app import BadParameter, NotFound, lang_of, render, respond, strip_private
+from ..security import same_site, writes_allowed
 from . import views as ev
 
 NAV = [("/evaluaties", "Effecten", "Effects")]
@@ -23,8 +24,9 @@ NAV = [("/evaluaties", "Effecten", "Effects")]
 
 # -- helpers ------------------------------------------------------------------------------------------
 def writable(app) -> bool:
-    """Whether evaluations may be saved: not switched off and, for SQLite, the database file is writable."""
-    if getattr(app.state, "read_only", False):
+    """Whether evaluations may be saved: the server is not read-only and, for SQLite, the database file is
+    writable."""
+    if not writes_allowed(app):
         return False
     url = app.state.monitor.store.engine.url
     if url.drivername.startswith("sqlite"):
@@ -37,14 +39,8 @@ def writable(app) -> bool:
 
 
 def same_origin(request: Request) -> bool:
-    """The form was posted from this site: the Origin (or else the Referer) host equals the Host header."""
-    host = request.headers.get("host", "")
-    origin = request.headers.get("origin")
-    if origin is None or origin == "null":
-        origin = request.headers.get("referer") if origin is None else None
-    if not origin or not host:
-        return False
-    return urlsplit(origin).netloc.lower() == host.lower()
+    """The form was posted from a page of this site (see :func:`..security.same_site`)."""
+    return same_site(request)
 
 
 def programme_options(site) -> list[dict]:

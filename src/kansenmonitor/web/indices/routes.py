@@ -86,7 +86,12 @@ def parse_amount(raw: str | None, name: str, default: float | None) -> float | N
         raise BadParameter(name, f"'{raw}' is geen bedrag") from None
     if not value > 0 or value != value or value == float("inf"):
         raise BadParameter(name, f"'{raw}': het bedrag moet groter dan 0 zijn")
+    if value > MAX_BUDGET:
+        raise BadParameter(name, f"'{raw}': het bedrag mag hoogstens {MAX_BUDGET:,.0f} euro zijn".replace(",", "."))
     return value
+
+
+MAX_BUDGET = 1e12  # a thousand billion euro: far above any municipal budget, far below float overflow
 
 
 def parse_number(raw: str | None, name: str, default: float | None) -> float | None:
@@ -334,7 +339,7 @@ def register_api(v1: FastAPI, the_site: Site) -> None:
     def api_targeting(request: Request, index: Annotated[str, Query(description="Id van de index.")],
                       gemeente: Gemeente, regel: Annotated[str, Query(description="top-pct-population:30, "
                                                                       "top-pct:20, top-n:10 of threshold:score>=0.5")],
-                      budget: Annotated[float, Query(gt=0, description="Te verdelen bedrag in euro.")],
+                      budget: Annotated[float, Query(gt=0, le=1e12, description="Te verdelen bedrag in euro.")],
                       niveau: Niveau = None,
                       vergelijk: Annotated[str | None, Query(description="Tweede regel om mee te vergelijken.")] = None):
         def run():

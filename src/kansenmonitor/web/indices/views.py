@@ -454,6 +454,7 @@ def xlsx_bytes(t: Targeting) -> bytes:
         if t.comparison is not None:
             t.allocation_b.to_frame().to_excel(xw, sheet_name="verdeling B")
             t.comparison.to_frame().to_excel(xw, sheet_name="vergelijking")
+        fmt.xlsx_no_formulas(xw.book)
     return buf.getvalue()
 
 

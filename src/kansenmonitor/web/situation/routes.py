@@ -28,9 +28,12 @@ def _int(request: Request, name: str) -> int | None:
     if raw in (None, ""):
         return None
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise BadParameter(name, f"'{raw}' is geen jaartal") from None
+    if not 1800 <= value <= 2200:
+        raise BadParameter(name, f"'{raw}' is geen jaartal tussen 1800 en 2200")
+    return value
 
 
 def _choice(request: Request, name: str, options, default):
