@@ -23,6 +23,7 @@ from .. import i18n
 from ..api import ok, problem
 from ..app import BadParameter, NotFound, lang_of, strip_private
 from ..app import render as render_page
+from ..security import REPORT_CSP
 
 NAV = [("/rapporten", "Rapporten", "Reports")]
 router = APIRouter()
@@ -71,8 +72,10 @@ def _filename(name: str, code: str | None, lang: str, form: str, period: int | N
 
 def _download(data: bytes, form: str, filename: str) -> Response:
     disposition = "inline" if form == "html" else "attachment"
-    return Response(data, media_type=render.MEDIA_TYPES[form],
-                    headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
+    headers = {"Content-Disposition": f'{disposition}; filename="{filename}"'}
+    if form == "html":
+        headers["Content-Security-Policy"] = REPORT_CSP
+    return Response(data, media_type=render.MEDIA_TYPES[form], headers=headers)
 
 
 # -- pages -----------------------------------------------------------------------------------------------
@@ -159,7 +162,8 @@ def _report_response(request: Request, name: str, code: str | None):
         "other_lang": ({"href": f"{base}?lang=en{keep}", "lang": "en", "label": "English"} if lang == "nl" else
                        {"href": f"{base}?lang=nl{keep}", "lang": "nl", "label": "Nederlands"}),
     }
-    return Response(render.html(doc, toolbar=toolbar), media_type="text/html; charset=utf-8")
+    return Response(render.html(doc, toolbar=toolbar), media_type="text/html; charset=utf-8",
+                    headers={"Content-Security-Policy": REPORT_CSP})
 
 
 # -- API ---------------------------------------------------------------------------------------------------
