@@ -181,7 +181,10 @@ def _save(name, result, source, method, control, seed, lang) -> None:
     body = {"id": name, "saved_on": date.today().isoformat(), "method": method, "control": control, "seed": seed,
             "source": source, "result": result.to_dict(lang=lang)}
     store = Store.open()
-    store.put_document("evaluation", name, json.loads(json.dumps(body, default=str)))
+    # saved evaluations are never replaced: decisions cite them as evidence
+    if not store.add_document("evaluation", name, json.loads(json.dumps(body, default=str))):
+        _fail(f"Er is al een evaluatie '{name}'; een bewaarde evaluatie wordt nooit vervangen (besluiten kunnen "
+              "ernaar verwijzen). Kies met --save een andere naam.")
     Console(stderr=True, highlight=False).print(f"Bewaard als evaluatie '{name}'.")
 
 
@@ -253,6 +256,12 @@ def register(app: typer.Typer) -> None:
             _fail(f"onbekende taal '{lang}'; kies nl of en.")
         if level not in ("buurt", "wijk", "school"):
             _fail(f"onbekend niveau '{level}'; kies buurt, wijk of school.")
+        if save:
+            from kansenmonitor.store import Store
+
+            if Store.open().get_document("evaluation", save) is not None:
+                _fail(f"Er is al een evaluatie '{save}'; een bewaarde evaluatie wordt nooit vervangen (besluiten "
+                      "kunnen ernaar verwijzen). Kies met --save een andere naam.")
         notes: list[str] = []
         source: dict = {}
         options: dict = {}

@@ -41,6 +41,8 @@ class DocumentStore(Protocol):
 
     def put_document(self, kind: str, id: str, body: Any) -> None: ...
 
+    def add_document(self, kind: str, id: str, body: Any) -> bool: ...
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -141,10 +143,24 @@ def record_decision(
             issues.append(Issue(where, None, "evidence", "bewijs zonder verwijzing"))
     if issues:
         raise DefinitionError(issues, "Het besluit is niet vastgelegd.")
-    existing = decisions_for(store, programme.id, intervention)
-    seq = len(existing) + 1
-    result = Decision(
-        id=f"{programme.id}/{intervention}/{seq:03d}",
+    prefix = f"{programme.id}/{intervention}/"
+    taken = [d.id for d in decisions_for(store, programme.id, intervention)]
+    seq = max((int(i.rsplit("/", 1)[1]) for i in taken if i.rsplit("/", 1)[1].isdigit()), default=0) + 1
+    result = _decision(prefix, seq, programme, intervention, when, word, rationale, decided_by, evidence, note)
+    # append atomically: the number is claimed by the insert itself, so two people deciding at the same
+    # moment get consecutive numbers instead of one overwriting the other
+    for _attempt in range(1000):
+        if store.add_document(KIND, result.id, result.to_dict()):
+            return result
+        seq += 1
+        result = _decision(prefix, seq, programme, intervention, when, word, rationale, decided_by, evidence, note)
+    raise DefinitionError([Issue(where, None, "id", "het besluit kreeg geen vrij volgnummer",
+                                 "probeer het opnieuw")], "Het besluit is niet vastgelegd.")
+
+
+def _decision(prefix, seq, programme, intervention, when, word, rationale, decided_by, evidence, note) -> Decision:
+    return Decision(
+        id=f"{prefix}{seq:03d}",
         programme=programme.id,
         intervention=intervention,
         date=when,
@@ -155,8 +171,6 @@ def record_decision(
         note=note,
         recorded_at=date.today().isoformat(),
     )
-    store.put_document(KIND, result.id, result.to_dict())
-    return result
 
 
 def decisions_for(store: DocumentStore, programme: str, intervention: str | None = None) -> list[Decision]:

@@ -106,6 +106,21 @@ def _upsert(conn: Connection, table, rows: list[dict], keys: Sequence[str]) -> N
         conn.execute(stmt, rows[start : start + chunk])
 
 
+def _insert_new(conn: Connection, table, row: dict, keys: Sequence[str]) -> bool:
+    """Insert ``row`` unless a row with the same key exists (atomically, on SQLite and PostgreSQL alike);
+    whether it was inserted."""
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:  # pragma: no cover - only two backends are supported
+        raise StoreError(f"Database '{dialect}' wordt niet ondersteund; gebruik SQLite of PostgreSQL.")
+    stmt = (dialect_insert(table).values(**row).on_conflict_do_nothing(index_elements=list(keys))
+            .returning(*(table.c[k] for k in keys)))
+    return conn.execute(stmt).first() is not None
+
+
 def indicator_to_row(ind: Indicator) -> dict:
     return {
         "id": ind.id,
@@ -276,6 +291,12 @@ class Writer:
             [{"kind": kind, "id": id, "body": json.dumps(body, ensure_ascii=False), "updated_at": _now()}],
             ["kind", "id"],
         )
+
+    def add_document(self, kind: str, id: str, body: Any) -> bool:
+        """Store a new document; ``False`` (and nothing changed) when ``(kind, id)`` exists already. Documents
+        that others cite (saved evaluations, decisions) are written this way: never replaced."""
+        return _insert_new(self.conn, s.documents, {"kind": kind, "id": id, "body": json.dumps(body, ensure_ascii=False),
+                                                    "updated_at": _now()}, ["kind", "id"])
 
     def delete_document(self, kind: str, id: str) -> None:
         self.conn.execute(delete(s.documents).where(and_(s.documents.c.kind == kind, s.documents.c.id == id)))
@@ -552,3 +573,8 @@ class Store:
     def put_document(self, kind: str, id: str, body: Any) -> None:
         with self.transaction() as w:
             w.put_document(kind, id, body)
+
+    def add_document(self, kind: str, id: str, body: Any) -> bool:
+        """See :meth:`Writer.add_document`."""
+        with self.transaction() as w:
+            return w.add_document(kind, id, body)

@@ -193,10 +193,10 @@ async def save(request: Request):
     who = require(request, "save_evaluation")
     if not writable(request.app):
         return refuse(403, _("Niet bewaard", "Not saved"), _(
-            "Deze website kan niets bewaren (de database is alleen-lezen). Bewaar de evaluatie met "
-            "'kansenmonitor evaluate … --save NAAM'.",
-            "This website cannot save anything (the database is read-only). Save the evaluation with "
-            "'kansenmonitor evaluate … --save NAME'."))
+            "Deze website kan niets bewaren (de database is alleen-lezen). Vraag de beheerder van de "
+            "kansenmonitor om de evaluatie te bewaren.",
+            "This website cannot save anything (the database is read-only). Ask the administrator of the "
+            "monitor to save the evaluation."))
     raw = (await request.body()).decode("utf-8", errors="replace")
     form = ImmutableMultiDict(parse_qsl(raw, keep_blank_values=True))
     site = request.app.state.site
@@ -212,7 +212,11 @@ async def save(request: Request):
             f"The evaluation was not saved. The parameter '{exc.name}' is not valid: {exc}"))
     body = ev.saved_body(name, built, result, lang)
     with store.transaction() as w:
-        w.put_document(ev.KIND, name, body)
+        # a saved evaluation is never replaced (decisions cite it): the insert itself checks the name
+        if not w.add_document(ev.KIND, name, body):
+            return refuse(400, _("Niet bewaard", "Not saved"), _(
+                f"De evaluatie is niet bewaard: er is al een evaluatie '{name}'. Kies een andere naam.",
+                f"The evaluation was not saved: an evaluation '{name}' exists already. Choose another name."))
         audit.record(w.conn, who.actor, "evaluation.save", ev.KIND, name, None,
                      {"indicator": spec.indicator, "query": spec.query_string()})
     return RedirectResponse(f"/evaluaties/{name}?{urlencode({'lang': lang})}", status_code=303)
