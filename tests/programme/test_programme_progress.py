@@ -152,7 +152,8 @@ def test_progress_statuses_from_store_and_own_measurements(demo_env, demo_monito
     assert on_track["status"] == "on_track" and on_track["baseline"]["source"] == "eigen telling"
     own = rows[("ind-eigen", None)]
     assert own["status"] == "on_track" and own["latest"] == {
-        "year": 2025, "value": 15, "text": None, "source": "eigen registratie", "from_store": False}
+        "year": 2025, "value": 15, "text": None, "source": "eigen registratie", "from_store": False,
+        "published": None, "source_location": None}
     empty = rows[("ind-leeg", "FG-WESSELERBRINK")]
     assert empty["status"] == "no_data" and empty["reason"] == "0-meting zonder waarde"
     assert empty["baseline"]["text"] == "40-45%" and empty["latest"] is None

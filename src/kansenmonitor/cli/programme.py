@@ -21,9 +21,11 @@ from kansenmonitor.programme.finance import (
     finance_by_source,
     finance_by_year,
     funding_gaps,
+    is_budget,
     lijn_shares,
+    table_of,
 )
-from kansenmonitor.programme.format import format_euro, format_number, format_percent
+from kansenmonitor.programme.format import format_euro, format_number, format_percent, year_note
 from kansenmonitor.programme.indicators import STATUS_LABEL_NL, IndicatorStatus
 from kansenmonitor.programme.io_xlsx import write_xlsx
 from kansenmonitor.programme.io_yaml import write_yaml
@@ -280,19 +282,35 @@ def finance_cmd(
     if as_json:
         records = [{str(k): _clean(v.item() if hasattr(v, "item") else v) for k, v in row.items()}
                    for row in df.to_dict(orient="records")]
+        tbl = table_of(programme, table)
         typer.echo(json.dumps({"programme": programme.id, "by": by.value,
-                               "table": table or programme.default_table, "rows": records},
+                               "table": table or programme.default_table,
+                               "table_kind": tbl.kind.value if tbl else None, "rows": records},
                               ensure_ascii=False, indent=2))
         return
     typer.echo(f"{programme.name}")
-    typer.echo(f"Tabel: {table or programme.default_table or 'alle regels'}")
+    tbl = table_of(programme, table)
+    typer.echo(f"Tabel: {tbl.name if tbl else 'alle regels'}")
+    budget = is_budget(programme, table)
+    if budget:
+        typer.echo("Dit is een begroting: begrote of beschikbaar gestelde bedragen, zonder dekking ertegenover. "
+                   "Er is dus geen saldo en geen tekort.")
     if by == FinanceBy.YEAR:
-        typer.echo(f"{'Jaar':<8}{'Uitgaven':>18}{'Dekking':>18}{'Saldo':>18}")
+        regional = bool(df["coverage_regional"].sum())
+        head = f"{'Jaar':<12}{'Begroot' if budget else 'Uitgaven':>18}{'Dekking gemeente':>18}"
+        head += f"{'Regionaal (apart)':>20}" if regional else ""
+        head += "" if budget else f"{'Saldo':>18}"
+        typer.echo(head)
         for row in df.itertuples():
             year = "zonder jaar" if row.year is None or row.year != row.year else str(int(row.year))
             pm = f"  ({row.pm_lines} p.m.)" if row.pm_lines else ""
-            typer.echo(f"{year:<8}{format_euro(row.expenditure):>18}{format_euro(row.coverage):>18}"
-                       f"{format_euro(row.saldo):>18}{pm}")
+            line = f"{year:<12}{format_euro(row.expenditure):>18}{format_euro(row.coverage):>18}"
+            line += f"{format_euro(row.coverage_regional):>20}" if regional else ""
+            line += "" if budget else f"{format_euro(row.saldo):>18}"
+            typer.echo(line + pm)
+        if regional:
+            typer.echo("Regionaal geld is van de regio (meer gemeenten samen); het telt niet mee in de dekking "
+                       "of het saldo van de gemeente.")
         gaps = funding_gaps(programme, table)
         for gap in gaps:
             years = ", ".join(f"{y}: {format_euro(a)}" for y, a in sorted(gap.uncovered.items()))
@@ -307,11 +325,12 @@ def finance_cmd(
             typer.echo(f"{name:<50}" + "".join(f"{format_euro(row[y]):>16}" for y in years)
                        + f"{format_euro(row['total']):>18}{pm}")
     elif by == FinanceBy.SOURCE:
-        typer.echo(f"{'Bron':<48}{'Jaar':>6}{'Uitgaven':>16}{'Dekking':>16}{'Saldo':>16}")
+        typer.echo(f"{'Bron':<48}{'Jaar':>6}{'Uitgaven':>16}{'Dekking':>16}" + ("" if budget else f"{'Saldo':>16}"))
         for row in df.itertuples():
-            name = row.name if len(row.name) <= 46 else row.name[:45] + "…"
+            name = row.name + (" (regionaal)" if row.regional else "")
+            name = name if len(name) <= 46 else name[:45] + "…"
             typer.echo(f"{name:<48}{row.year:>6}{format_euro(row.expenditure):>16}{format_euro(row.coverage):>16}"
-                       f"{format_euro(row.saldo):>16}")
+                       + ("" if budget else f"{format_euro(row.saldo):>16}"))
     else:
         typer.echo(f"{'Lijn':<8}{'Uitgaven':>20}{'Aandeel':>10}{'Doel':>10}{'Verschil':>16}")
         for row in df.itertuples():
@@ -330,6 +349,7 @@ STATUS_LABEL_EN = {
 REASON_EN = {
     "geen 0-meting": "no baseline",
     "0-meting zonder waarde": "baseline without a value",
+    "0-meting zonder meetjaar": "baseline without a year of measurement",
     "geen streefwaarde": "no target",
     "nog geen meting na de 0-meting": "no measurement after the baseline yet",
 }
@@ -394,8 +414,7 @@ def _fmt_point(v: Value | None, unit: str | None, t: dict, lang: str, empty: str
     shown = _fmt_value(v.value, unit, lang) if v.value is not None else (v.text or "–")
     if v.value is not None and v.text:
         shown += f" ({v.text})"
-    year = f" ({v.year})" if v.year is not None else ""
-    return f"{shown}{year} — {_fmt_source(v, t)}"
+    return f"{shown}{year_note(v.year, v.published, lang)} — {_fmt_source(v, t)}"
 
 
 def _region_name(code: str | None, programme: Programme, monitor) -> str | None:

@@ -3,6 +3,14 @@
 All views work on one budget table at a time (``table``; default: the programme's
 ``default_table``), because a nota often prints an overview and detailed spending plans that overlap.
 Amounts are euros. *p.m.* lines (no amount) count as 0 and are counted separately.
+
+Two distinctions keep the figures true to the source:
+
+* a table of kind ``budget`` (a begroting or spending plan) has no saldo: its amounts are budgeted or
+  made available, the source sets no coverage against them, so neither a shortfall nor a gap after a
+  source ends is computed for it (``saldo`` is NaN);
+* coverage from a ``regional`` funding source (money of the region, not of the gemeente alone) is kept
+  apart in ``coverage_regional`` and is not part of ``coverage`` or ``saldo``.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .model import BudgetKind, BudgetLine, Lijn, LijnTarget, Programme
+from .model import BudgetKind, BudgetLine, BudgetTable, Lijn, LijnTarget, Programme, TableKind
 
 #: The Rekenkamer's target split (0e/1e/2e lijn) for welfare spending: 20/20/60.
 DEFAULT_LIJN_TARGET = {Lijn.NULDE.value: 20.0, Lijn.EERSTE.value: 20.0, Lijn.TWEEDE.value: 60.0}
@@ -26,8 +34,29 @@ def _lines(programme: Programme, table: str | None) -> list[BudgetLine]:
     return programme.lines_of_table(table)
 
 
+def table_of(programme: Programme, table: str | None = None) -> BudgetTable | None:
+    """The budget table (default: the programme's default table), ``None`` when the programme has none."""
+    table = table or programme.default_table
+    return next((t for t in programme.budget_tables if t.id == table), None)
+
+
+def is_budget(programme: Programme, table: str | None = None) -> bool:
+    """True when the table is a budget (begroting) without coverage, so that no saldo applies."""
+    tbl = table_of(programme, table)
+    return tbl is not None and tbl.kind == TableKind.BUDGET
+
+
+def regional_sources(programme: Programme) -> set[str]:
+    """Ids of the funding sources whose money belongs to the region, not to the gemeente alone."""
+    return {s.id for s in programme.funding_sources if s.regional}
+
+
 def budget_frame(programme: Programme, table: str | None = None) -> pd.DataFrame:
-    """All budget lines of one table as a long DataFrame (one row per line), with the ambition resolved."""
+    """All budget lines of one table as a long DataFrame (one row per line), with the ambition resolved.
+
+    ``regional`` is true for lines whose funding source is regional.
+    """
+    regional = regional_sources(programme)
     rows = []
     for b in _lines(programme, table):
         rows.append({
@@ -43,9 +72,10 @@ def budget_frame(programme: Programme, table: str | None = None) -> pd.DataFrame
             "source": b.source,
             "lijn": b.lijn.value if b.lijn else None,
             "category": b.category,
+            "regional": b.source in regional,
         })
     columns = ["id", "table", "label", "kind", "year", "amount", "pm", "item", "ambition", "source", "lijn",
-               "category"]
+               "category", "regional"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -53,29 +83,34 @@ def _years(df: pd.DataFrame) -> list[int]:
     return sorted(int(y) for y in df["year"].dropna().unique())
 
 
+def _sums(part: pd.DataFrame, budget: bool) -> dict[str, float]:
+    """Expenditure, the gemeente's own coverage, regional coverage and saldo of some budget lines."""
+    expenditure = float(part.loc[part["kind"] == BudgetKind.EXPENDITURE.value, "amount"].sum())
+    cov = part[part["kind"] == BudgetKind.COVERAGE.value]
+    coverage = float(cov.loc[~cov["regional"].astype(bool), "amount"].sum())
+    regional = float(cov.loc[cov["regional"].astype(bool), "amount"].sum())
+    saldo = float("nan") if budget else coverage - expenditure
+    return {"expenditure": expenditure, "coverage": coverage, "coverage_regional": regional, "saldo": saldo}
+
+
 def finance_by_year(programme: Programme, table: str | None = None) -> pd.DataFrame:
     """Expenditure, coverage and saldo (coverage − expenditure) per year, plus the number of p.m. lines.
 
-    Lines without a year (amounts for the whole period of a table) are reported in a row with year
-    ``None`` only when there are any.
+    ``coverage`` is the gemeente's own coverage; regional money is in ``coverage_regional`` and not in
+    the saldo. For a budget table ``saldo`` is NaN (see the module docstring). Lines without a year
+    (amounts for the whole period of a table) are reported in a row with year ``None`` only when there
+    are any.
     """
     df = budget_frame(programme, table)
+    budget = is_budget(programme, table)
     out = []
     years: list[int | None] = _years(df)
     if df["year"].isna().any():
         years.append(None)
     for year in years:
         part = df[df["year"].isna()] if year is None else df[df["year"] == year]
-        expenditure = part.loc[part["kind"] == BudgetKind.EXPENDITURE.value, "amount"].sum()
-        coverage = part.loc[part["kind"] == BudgetKind.COVERAGE.value, "amount"].sum()
-        out.append({
-            "year": year,
-            "expenditure": float(expenditure),
-            "coverage": float(coverage),
-            "saldo": float(coverage - expenditure),
-            "pm_lines": int(part["pm"].sum()),
-        })
-    return pd.DataFrame(out, columns=["year", "expenditure", "coverage", "saldo", "pm_lines"])
+        out.append({"year": year, **_sums(part, budget), "pm_lines": int(part["pm"].sum())})
+    return pd.DataFrame(out, columns=["year", "expenditure", "coverage", "coverage_regional", "saldo", "pm_lines"])
 
 
 def subtotals(programme: Programme, table: str | None = None) -> pd.DataFrame:
@@ -122,17 +157,25 @@ def finance_by_ambition(programme: Programme, table: str | None = None) -> pd.Da
 
 
 def finance_by_source(programme: Programme, table: str | None = None) -> pd.DataFrame:
-    """Per funding source and year: expenditure attributed to it, its coverage, and saldo."""
+    """Per funding source and year: expenditure attributed to it, its coverage, and saldo.
+
+    ``regional`` marks a regional source. Its coverage is in ``coverage`` here (the row is about that
+    source alone) and its saldo is that of the source; the gemeente's totals leave it out
+    (:func:`finance_by_year`). A budget table has no saldo (NaN).
+    """
     df = budget_frame(programme, table)
     df = df[df["year"].notna()]
     df = df.assign(source=df["source"].fillna(NO_SOURCE))
+    budget = is_budget(programme, table)
+    regional = regional_sources(programme)
     rows = []
     for (source, year), part in df.groupby(["source", "year"]):
         expenditure = part.loc[part["kind"] == BudgetKind.EXPENDITURE.value, "amount"].sum()
         coverage = part.loc[part["kind"] == BudgetKind.COVERAGE.value, "amount"].sum()
-        rows.append({"source": source, "year": int(year), "expenditure": float(expenditure),
-                     "coverage": float(coverage), "saldo": float(coverage - expenditure)})
-    out = pd.DataFrame(rows, columns=["source", "year", "expenditure", "coverage", "saldo"])
+        rows.append({"source": source, "year": int(year), "regional": source in regional,
+                     "expenditure": float(expenditure), "coverage": float(coverage),
+                     "saldo": float("nan") if budget else float(coverage - expenditure)})
+    out = pd.DataFrame(rows, columns=["source", "year", "regional", "expenditure", "coverage", "saldo"])
     names = {s.id: s.name for s in programme.funding_sources}
     out.insert(1, "name", [names.get(src, src) for src in out["source"]])
     return out.sort_values(["source", "year"]).reset_index(drop=True)
@@ -196,7 +239,8 @@ def source_end_gap(programme: Programme, source: str, table: str | None = None) 
 
     The end is the last year in the table with coverage from ``source`` (or the declared
     ``ends_after`` when there is no coverage line at all). For each later year of the table, the
-    expenditure attributed to that source is the gap: it no longer has coverage.
+    expenditure attributed to that source is the gap: it no longer has coverage. Without either (no
+    coverage line, no declared end) or in a budget table there is no gap: nothing says the money stops.
     """
     fs = programme.funding_source(source)
     if fs is None:
@@ -206,6 +250,10 @@ def source_end_gap(programme: Programme, source: str, table: str | None = None) 
     cov = df[(df["source"] == source) & (df["kind"] == BudgetKind.COVERAGE.value) & (df["amount"] > 0)]
     last = int(cov["year"].max()) if not cov.empty else fs.ends_after
     gap = SourceGap(source=source, name=fs.name, last_year=last, declared_end=fs.ends_after)
+    if last is None or is_budget(programme, table):
+        # no coverage line and no declared end: nothing says the money stops. A budget (begroting)
+        # lists money that is made available; it has no coverage to run out.
+        return gap
     years = _years(df)
     exp = df[(df["source"] == source) & (df["kind"] == BudgetKind.EXPENDITURE.value)]
     for year in years:

@@ -25,3 +25,35 @@ def format_percent(value: float | None, decimals: int = 1) -> str:
     if value is None or value != value:  # None or NaN
         return "–"
     return f"{format_number(value, decimals)}%"
+
+
+MONTHS = {
+    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"],
+}
+
+
+def date_words(date: str | None, lang: str = "nl") -> str | None:
+    """``2024-02`` → ``februari 2024`` (``February 2024``); ``2024`` stays ``2024``."""
+    if not date:
+        return None
+    text = str(date).strip()
+    parts = text.split("-")
+    if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        return f"{MONTHS['en' if lang == 'en' else 'nl'][int(parts[1]) - 1]} {parts[0]}"
+    return text
+
+
+def year_note(year: int | None, published: str | None, lang: str = "nl") -> str:
+    """`` (2022)`` for a measured year; for a figure whose source names no year of measurement
+    `` (meetjaar niet genoemd; bron van februari 2024)``; empty when neither is known."""
+    if year is not None:
+        return f" ({year})"
+    words = date_words(published, lang)
+    if words is None:
+        return ""
+    if lang == "en":
+        return f" (year of measurement not stated; source of {words})"
+    return f" (meetjaar niet genoemd; bron van {words})"

@@ -114,6 +114,8 @@ def indicator_status(
     if bl is None:
         return StatusResult(iid, IndicatorStatus.NO_DATA, reason="geen 0-meting")
     base_year = bl.year
+    if base_year is None:  # the source names no year of measurement: no line can be drawn from it
+        return StatusResult(iid, IndicatorStatus.NO_DATA, reason="0-meting zonder meetjaar")
     base_value = bl.value
     if base_value is None and indicator.catalogue_id and lookup is not None and region:
         base_value = lookup(indicator.catalogue_id, region, base_year)

@@ -53,6 +53,19 @@ class BudgetKind(StrEnum):
     COVERAGE = "coverage"  # dekking
 
 
+class TableKind(StrEnum):
+    """What a financial table of the source is.
+
+    ``financing``: expenditure set against coverage (dekking), so a saldo (coverage − expenditure) means
+    something: a minus is money that is not yet found. ``budget``: a begroting or spending plan, amounts
+    that are budgeted or made available and how they are divided; the source sets no coverage against
+    them, so there is no saldo and no shortfall.
+    """
+
+    FINANCING = "financing"
+    BUDGET = "budget"
+
+
 class Lijn(StrEnum):
     """0e lijn (voorliggend veld, preventie), 1e lijn (wijkteams), 2e lijn (specialistisch)."""
 
@@ -219,11 +232,17 @@ class Intervention:
 
 @dataclass
 class FundingSource:
-    """A budget or fund (OAB, NPO, LEA, Regio Deal, …). ``ends_after``: last year it is available."""
+    """A budget or fund (OAB, NPO, LEA, Regio Deal, …). ``ends_after``: last year it is available.
+
+    ``regional``: the money belongs to a region (several gemeenten together, e.g. the Twentse Belofte),
+    not to the gemeente alone. Views show it apart from the gemeente's own money and never count it in
+    the gemeente's coverage or saldo.
+    """
 
     id: str
     name: str
     ends_after: int | None = None
+    regional: bool = False
     description: str | None = None
     source_location: str | None = None
     note: str | None = None
@@ -236,11 +255,13 @@ class BudgetTable:
 
     Budget lines belong to exactly one table; views work on one table at a time so that overlapping
     tables (an overview and a detailed spending plan) are never added up. ``unit`` documents how the
-    source prints amounts; amounts in the model are always in euros.
+    source prints amounts; amounts in the model are always in euros. ``kind`` says whether the table sets
+    expenditure against coverage (``financing``) or is a budget without coverage (``budget``).
     """
 
     id: str
     name: str
+    kind: TableKind = TableKind.FINANCING
     unit: str = "euro"
     period_start: int | None = None
     period_end: int | None = None
@@ -280,18 +301,30 @@ class BudgetLine:
 
 @dataclass
 class Baseline:
-    """0-meting: value at a date, with its source. ``value_text`` keeps ranges such as "40-45%"."""
+    """0-meting: one statement of the source, with the date it is about. ``value_text`` keeps ranges
+    such as "40-45%".
 
-    date: str
+    ``date`` is when the figure was measured. When the source does not say that (a report of 2024 citing
+    figures of an unnamed year), ``date`` stays empty and ``published`` holds the date of the report: the
+    report's date is never passed off as the year of measurement. ``source_location`` says where in the
+    source the statement stands, so that two statements are never merged into one baseline.
+    """
+
+    date: str | None = None
     value: float | None = None
     value_text: str | None = None
     source: str | None = None
+    published: str | None = None
     region: str | None = None
+    source_location: str | None = None
     note: str | None = None
     origin: Origin | None = _origin()
 
     @property
-    def year(self) -> int:
+    def year(self) -> int | None:
+        """The year of measurement, or ``None`` when the source does not name it."""
+        if self.date is None or str(self.date).strip() == "":
+            return None
         return int(str(self.date)[:4])
 
 

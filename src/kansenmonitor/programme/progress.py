@@ -29,10 +29,13 @@ class Value:
     text: str | None = None
     source: str | None = None
     from_store: bool = False
+    published: str | None = None  # date of the source when it names no year of measurement
+    source_location: str | None = None  # where in the source the statement stands
 
     def as_dict(self) -> dict:
         return {"year": self.year, "value": self.value, "text": self.text, "source": self.source,
-                "from_store": self.from_store}
+                "from_store": self.from_store, "published": self.published,
+                "source_location": self.source_location}
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,8 @@ def _baseline(indicator: ProgrammeIndicator, status: StatusResult, values: Store
     if bl.value is None and status.baseline is not None and indicator.catalogue_id and values and region:
         point = values.point(indicator.catalogue_id, region, bl.year)
         return Value(bl.year, status.baseline, None, point.source_ref if point else None, True)
-    return Value(bl.year, None if bl.value is None else float(bl.value), bl.value_text, bl.source, False)
+    return Value(bl.year, None if bl.value is None else float(bl.value), bl.value_text, bl.source, False,
+                 bl.published, bl.source_location)
 
 
 def _latest(indicator: ProgrammeIndicator, values: StoreValues | None, region: str | None,

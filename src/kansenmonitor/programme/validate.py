@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 
 from kansenmonitor.core.errors import DefinitionError, Issue
@@ -242,6 +243,13 @@ def validate_programme(
                 c.add(bl if bl.origin else ind, "baseline.date", f"'{bl.date}' is geen datum",
                       "gebruik JJJJ-MM-DD of JJJJ")
                 base_year = None
+            if bl.published is not None and not _is_date(bl.published):
+                c.add(bl if bl.origin else ind, "baseline.published", f"'{bl.published}' is geen datum",
+                      "gebruik JJJJ-MM-DD, JJJJ-MM of JJJJ")
+            if not bl.date and not bl.published:
+                c.add(bl if bl.origin else ind, "baseline.date", "de 0-meting heeft geen datum",
+                      "vul 'date' in (wanneer is gemeten) of, als de bron dat niet zegt, 'published' "
+                      "(de datum van de bron)")
             check_percent(bl if bl.origin else ind, "baseline.value", ind.unit, bl.value)
             check_region(bl if bl.origin else ind, "baseline.region", bl.region)
             for t in ind.targets:
@@ -271,6 +279,11 @@ def validate_programme(
         for ind_id in n.indicator_ids:
             check_indicator(n, "indicator_ids", ind_id)
     return c.issues
+
+
+def _is_date(text: str) -> bool:
+    """``JJJJ``, ``JJJJ-MM`` or ``JJJJ-MM-DD``."""
+    return re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", str(text).strip()) is not None
 
 
 def check_programme(

@@ -20,7 +20,8 @@ import math
 from .. import format as fmt
 from ..core.errors import Issue
 from ..programme.decisions import DECISION_LABEL, decisions_for
-from ..programme.finance import finance_by_source, finance_by_year, funding_gaps, lijn_shares
+from ..programme.finance import finance_by_source, finance_by_year, funding_gaps, is_budget, lijn_shares
+from ..programme.format import year_note
 from ..programme.model import BudgetKind, Programme
 from ..programme.narratives import narrative_view, visible_narratives
 from ..programme.progress import progress_rows
@@ -124,8 +125,11 @@ def years_with_data(site: Site, programme: Programme) -> set[int]:
     years = {b.year for b in programme.budget if b.year is not None}
     values = StoreValues(site.monitor)
     for ind in programme.indicators:
-        if ind.baseline is not None:
+        if ind.baseline is not None and ind.baseline.year is not None:
             years.add(ind.baseline.year)
+        elif ind.baseline is not None and ind.baseline.published:
+            # a statement whose year of measurement is not named counts for the year it was published
+            years.add(int(str(ind.baseline.published)[:4]))
         years |= {m.year for m in ind.measurements}
         years |= {t.year for t in ind.targets}
         if ind.catalogue_id:
@@ -207,23 +211,29 @@ def money_part(programme: Programme, period: int, lang: str) -> dict:
     _ = _t(lang)
     table = programme.default_table
     tbl = next((t for t in programme.budget_tables if t.id == table), None)
-    out: dict = {"table": tbl.name if tbl else None, "has_budget": bool(programme.budget), "year": None,
-                 "sources": [], "lijn": None, "gaps": [], "refs": []}
+    budget = is_budget(programme, table)
+    out: dict = {"table": tbl.name if tbl else None, "has_budget": bool(programme.budget), "budget": budget,
+                 "year": None, "sources": [], "regional": [], "lijn": None, "gaps": [], "refs": []}
     if not programme.budget:
         return out
+    keys = ("expenditure", "coverage", "coverage_regional") + (() if budget else ("saldo",))
     for r in finance_by_year(programme, table).to_dict(orient="records"):
         if _num(r["year"]) == period:
-            out["year"] = {k: euro(r[k], lang) for k in ("expenditure", "coverage", "saldo")}
-            out["year"]["saldo_value"] = float(r["saldo"])
+            out["year"] = {k: euro(r[k], lang) for k in keys}
+            out["year"]["saldo_value"] = None if budget else float(r["saldo"])
+            out["year"]["regional_value"] = float(r["coverage_regional"])
             out["year"]["pm_lines"] = int(r["pm_lines"])
-            for k in ("expenditure", "coverage", "saldo"):
+            for k in keys:
                 out["refs"].append({"onderdeel": "geld", "indicator": f"begroting:{k}", "gebied": ",".join(programme.gemeenten),
                                     "periode": period, "waarde": float(r[k]), "eenheid": "euro",
                                     "bron": f"{programme.name}: {tbl.name if tbl else table}"})
     for r in finance_by_source(programme, table).to_dict(orient="records"):
         if int(r["year"]) == period:
-            out["sources"].append({"name": r["name"], **{k: euro(r[k], lang) for k in ("expenditure", "coverage", "saldo")},
-                                   "saldo_value": float(r["saldo"])})
+            row = {"name": r["name"], **{k: euro(r[k], lang) for k in ("expenditure", "coverage")},
+                   "saldo": None if budget else euro(r["saldo"], lang),
+                   "saldo_value": None if budget else float(r["saldo"])}
+            # regional money is listed apart from the gemeente's own sources (it is not the gemeente's)
+            (out["regional"] if r["regional"] else out["sources"]).append(row)
             out["refs"].append({"onderdeel": "geld", "indicator": f"bron:{r['source']}", "gebied": ",".join(programme.gemeenten),
                                 "periode": period, "waarde": float(r["expenditure"]), "eenheid": "euro",
                                 "bron": f"{programme.name}: {tbl.name if tbl else table}"})
@@ -276,9 +286,8 @@ def indicators_part(site: Site, programme: Programme, period: int, area_codes: s
                 if v is None:
                     return None
                 shown = _value(v.value, ind.unit, lang) if v.value is not None else (v.text or "–")
-                return {"display": shown, "year": v.year, "source": v.source or _("bron niet genoemd",
-                                                                                     "source not named"),
-                        "value": v.value}
+                return {"display": shown, "year": v.year, "year_note": year_note(v.year, v.published, lang),
+                        "source": v.source or _("bron niet genoemd", "source not named"), "value": v.value}
 
             latest = point(row.latest)
             margin = None
@@ -408,14 +417,28 @@ def summary(doc: dict, lang: str) -> list[str]:
         else:
             y = m["year"]
             if en:
-                out.append(f"The budget plans {y['expenditure']} of spending in {period}, against {y['coverage']} "
-                           f"of funding.")
+                if m.get("budget"):
+                    out.append(f"The budget plans {y['expenditure']} in {period}.")
+                else:
+                    out.append(f"The budget plans {y['expenditure']} of spending in {period}, against "
+                               f"{y['coverage']} of funding by the municipality.")
+            elif m.get("budget"):
+                out.append(f"Voor {period} staat {y['expenditure']} in de begroting.")
             else:
                 out.append(f"Voor {period} staat {y['expenditure']} aan uitgaven in de begroting. Daar staat "
-                           f"{y['coverage']} aan geld tegenover.")
-            if y["saldo_value"] < 0:
+                           f"{y['coverage']} aan geld van de gemeente tegenover.")
+            if m.get("budget"):
+                out.append("This is a budget: the source sets no funding against it, so there is no shortfall."
+                           if en else "Dit is een begroting: de bron zet er geen dekking tegenover, dus er is geen "
+                           "tekort.")
+            elif y["saldo_value"] is not None and y["saldo_value"] < 0:
                 short = euro(-y["saldo_value"], lang)
                 out.append(f"So {short} is not yet covered." if en else f"Er ontbreekt dus {short}.")
+            if y.get("regional_value"):
+                out.append(f"Besides that, {y['coverage_regional']} of regional money is available; it belongs to "
+                           f"the region, not to the municipality alone." if en else
+                           f"Daarnaast is er {y['coverage_regional']} aan regionaal geld. Dat is geld van de regio, "
+                           f"niet van de gemeente alleen.")
             out.append("How much was really spent is not recorded yet." if en else
                        "Hoeveel er echt is uitgegeven, is nog niet vastgelegd.")
         for g in m["gaps"]:

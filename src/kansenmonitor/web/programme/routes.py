@@ -10,6 +10,7 @@ from typing import Literal
 
 from fastapi import APIRouter, FastAPI, Request
 
+from ...programme.finance import is_budget
 from ...programme.model import Programme
 from ...programme.repository import available_ids, load_programme
 from ..app import BadParameter, NotFound, lang_of, respond
@@ -169,7 +170,14 @@ def _register_api(v1: FastAPI, site: Site) -> None:
             return problem(400, "Ongeldige parameter", f"De parameter 'tabel' is niet goed: '{tabel}' bestaat niet; "
                            f"kies uit {', '.join(p.table_ids())}.", request.url.path,
                            invalid_params=[{"name": "tabel", "reason": "onbekende begrotingstabel"}])
-        body = {"programma": p.id, "per": per, "tabel": tabel or p.default_table,
+        table = tabel or p.default_table
+        if table is None:
+            return ok({"programma": p.id, "per": per, "tabel": None, "rijen": [],
+                       "uitleg": "Dit programma noemt geen bedragen.", "_links": links(pid)})
+        budget = is_budget(p, table)
+        body = {"programma": p.id, "per": per, "tabel": table,
+                "soort_tabel": "begroting" if budget else "uitgaven_en_dekking",
+                "uitleg": pv.finance_explanation(p, table),
                 "rijen": pv.finance_records(p, per, tabel), "_links": links(pid)}
         if per == "jaar":
             f = pv.finance(p, "nl", tabel)

@@ -19,9 +19,10 @@ from ...programme.finance import (
     finance_by_source,
     finance_by_year,
     funding_gaps,
+    is_budget,
     lijn_shares,
 )
-from ...programme.format import format_euro
+from ...programme.format import format_euro, year_note
 from ...programme.model import BudgetKind, Intervention, Programme, ProgrammeIndicator
 from ...programme.narratives import narrative_view, visible_narratives
 from ...programme.progress import OTHER, ProgressRow, progress, progress_rows
@@ -42,6 +43,7 @@ INDICATOR_STATUS = {
 REASON_EN = {
     "geen 0-meting": "no baseline",
     "0-meting zonder waarde": "baseline without a value",
+    "0-meting zonder meetjaar": "baseline without a year of measurement",
     "geen streefwaarde": "no target",
     "nog geen meting na de 0-meting": "no measurement after the baseline yet",
 }
@@ -194,26 +196,57 @@ def tree_records(t: dict) -> list[dict]:
 TREE_CSV = ["level", "id", "code", "name", "parent", "age_phase", "status", "expenditure", "pm", "note"]
 
 
+MONEY_KEYS = ("expenditure", "coverage", "coverage_regional", "saldo")
+
+
+def _money_display(r: dict, lang: str) -> dict:
+    """Euro texts for the money columns; a missing saldo (a budget has none) is a dash, never 'p.m.'."""
+    out = {}
+    for k in MONEY_KEYS:
+        if k not in r:
+            continue
+        v = _num(r[k])
+        out[k] = "–" if v is None and k == "saldo" else euro(v, lang)
+    return out
+
+
 def finance(programme: Programme, lang: str, table: str | None = None) -> dict:
-    """Per year (with totals), per funding source with the gaps where a source ends, and lijn shares."""
+    """Per year (with totals), per funding source with the gaps where a source ends, and lijn shares.
+
+    A budget table (a begroting) is shown as what it is: budgeted amounts, no saldo. Regional money
+    (a regional funding source) is shown in its own column, apart from the gemeente's own coverage.
+    """
     table = table or programme.default_table
     tbl = next((t for t in programme.budget_tables if t.id == table), None)
+    if tbl is None:  # a programme without money (e.g. a Regio Deal proposal that names no amounts)
+        return {"table": None, "table_name": None, "unit": None, "table_note": None, "budget": False,
+                "tables": [], "years": [], "totals": None, "has_regional": False, "show_expenditure": False,
+                "show_coverage": False, "sources": [],
+                "source_names": {}, "source_notes": [], "gaps": [], "lijn": None}
+    budget = is_budget(programme, table)
     years = []
     for r in finance_by_year(programme, table).to_dict(orient="records"):
         year = None if r["year"] is None or (isinstance(r["year"], float) and math.isnan(r["year"])) else int(r["year"])
-        years.append({"year": year, "expenditure": r["expenditure"], "coverage": r["coverage"], "saldo": r["saldo"],
-                      "pm_lines": int(r["pm_lines"]),
-                      "_display": {k: euro(r[k], lang) for k in ("expenditure", "coverage", "saldo")}})
+        years.append({"year": year, **{k: _num(r[k]) for k in MONEY_KEYS}, "pm_lines": int(r["pm_lines"]),
+                      "_display": _money_display(r, lang)})
     totals = None
     if len(years) > 1:
-        totals = {k: sum(y[k] for y in years) for k in ("expenditure", "coverage", "saldo")}
-        totals["_display"] = {k: euro(v, lang) for k, v in totals.items()}
+        totals = {k: sum(y[k] for y in years) if not (budget and k == "saldo") else None for k in MONEY_KEYS}
+        totals["_display"] = _money_display(totals, lang)
+    has_regional = any(y["coverage_regional"] for y in years)
+    lines = programme.lines_of_table(table)
+    # a budget shows only the kinds of amount it has (a list of available budgets has no spending column)
+    show_expenditure = not budget or any(b.kind == BudgetKind.EXPENDITURE for b in lines)
+    show_coverage = not budget or any(b.kind == BudgetKind.COVERAGE and b.source not in
+                                      {s.id for s in programme.funding_sources if s.regional} for b in lines)
     names = {s.id: s.name for s in programme.funding_sources}
     sources = []
     for r in finance_by_source(programme, table).to_dict(orient="records"):
         sources.append({"source": r["source"], "name": r["name"], "year": int(r["year"]),
-                        "expenditure": r["expenditure"], "coverage": r["coverage"], "saldo": r["saldo"],
-                        "_display": {k: euro(r[k], lang) for k in ("expenditure", "coverage", "saldo")}})
+                        "regional": bool(r["regional"]), "expenditure": r["expenditure"],
+                        "coverage": r["coverage"], "saldo": _num(r["saldo"]),
+                        "_display": _money_display(r, lang)})
+    sources.sort(key=lambda r: (r["regional"], r["source"], r["year"]))
     source_notes = [{"id": s.id, "name": s.name, "ends_after": s.ends_after, "note": s.note}
                     for s in programme.funding_sources if s.note and s.id in {r["source"] for r in sources}]
     gaps = []
@@ -223,7 +256,6 @@ def finance(programme: Programme, lang: str, table: str | None = None) -> dict:
                                    for y, a in sorted(g.uncovered.items())],
                      "total": g.total, "_total": euro(g.total, lang)})
     lijn = None
-    lines = programme.lines_of_table(table)
     if any(b.lijn for b in lines if b.kind == BudgetKind.EXPENDITURE):
         rows = []
         for r in lijn_shares(programme, table).to_dict(orient="records"):
@@ -234,11 +266,34 @@ def finance(programme: Programme, lang: str, table: str | None = None) -> dict:
                                       "difference": fmt.number(r["difference"], 1, lang)}})
         lt = programme.lijn_target
         lijn = {"rows": rows, "target_source": lt.source if lt else None, "target_note": lt.note if lt else None}
-    return {"table": table, "table_name": tbl.name if tbl else None, "unit": tbl.unit if tbl else None,
-            "table_note": tbl.note if tbl else None,
+    return {"table": table, "table_name": tbl.name, "unit": tbl.unit, "table_note": tbl.note, "budget": budget,
             "tables": [{"id": t.id, "name": t.name} for t in programme.budget_tables],
-            "years": years, "totals": totals, "sources": sources, "source_names": names,
-            "source_notes": source_notes, "gaps": gaps, "lijn": lijn}
+            "years": years, "totals": totals, "has_regional": has_regional, "show_expenditure": show_expenditure,
+            "show_coverage": show_coverage, "sources": sources,
+            "source_names": names, "source_notes": source_notes, "gaps": gaps, "lijn": lijn}
+
+
+def finance_explanation(programme: Programme, table: str | None = None, lang: str = "nl") -> str:
+    """What the money figures of a table mean, in one or two plain sentences."""
+    regional = [s.name for s in programme.funding_sources if s.regional and any(
+        b.source == s.id for b in programme.lines_of_table(table))]
+    if is_budget(programme, table):
+        out = ("Deze tabel is een begroting: het geld dat is begroot of beschikbaar gesteld. De bron zet er geen "
+               "dekking tegenover, dus er is geen saldo en geen tekort." if lang == "nl" else
+               "This table is a budget: the money that is budgeted or made available. The source sets no coverage "
+               "against it, so there is no balance and no shortfall.")
+    else:
+        out = ("Saldo is de dekking van de gemeente min de uitgaven; een min-teken betekent dat er te weinig geld is."
+               if lang == "nl" else
+               "The balance is the municipality's coverage minus expenditure; a minus sign means there is not "
+               "enough money.")
+    if regional:
+        names = ", ".join(regional)
+        out += (f" Regionaal geld ({names}) staat apart in 'coverage_regional' en telt niet mee als geld van de "
+                "gemeente." if lang == "nl" else
+                f" Regional money ({names}) is kept apart in 'coverage_regional' and does not count as the "
+                "municipality's money.")
+    return out
 
 
 def finance_records(programme: Programme, per: str, table: str | None = None) -> list[dict]:
@@ -273,9 +328,9 @@ def framework(programme: Programme, lang: str) -> dict:
                                 for pl in programme.programme_lines],
             "focus_areas": [{"code": f.code, "name": f.name, "gemeente": f.gemeente, "note": f.note}
                             for f in programme.focus_areas],
-            "funding_sources": [{"id": s.id, "name": s.name, "ends_after": s.ends_after, "note": s.note}
-                                for s in programme.funding_sources],
-            "budget_tables": [{"id": t.id, "name": t.name, "unit": t.unit, "note": t.note}
+            "funding_sources": [{"id": s.id, "name": s.name, "ends_after": s.ends_after, "regional": s.regional,
+                                 "note": s.note} for s in programme.funding_sources],
+            "budget_tables": [{"id": t.id, "name": t.name, "kind": t.kind.value, "unit": t.unit, "note": t.note}
                               for t in programme.budget_tables],
             "default_table": programme.default_table}
 
@@ -318,7 +373,7 @@ def progress_row(site, programme: Programme, row: ProgressRow, lang: str) -> dic
         if v is None:
             return None
         shown = _value(v.value, ind.unit, lang) if v.value is not None else (v.text or "–")
-        return f"{shown} ({v.year})" if v.year is not None else shown
+        return shown + year_note(v.year, v.published, lang)
 
     d["_display"] = {"baseline": point(row.baseline), "latest": point(row.latest),
                      "expected": _value(st.expected, ind.unit, lang) if st.expected is not None else None,
