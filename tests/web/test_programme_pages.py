@@ -65,7 +65,7 @@ def test_overview_reproduces_the_nota_totals(client):
 
 def test_overview_rekenkamer_lijn_shares(client):
     html = client.get(f"/programmas/{RK}").text
-    assert "Uitgaven per lijn tegen het doel" in html
+    assert "Begroot per lijn tegen het doel" in html
     for text in ("13,9%", "7,6%", "78,5%", "20%", "60%", "-6,1", "-12,4", "18,5", "telt op tot 120%"):
         assert text in html, text
     api = client.get(f"/v1/programmas/{RK}/financien?per=lijn").json()
