@@ -342,3 +342,46 @@ def test_scm_shows_balance_table_and_placebo_chart(client, demo_monitor):
     assert f"Bij {rank} van de {direct.n_donors} vergelijkingsgebieden" in page
     en = client.get(f"/evaluaties/resultaat?{_with(methode='scm')}&lang=en").text
     assert "Placebo test: is this gap unusual?" in en and "The outcome in " in en
+
+
+def test_scm_chart_and_table_per_treated_unit_by_name(client, demo_monitor):
+    _, direct = _direct(demo_monitor, method="scm")
+    data = client.get(f"/evaluaties/resultaat?{_with(methode='scm')}&format=json").json()
+    res, source = data["result"], data["source"]
+    names = {u["code"]: u["name"] for u in source["treated_units"]}
+    treated = sorted(set(direct.gaps["treated_unit"].astype(str)))
+    assert sorted(names) == treated and len(treated) > 1
+    assert all(not n.startswith("BU") for n in names.values())
+    # the table: each year once per treated unit, with the unit's name, values equal to the engine's
+    keys = [(r["unit"], r["x"]) for r in res["chart_rows"]]
+    assert len(keys) == len(set(keys)) == len(direct.gaps)
+    engine = {(str(g.treated_unit), int(g.time)): g for g in direct.gaps.itertuples()}
+    for row in res["chart_rows"]:
+        assert row["unit_name"] == names[row["unit"]]
+        assert row["observed"] == pytest.approx(engine[(row["unit"], row["x"])].treated)
+        assert row["counterfactual"] == pytest.approx(engine[(row["unit"], row["x"])].synthetic)
+    page = client.get(f"/evaluaties/resultaat?{_with(methode='scm')}&lang=nl").text
+    if len(treated) <= 6:  # one chart per unit, headed by its name
+        for name in names.values():
+            assert f'<h4 class="utrecht-heading-4">{name}</h4>' in page
+            assert f"Gemeten uitkomst en de geschatte uitkomst zonder maatregel: {name}</title>" in page
+    else:
+        assert f"gemiddelde van de {len(treated)} gebieden met de maatregel" in page
+    assert "Gebied met maatregel" in page and "en per gebied" in page
+    for code in treated:  # codes only in links and data, not as the name of a unit in a table cell
+        assert f'<td class="utrecht-table__cell">{code}</td>' not in page
+    csv = client.get(f"/evaluaties/resultaat?{_with(methode='scm')}&format=csv").text
+    assert csv.splitlines()[0].startswith("unit,unit_name,x,")
+
+
+def test_scm_mean_chart_for_many_units():
+    from kansenmonitor.web.evaluation import views as ev
+
+    rows = [{"unit": f"U{u}", "unit_name": f"Gebied {u}", "x": t, "observed": float(u + t), "counterfactual": float(t)}
+            for u in range(8) for t in (2018, 2019, 2020)]
+    charts = ev._scm_unit_charts(rows, {"observed": ("gemeten", "observed"),
+                                        "counterfactual": ("zonder maatregel (geschat)", "without")}, str, "nl")
+    assert len(charts) == 1 and charts[0]["mean_of"] == 8
+    assert charts[0]["name"] == "gemiddelde van de 8 gebieden met de maatregel"
+    observed = next(line for line in charts[0]["chart"]["lines"] if line["name"] == "gemeten")
+    assert observed["points"][0]["label"] == f"gemeten, 2018: {sum(u + 2018 for u in range(8)) / 8}"

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..core.errors import UnknownIndicatorError, UnknownRegionError
 from ..core.model import Level
+from . import i18n
 from .app import no_nan
 from .service import Site, publishable
 from .situation.views import indicator_ref
@@ -49,6 +50,33 @@ def ok(data, media_type: str = "application/json", headers: dict | None = None) 
 def problem(status: int, title: str, detail: str, instance: str, **extra) -> Response:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": instance, **extra}
     return Response(_dump(body), status_code=status, media_type=PROBLEM)
+
+
+def api_lang(request: Request) -> str:
+    """nl or en: ``?lang=``, else the request's ``Accept-Language``, else Dutch."""
+    return i18n.api_lang(request.query_params.get("lang"), request.headers.get("accept-language"))
+
+
+def invalid_params_problem(request: Request, params: list[tuple[str, str, str | None]]) -> Response:
+    """A 400 naming each bad parameter with its reason, in the request's language. ``params``: ``(name,
+    reason_nl, reason_en)``; a reason without English says it is explained in Dutch only."""
+    lang = api_lang(request)
+    items = [{"name": n, "reason": (en or f"not valid (explained in Dutch only: {nl})") if lang == "en" else nl}
+             for n, nl, en in params]
+    names = ", ".join(p["name"] for p in items)
+    reasons = "; ".join(p["reason"] for p in items)
+    if lang == "en":
+        title, detail = "Invalid parameter", f"The parameter '{names}' is not valid: {reasons}"
+    else:
+        title, detail = "Ongeldige parameter", f"De parameter '{names}' is niet goed: {reasons}"
+    return problem(400, title, detail, request.url.path, invalid_params=items)
+
+
+def internal_error(request: Request) -> Response:
+    en = api_lang(request) == "en"
+    return problem(500, "Internal error" if en else "Interne fout",
+                   "Something went wrong; please try again later." if en
+                   else "Er ging iets mis; probeer het later opnieuw.", request.url.path)
 
 
 def _num(v):
@@ -108,39 +136,44 @@ def create_api(site: Site) -> FastAPI:
 
     @api.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
-        params = [{"name": str(e["loc"][1] if len(e["loc"]) > 1 else e["loc"][-1]), "reason": e["msg"]} for e in exc.errors()]
-        names = ", ".join(p["name"] for p in params)
-        return problem(400, "Ongeldige parameter", f"De parameter '{names}' is niet goed.", request.url.path,
-                       invalid_params=params)
+        return invalid_params_problem(request, [
+            (str(e["loc"][1] if len(e["loc"]) > 1 else e["loc"][-1]), i18n.validation_reason(e, "nl"),
+             i18n.validation_reason(e, "en")) for e in exc.errors()])
 
     @api.exception_handler(ValueError)
     async def bad_parameter(request: Request, exc: ValueError):
         # BadParameter (a ValueError with the parameter's name) from any resource, incl. plug-ins
         name = getattr(exc, "name", None)
         if name is None:
-            return problem(500, "Interne fout", "Er ging iets mis; probeer het later opnieuw.", request.url.path)
-        return problem(400, "Ongeldige parameter", f"De parameter '{name}' is niet goed: {exc}", request.url.path,
-                       invalid_params=[{"name": name, "reason": str(exc)}])
+            return internal_error(request)
+        return invalid_params_problem(request, [(name, str(exc), getattr(exc, "en", None))])
 
     @api.exception_handler(UnknownRegionError)
     async def unknown_region(request: Request, exc: UnknownRegionError):
-        return problem(404, "Gebied niet gevonden", str(exc), request.url.path,
+        en = api_lang(request) == "en"
+        return problem(404, "Area not found" if en else "Gebied niet gevonden", str(exc), request.url.path,
                        _links={"lijst": {"href": "/v1/gebieden"}})
 
     @api.exception_handler(UnknownIndicatorError)
     async def unknown_indicator(request: Request, exc: UnknownIndicatorError):
-        return problem(404, "Indicator niet gevonden", str(exc), request.url.path,
+        en = api_lang(request) == "en"
+        return problem(404, "Indicator not found" if en else "Indicator niet gevonden", str(exc), request.url.path,
                        _links={"lijst": {"href": "/v1/indicatoren"}})
 
     @api.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        detail = f"'{request.url.path}' bestaat niet in deze API." if exc.status_code == 404 else str(exc.detail)
-        return problem(exc.status_code, "Niet gevonden" if exc.status_code == 404 else str(exc.detail), detail,
-                       request.url.path, _links={"openapi": {"href": "/v1/openapi.json"}})
+        en = api_lang(request) == "en"
+        if exc.status_code == 404:
+            title = "Not found" if en else "Niet gevonden"
+            detail = (f"'{request.url.path}' does not exist in this API." if en
+                      else f"'{request.url.path}' bestaat niet in deze API.")
+        else:
+            title = detail = str(exc.detail)
+        return problem(exc.status_code, title, detail, request.url.path, _links={"openapi": {"href": "/v1/openapi.json"}})
 
     @api.exception_handler(Exception)
     async def crash(request: Request, exc: Exception):
-        return problem(500, "Interne fout", "Er ging iets mis; probeer het later opnieuw.", request.url.path)
+        return internal_error(request)
 
     @api.get("/gebieden", summary="Gebieden (gemeenten, wijken, buurten, eigen gebieden)")
     def gebieden(request: Request, niveau: LevelParam | None = None, gemeente: str | None = None,
@@ -163,11 +196,16 @@ def create_api(site: Site) -> FastAPI:
         return ok(region_json(r, geometry, with_geometry=True), media_type="application/geo+json")
 
     @api.get("/gebieden/{code}/vergelijkbaar", summary="Vergelijkbare gebieden van hetzelfde niveau")
-    def vergelijkbaar(code: str, indeling: Year | None = None,
+    def vergelijkbaar(request: Request, code: str, indeling: Year | None = None,
                       k: Annotated[int, Query(ge=1, le=50, description="Aantal gebieden.")] = 5):
         r = site.region(code, indeling)
         result, why_not = site.similar(r, k=k)
         if result is None:
+            if api_lang(request) == "en":
+                reason = ("too few profile indicators known" if why_not == "too_few"
+                          else "no comparison group with data for this area")
+                return problem(422, "Cannot be compared", f"No similar areas can be computed for '{r.code}': "
+                               f"{reason}.", f"/v1/gebieden/{code}/vergelijkbaar")
             reason = ("te weinig profielindicatoren bekend" if why_not == "too_few"
                       else "geen vergelijkingsgroep met gegevens voor dit gebied")
             return problem(422, "Niet te vergelijken", f"Voor '{r.code}' kunnen geen vergelijkbare gebieden "

@@ -30,11 +30,20 @@ log = logging.getLogger("kansenmonitor.web")
 
 
 class BadParameter(ValueError):
-    """An invalid query parameter: answered with 400, naming the parameter."""
+    """An invalid query parameter: answered with 400, naming the parameter. ``message`` is Dutch, ``en`` the same
+    in English (for ``?lang=en`` and the API's ``Accept-Language``); ``str(exc)`` is the Dutch text."""
 
-    def __init__(self, name: str, message: str):
+    def __init__(self, name: str, message: str, en: str | None = None):
         self.name = name
+        self.en = en
         super().__init__(message)
+
+    def text(self, lang: str) -> str:
+        """The reason in ``lang``. A reason that only exists in Dutch (a message of the engine behind the page)
+        says so in English rather than pass for an English text."""
+        if lang != "en":
+            return str(self)
+        return self.en or f"not valid (explained in Dutch only: {self})"
 
 
 class NotFound(LookupError):
@@ -169,7 +178,7 @@ def respond(request: Request, template: str, view: dict, records: list[dict], co
     if form == "xlsx":
         return xlsx_response(records, columns, filename)
     if form != "html":
-        raise BadParameter("format", "kies html, json, csv, csv-nl of xlsx")
+        raise BadParameter("format", "kies html, json, csv, csv-nl of xlsx", "choose html, json, csv, csv-nl or xlsx")
     return render(request, template, {"view": view, **extra})
 
 
@@ -285,7 +294,7 @@ def create_app(monitor: Monitor | None = None, extra_static: Path | None = None,
         _ = i18n.translator(lang_of(request))
         return error_page(request, 400, _("Ongeldige invoer", "Invalid input"),
                           _(f"De parameter '{exc.name}' is niet goed: {exc}",
-                            f"The parameter '{exc.name}' is not valid: {exc}"))
+                            f"The parameter '{exc.name}' is not valid: {exc.text('en')}"))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):

@@ -135,7 +135,8 @@ def setup_page(request: Request):
             return bad_request(request, exc, "evaluation_setup.html", context)
     if view is None:
         if request.query_params.get("format", "html") != "html":
-            raise BadParameter("interventie", "kies een interventie of geef de codes van de gebieden met de maatregel")
+            raise BadParameter("interventie", "kies een interventie of geef de codes van de gebieden met de maatregel",
+                               "choose an intervention or give the codes of the areas with the measure")
         return render(request, "evaluation_setup.html", {"view": None, "error": None, **context})
     return respond(request, "evaluation_setup.html", view, view["design"]["pre_trend_data"],
                    ["year", "treated_mean", "comparison_mean", "before_start"], "evaluatie-ontwerp", error=None,
@@ -224,11 +225,10 @@ async def save(request: Request):
 
 # -- API ----------------------------------------------------------------------------------------------
 def register_api(v1: FastAPI, site) -> None:
-    from ..api import ok, problem
+    from ..api import invalid_params_problem, ok, problem
 
     def invalid(request: Request, exc: BadParameter) -> Response:
-        return problem(400, "Ongeldige invoer", f"De parameter '{exc.name}' is niet goed: {exc}", request.url.path,
-                       invalid_params=[{"name": exc.name, "reason": str(exc)}])
+        return invalid_params_problem(request, [(exc.name, str(exc), exc.en)])
 
     def links_of(name: str) -> dict:
         return {"self": {"href": f"/v1/evaluaties/{name}"}, "pagina": {"href": f"/evaluaties/{name}"},

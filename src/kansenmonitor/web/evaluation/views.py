@@ -118,9 +118,10 @@ def _int_param(params, name: str, default: int | None, lo: int | None = None, hi
     try:
         value = int(raw)
     except ValueError:
-        raise BadParameter(name, f"'{raw}' is geen geheel getal") from None
+        raise BadParameter(name, f"'{raw}' is geen geheel getal", f"'{raw}' is not a whole number") from None
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise BadParameter(name, f"{value} kan niet; kies een getal van {lo} tot en met {hi}")
+        raise BadParameter(name, f"{value} kan niet; kies een getal van {lo} tot en met {hi}",
+                           f"{value} is not possible; choose a number from {lo} to {hi}")
     return value
 
 
@@ -129,7 +130,8 @@ def _choice(params, name: str, options, default: str) -> str:
     if raw is None:
         return default
     if raw not in options:
-        raise BadParameter(name, f"'{raw}' kan niet; kies uit {', '.join(options)}")
+        raise BadParameter(name, f"'{raw}' kan niet; kies uit {', '.join(options)}",
+                           f"'{raw}' is not possible; choose from {', '.join(options)}")
     return raw
 
 
@@ -148,11 +150,14 @@ def parse_spec(site: Site, params: Mapping) -> Spec:
     start = _int_param(params, "start", None, 1900, 2100)
     if intervention or programme:
         if codes:
-            raise BadParameter("gebied", "kies een interventie óf eigen gebiedscodes, niet allebei")
+            raise BadParameter("gebied", "kies een interventie óf eigen gebiedscodes, niet allebei",
+                               "choose an intervention or your own area codes, not both")
         if not programme:
-            raise BadParameter("programma", "kies het programma van de interventie")
+            raise BadParameter("programma", "kies het programma van de interventie",
+                               "choose the programme of the intervention")
         if not intervention:
-            raise BadParameter("interventie", f"kies een interventie uit programma '{programme}'")
+            raise BadParameter("interventie", f"kies een interventie uit programma '{programme}'",
+                               f"choose an intervention from programme '{programme}'")
         try:
             prog = load_programme(programme)
         except KeyError as exc:
@@ -160,47 +165,59 @@ def parse_spec(site: Site, params: Mapping) -> Spec:
         found = [i for i in prog.interventions if i.id == intervention]
         if not found:
             raise BadParameter("interventie", f"interventie '{intervention}' bestaat niet in programma "
-                               f"'{programme}'; kies uit {', '.join(i.id for i in prog.interventions)}")
+                               f"'{programme}'; kies uit {', '.join(i.id for i in prog.interventions)}",
+                               f"intervention '{intervention}' does not exist in programme '{programme}'; "
+                               f"choose from {', '.join(i.id for i in prog.interventions)}")
         if start is None:
             start = found[0].start_year
     elif not codes:
-        raise BadParameter("interventie", "kies een interventie of geef de codes van de gebieden met de maatregel")
+        raise BadParameter("interventie", "kies een interventie of geef de codes van de gebieden met de maatregel",
+                           "choose an intervention or give the codes of the areas with the measure")
     if start is None:
-        raise BadParameter("start", "deze interventie heeft geen startjaar; vul het eerste jaar van de maatregel in")
+        raise BadParameter("start", "deze interventie heeft geen startjaar; vul het eerste jaar van de maatregel in",
+                           "this intervention has no start year; fill in the first year of the measure")
     indicator = _get(params, "indicator")
     if indicator is None:
-        raise BadParameter("indicator", "kies de uitkomst (een indicator); zie /indicatoren")
+        raise BadParameter("indicator", "kies de uitkomst (een indicator); zie /indicatoren",
+                           "choose the outcome (an indicator); see /indicatoren")
     level = _choice(params, "niveau", LEVELS, "buurt")
     if level == "school":
         from ...schools.repository import school_indicators
 
         if indicator not in school_indicators():
             raise BadParameter("indicator", "met scholen als eenheden is de uitkomst een schoolcijfer; kies er een "
-                               "uit de groep 'Scholen'")
+                               "uit de groep 'Scholen'", "with schools as units the outcome is a school figure; "
+                               "choose one from the group 'Schools'")
         if _get(params, "vergelijking") == "vergelijkbaar":
             raise BadParameter("vergelijking", "vergelijkbare gebieden zijn er voor buurten en wijken, niet voor "
-                               "scholen; kies 'alle gebieden van de gemeente'")
+                               "scholen; kies 'alle gebieden van de gemeente'", "similar areas exist for buurten and "
+                               "wijken, not for schools; choose 'all areas of the municipality'")
     else:
         try:
             site.catalogue[indicator]
         except UnknownIndicatorError:
-            raise BadParameter("indicator", f"indicator '{indicator}' bestaat niet; zie /indicatoren") from None
+            raise BadParameter("indicator", f"indicator '{indicator}' bestaat niet; zie /indicatoren",
+                               f"indicator '{indicator}' does not exist; see /indicatoren") from None
     gemeenten = _getlist(params, "gemeente")
     known = site.codes()
     for g in gemeenten:
         if g not in known:
-            raise BadParameter("gemeente", f"gemeente '{g}' is onbekend; zie /gebieden?niveau=gemeente")
+            raise BadParameter("gemeente", f"gemeente '{g}' is onbekend; zie /gebieden?niveau=gemeente",
+                               f"municipality '{g}' is unknown; see /gebieden?niveau=gemeente")
     if level == "school" and codes:
         from ...schools.panel import school_treatment
 
         notes: list[str] = []
         school_treatment(site.monitor, codes, 0, notes)
         if notes:
-            raise BadParameter("gebied", "; ".join(notes) + "; geef vestigingscodes (BRIN + 2 cijfers), zie /scholen")
+            raise BadParameter("gebied", "; ".join(notes) + "; geef vestigingscodes (BRIN + 2 cijfers), zie /scholen",
+                               "give school location codes (BRIN + 2 digits), see /scholen; in Dutch: "
+                               + "; ".join(notes))
     else:
         for c in codes:
             if c not in known:
-                raise BadParameter("gebied", f"gebied '{c}' is onbekend; zie /gebieden")
+                raise BadParameter("gebied", f"gebied '{c}' is onbekend; zie /gebieden",
+                                   f"area '{c}' is unknown; see /gebieden")
     return Spec(
         programme=programme, intervention=intervention, codes=tuple(codes), indicator=indicator,
         level=level, start=start,
@@ -247,7 +264,10 @@ def build(site: Site, spec: Spec, lang: str = "nl") -> Built:
         raise BadParameter("interventie" if spec.intervention else "gebied",
                            f"geen van de plaatsen ({', '.join(places) or 'geen'}) is een {spec.level} of bevat "
                            f"{spec.level}en in de database; kies een ander niveau of andere gebieden"
-                           + (f" ({'; '.join(notes)})" if notes else ""))
+                           + (f" ({'; '.join(notes)})" if notes else ""),
+                           f"none of the places ({', '.join(places) or 'none'}) is a {spec.level} or contains one in "
+                           f"the database; choose another level or other areas"
+                           + (f" (in Dutch: {'; '.join(notes)})" if notes else ""))
     comparison_codes = None
     gemeenten = list(spec.gemeenten) or None
     if spec.pool == "vergelijkbaar":
@@ -263,7 +283,8 @@ def build(site: Site, spec: Spec, lang: str = "nl") -> Built:
                     similar.append(n.code)
         if not similar:
             raise BadParameter("vergelijking", "voor deze gebieden zijn geen vergelijkbare gebieden te berekenen; "
-                               "kies 'alle gebieden van de gemeente'")
+                               "kies 'alle gebieden van de gemeente'", "no similar areas can be computed for these "
+                               "areas; choose 'all areas of the municipality'")
         comparison_codes = similar
         if gemeenten is None:
             gms = {site.region(c).gemeente for c in list(treated) + similar}
@@ -276,7 +297,8 @@ def build(site: Site, spec: Spec, lang: str = "nl") -> Built:
               "skipped_places": list(notes), "comparison_pool": spec.pool, "k": spec.k if spec.pool ==
               "vergelijkbaar" else None, "gemeenten": list(gemeenten or []), "control": spec.control,
               "bootstrap": spec.bootstrap, "seed": spec.seed, "comparison_units": comparison,
-              "query": spec.query_string(), "placebo": placebo_of(spec)}
+              "query": spec.query_string(), "placebo": placebo_of(spec),
+              "treated_units": _treated_units(frame, treated)}
     return Built(spec, panel, frame, treated, comparison, notes, source)
 
 
@@ -291,6 +313,12 @@ def _panel(site: Site, spec: Spec, lang: str, make_frame):
     except ValidationError as exc:
         raise _engine_error(exc) from None
     return frame, panel
+
+
+def _treated_units(frame, treated) -> list[dict]:
+    """The treated units with their names (the chart and tables name them, not their codes)."""
+    names = dict(zip(frame["unit"], frame["unit_name"], strict=True))
+    return [{"code": str(u), "name": names.get(u, str(u))} for u in sorted(treated)]
 
 
 def _comparison_units(frame, panel: Panel, treated) -> list[dict]:
@@ -354,7 +382,9 @@ def _build_schools(site: Site, spec: Spec, places: list[str], lang: str) -> Buil
     if not treated:
         raise BadParameter("interventie" if spec.intervention else "gebied",
                            "geen van de plaatsen is een school uit het scholenregister; kies niveau buurt of wijk, "
-                           "of noem de scholen als plaats van de interventie")
+                           "of noem de scholen als plaats van de interventie", "none of the places is a school in the "
+                           "school register; choose level buurt or wijk, or name the schools as places of the "
+                           "intervention")
     sectors = sorted(set(register(site.monitor, codes=list(treated))["sector"]))
     gemeenten = list(spec.gemeenten) or None
     frame, panel = _panel(site, spec, lang, lambda: school_panel(site.monitor, spec.indicator, treated, gemeenten,
@@ -365,7 +395,8 @@ def _build_schools(site: Site, spec: Spec, places: list[str], lang: str) -> Buil
               "skipped_places": list(notes), "comparison_pool": "gemeente", "k": None,
               "gemeenten": list(gemeenten or []), "sectors": sectors, "control": spec.control,
               "bootstrap": spec.bootstrap, "seed": spec.seed, "comparison_units": comparison,
-              "query": spec.query_string(), "placebo": placebo_of(spec)}
+              "query": spec.query_string(), "placebo": placebo_of(spec),
+              "treated_units": _treated_units(frame, treated)}
     return Built(spec, panel, frame, treated, comparison, notes, source)
 
 
@@ -483,8 +514,12 @@ def result_view(result_dict: dict, source: dict, lang: str) -> dict:
                  "ci_high": e.get("ci_high")} for e in r["design"]["pretrend"].get("plot_data") or []]
     elif method == "scm" and r.get("gaps"):
         chart_kind = "levels"
-        rows = [{"x": int(g["time"]), "observed": g.get("treated"), "counterfactual": g.get("synthetic")}
-                for g in r["gaps"]]
+        unit_names = treated_names(source)
+        rows = sorted(({"unit": str(g.get("treated_unit", "")), "x": int(g["time"]), "observed": g.get("treated"),
+                        "counterfactual": g.get("synthetic")} for g in r["gaps"]),
+                      key=lambda row: (unit_names.get(row["unit"], row["unit"]), row["x"]))
+        for row in rows:
+            row["unit_name"] = unit_names.get(row["unit"], row["unit"])
     elif method == "its" and r.get("series"):
         chart_kind = "levels"
         rows = [{"x": int(g["time"]), "observed": g.get("observed"), "counterfactual": g.get("counterfactual")}
@@ -498,14 +533,21 @@ def result_view(result_dict: dict, source: dict, lang: str) -> dict:
         pts = [(row["x"], row[key]) for row in rows if row.get(key) is not None]
         if pts:
             effect[label(names, key, lang)] = pts
+    unit_charts = []
+    if method == "scm" and rows:
+        unit_charts = _scm_unit_charts(rows, names_levels, fmt, lang)
+        effect = {}  # one chart per treated unit (or their mean) instead of all units on one line
     chart = graphics.line_chart(effect, fmt) if any(len(v) >= 2 for v in effect.values()) else None
     donors = []
     if method == "scm" and r.get("weights"):
         names_by_code = {u["code"]: u["name"] for u in source.get("comparison_units", [])}
-        donors = [{"treated_unit": w["treated_unit"], "code": w["donor"], "name": names_by_code.get(w["donor"],
-                   w["donor"]), "weight": w["weight"]} for w in r["weights"] if (w.get("weight") or 0) >= 0.001]
-        donors.sort(key=lambda d: (d["treated_unit"], -d["weight"]))
-    balance, placebo_chart = ([], None) if method != "scm" else _scm_view(r, fmt, lang)
+        unit_names = treated_names(source)
+        donors = [{"treated_unit": w["treated_unit"], "treated_name": unit_names.get(str(w["treated_unit"]),
+                                                                                     str(w["treated_unit"])),
+                   "code": w["donor"], "name": names_by_code.get(w["donor"], w["donor"]), "weight": w["weight"]}
+                  for w in r["weights"] if (w.get("weight") or 0) >= 0.001]
+        donors.sort(key=lambda d: (d["treated_name"], -d["weight"]))
+    balance, placebo_chart = ([], None) if method != "scm" else _scm_view(r, fmt, lang, treated_names(source))
     ci = None
     if r.get("ci_low") is not None and r.get("ci_high") is not None:
         ci = [r["ci_low"], r["ci_high"]]
@@ -521,10 +563,55 @@ def result_view(result_dict: dict, source: dict, lang: str) -> dict:
         "n_treated": r.get("n_treated"), "n_periods": r.get("n_periods"), "evidence": r.get("evidence"),
         "warnings": r.get("warnings", []), "interpretation": interpretation,
         "chart_kind": chart_kind, "chart_rows": rows, "donors": donors, "balance": balance,
+        "_unit_charts": unit_charts, "per_unit": len({row.get("unit") for row in rows}) > 1,
         "_placebo": placebo_chart,
         "_chart": chart, "_fmt": {"estimate": fmt(r.get("estimate")), "se": fmt(r.get("se")),
                                   "ci_low": fmt(ci[0]) if ci else None, "ci_high": fmt(ci[1]) if ci else None},
     }
+
+
+#: up to this many treated units get a chart each; more get one chart of their mean (labelled as such)
+MAX_UNIT_CHARTS = 6
+
+
+def treated_names(source: dict) -> dict[str, str]:
+    """code → name of the treated units of a set-up (saved evaluations from before names were kept: the code)."""
+    return {str(u["code"]): u["name"] for u in source.get("treated_units") or []}
+
+
+def _scm_unit_charts(rows: list[dict], names: dict, fmt, lang: str) -> list[dict]:
+    """The synthetic-control chart per treated unit: its outcome against its synthetic twin, named; with more than
+    :data:`MAX_UNIT_CHARTS` units one chart of the mean over the units per year, labelled as the mean."""
+    units: dict[str, list[dict]] = {}
+    for row in rows:
+        units.setdefault(row["unit"], []).append(row)
+
+    def chart_of(unit_rows):
+        series = {}
+        for key in ("observed", "counterfactual"):
+            pts = [(row["x"], row[key]) for row in unit_rows if row.get(key) is not None]
+            if pts:
+                series[label(names, key, lang)] = pts
+        return graphics.line_chart(series, fmt) if any(len(v) >= 2 for v in series.values()) else None
+
+    out = []
+    if len(units) <= MAX_UNIT_CHARTS:
+        for i, (unit, unit_rows) in enumerate(units.items()):
+            chart = chart_of(unit_rows)
+            if chart:
+                out.append({"id": f"effect-{i}", "name": unit_rows[0]["unit_name"], "code": unit, "chart": chart,
+                            "mean_of": None})
+        return out
+    by_year: dict[int, dict[str, list[float]]] = {}
+    for row in rows:
+        for key in ("observed", "counterfactual"):
+            if row.get(key) is not None:
+                by_year.setdefault(row["x"], {}).setdefault(key, []).append(float(row[key]))
+    mean_rows = [{"x": t, **{k: float(np.mean(v)) for k, v in d.items()}} for t, d in sorted(by_year.items())]
+    chart = chart_of(mean_rows)
+    name = (f"mean of the {len(units)} areas with the measure" if lang == "en"
+            else f"gemiddelde van de {len(units)} gebieden met de maatregel")
+    return [{"id": "effect-mean", "name": name, "code": None, "chart": chart, "mean_of": len(units)}] if chart else []
 
 
 def _predictor_label(name: str, outcome: str | None, lang: str) -> str:
@@ -536,10 +623,13 @@ def _predictor_label(name: str, outcome: str | None, lang: str) -> str:
     return name
 
 
-def _scm_view(r: dict, fmt, lang: str) -> tuple[list[dict], dict | None]:
+def _scm_view(r: dict, fmt, lang: str, names: dict[str, str] | None = None) -> tuple[list[dict], dict | None]:
     """The predictor balance table and the in-space placebo chart of a synthetic control."""
     outcome = r.get("outcome")
-    balance = [{"treated_unit": b["treated_unit"], "predictor": _predictor_label(b["predictor"], outcome, lang),
+    names = names or {}
+    balance = [{"treated_unit": b["treated_unit"], "treated_name": names.get(str(b["treated_unit"]),
+                                                                             str(b["treated_unit"])),
+                "predictor": _predictor_label(b["predictor"], outcome, lang),
                 "v": b.get("v"), "treated": b.get("treated"), "synthetic": b.get("synthetic"),
                 "donor_mean": b.get("donor_mean")} for b in r.get("balance") or []]
     pg, gaps = r.get("placebo_gaps") or [], r.get("gaps") or []
@@ -584,16 +674,16 @@ def _scm_view(r: dict, fmt, lang: str) -> tuple[list[dict], dict | None]:
              "xticks": [{"x": round(x(t), 1), "label": str(int(t))} for t in times[::step]],
              "yticks": [{"y": round(y(v), 1), "label": fmt(v)} for v in np.linspace(lo, hi, 4)],
              "n_placebos": len(series), "rank": rank, "refit": r.get("placebo_v") == "refit",
-             "unit": first if (r.get("n_treated") or 1) > 1 else None}
+             "unit": names.get(str(first), str(first)) if (r.get("n_treated") or 1) > 1 else None}
     return balance, chart
 
 
 def chart_records(view: dict) -> list[dict]:
-    return [{"x": row["x"], **{k: row.get(k) for k in ("estimate", "ci_low", "ci_high", "observed",
-                                                       "counterfactual")}} for row in view["chart_rows"]]
+    return [{"x": row["x"], **{k: row.get(k) for k in ("unit", "unit_name", "estimate", "ci_low", "ci_high",
+                                                       "observed", "counterfactual")}} for row in view["chart_rows"]]
 
 
-CHART_CSV = ["x", "estimate", "ci_low", "ci_high", "observed", "counterfactual"]
+CHART_CSV = ["unit", "unit_name", "x", "estimate", "ci_low", "ci_high", "observed", "counterfactual"]
 
 
 # -- saved evaluations and decisions ------------------------------------------------------------------
@@ -632,7 +722,9 @@ def citing_decisions(store, name: str, lang: str) -> list[dict]:
 def check_name(store, name: str | None) -> str:
     if not name or not NAME_RE.match(name) or name in RESERVED:
         raise BadParameter("naam", "gebruik 1 tot 80 kleine letters, cijfers, '-' of '_', beginnend met een letter of "
-                           f"cijfer (niet {', '.join(sorted(RESERVED))})")
+                           f"cijfer (niet {', '.join(sorted(RESERVED))})", "use 1 to 80 lower-case letters, digits, '-' "
+                           f"or '_', starting with a letter or digit (not {', '.join(sorted(RESERVED))})")
     if store.get_document(KIND, name) is not None:
-        raise BadParameter("naam", f"er is al een evaluatie '{name}'; kies een andere naam")
+        raise BadParameter("naam", f"er is al een evaluatie '{name}'; kies een andere naam",
+                           f"there is already an evaluation '{name}'; choose another name")
     return name

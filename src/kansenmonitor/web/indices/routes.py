@@ -18,7 +18,7 @@ from ...core.model import Region
 from ...indices import IndexInputError
 from ...indices.messages import localise
 from ...indices.targeting import RuleError
-from ..api import ok, problem
+from ..api import invalid_params_problem, ok, problem
 from ..app import BadParameter, NotFound, lang_of, respond
 from ..service import Site
 from . import views as iv
@@ -38,7 +38,7 @@ def definition_of(site: Site, iid: str, param: str | None = None):
     if iid not in defs:
         msg = f"Index '{iid}' bestaat niet. Beschikbaar: {', '.join(sorted(defs))}."
         if param:
-            raise BadParameter(param, msg)
+            raise BadParameter(param, msg, f"Index '{iid}' does not exist. Available: {', '.join(sorted(defs))}.")
         raise NotFound("index", msg, "/indices")
     return defs[iid]
 
@@ -49,7 +49,8 @@ def gemeente_of(site: Site, code: str | None) -> Region:
         raise NotFound("gemeente", "Er staan nog geen gemeenten met wijken in de database.", "/gebieden")
     code = code or gms[0].code
     if code not in {g.code for g in gms}:
-        raise BadParameter("gemeente", f"'{code}' kan niet; kies uit {', '.join(g.code for g in gms)}")
+        raise BadParameter("gemeente", f"'{code}' kan niet; kies uit {', '.join(g.code for g in gms)}",
+                           f"'{code}' is not possible; choose from {', '.join(g.code for g in gms)}")
     return site.region(code)
 
 
@@ -57,7 +58,8 @@ def level_of(d, raw: str | None) -> str:
     default = "buurt" if "buurt" in d.levels else d.levels[0]
     level = raw or default
     if level not in d.levels:
-        raise BadParameter("niveau", f"'{level}' kan niet voor index '{d.id}'; kies uit {', '.join(d.levels)}")
+        raise BadParameter("niveau", f"'{level}' kan niet voor index '{d.id}'; kies uit {', '.join(d.levels)}",
+                           f"'{level}' is not possible for index '{d.id}'; choose from {', '.join(d.levels)}")
     return level
 
 
@@ -65,7 +67,8 @@ def choice(raw: str | None, name: str, options, default: str) -> str:
     if raw in (None, ""):
         return default
     if raw not in options:
-        raise BadParameter(name, f"'{raw}' kan niet; kies uit {', '.join(options)}")
+        raise BadParameter(name, f"'{raw}' kan niet; kies uit {', '.join(options)}",
+                           f"'{raw}' is not possible; choose from {', '.join(options)}")
     return raw
 
 
@@ -83,11 +86,13 @@ def parse_amount(raw: str | None, name: str, default: float | None) -> float | N
     try:
         value = float(text)
     except ValueError:
-        raise BadParameter(name, f"'{raw}' is geen bedrag") from None
+        raise BadParameter(name, f"'{raw}' is geen bedrag", f"'{raw}' is not an amount") from None
     if not value > 0 or value != value or value == float("inf"):
-        raise BadParameter(name, f"'{raw}': het bedrag moet groter dan 0 zijn")
+        raise BadParameter(name, f"'{raw}': het bedrag moet groter dan 0 zijn",
+                           f"'{raw}': the amount must be greater than 0")
     if value > MAX_BUDGET:
-        raise BadParameter(name, f"'{raw}': het bedrag mag hoogstens {MAX_BUDGET:,.0f} euro zijn".replace(",", "."))
+        raise BadParameter(name, f"'{raw}': het bedrag mag hoogstens {MAX_BUDGET:,.0f} euro zijn".replace(",", "."),
+                           f"'{raw}': the amount may be at most {MAX_BUDGET:,.0f} euro")
     return value
 
 
@@ -100,9 +105,9 @@ def parse_number(raw: str | None, name: str, default: float | None) -> float | N
     try:
         value = float(raw.replace(",", "."))
     except ValueError:
-        raise BadParameter(name, f"'{raw}' is geen getal") from None
+        raise BadParameter(name, f"'{raw}' is geen getal", f"'{raw}' is not a number") from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise BadParameter(name, f"'{raw}' is geen getal")
+        raise BadParameter(name, f"'{raw}' is geen getal", f"'{raw}' is not a number")
     return value
 
 
@@ -204,7 +209,8 @@ def targeting_page(request: Request):
     rule_b = None
     if kind_b:
         if value_b is None:
-            raise BadParameter("waarde_b", "vul een waarde in voor de tweede regel")
+            raise BadParameter("waarde_b", "vul een waarde in voor de tweede regel",
+                               "fill in a value for the second rule")
         rule_b = iv.rule_text(kind_b, value_b)
     c = iv.computed(site, d, gm, level)
     try:
@@ -239,16 +245,15 @@ def _api_definition(site: Site, iid: str, instance: str, param: str | None = Non
     if iid in defs:
         return defs[iid]
     if param:
-        raise _ApiError(problem(400, "Ongeldige parameter", f"De parameter '{param}' is niet goed: index '{iid}' "
-                                f"bestaat niet.", instance, invalid_params=[{"name": param, "reason": "onbekende index"}],
-                                _links={"lijst": {"href": "/v1/indices"}}))
+        raise BadParameter(param, f"index '{iid}' bestaat niet; kies uit {', '.join(sorted(defs))}",
+                           f"index '{iid}' does not exist; choose from {', '.join(sorted(defs))}")
     raise _ApiError(problem(404, "Index niet gevonden", f"Index '{iid}' bestaat niet. Beschikbaar: "
                             f"{', '.join(sorted(defs))}.", instance, _links={"lijst": {"href": "/v1/indices"}}))
 
 
-def _bad(name: str, reason: str, instance: str) -> _ApiError:
-    return _ApiError(problem(400, "Ongeldige parameter", f"De parameter '{name}' is niet goed: {reason}", instance,
-                             invalid_params=[{"name": name, "reason": reason}]))
+def _bad(name: str, reason: str, instance: str, en: str | None = None) -> BadParameter:
+    """A parameter error of the API, answered by :func:`_api_call` in the request's language."""
+    return BadParameter(name, reason, en)
 
 
 def _api_call(request: Request, fn):
@@ -258,7 +263,7 @@ def _api_call(request: Request, fn):
     except _ApiError as exc:
         return exc.response
     except BadParameter as exc:
-        return _bad(exc.name, str(exc), request.url.path).response
+        return invalid_params_problem(request, [(exc.name, str(exc), exc.en)])
     except NotFound as exc:
         return problem(404, "Niet gevonden", str(exc), request.url.path, _links={"lijst": {"href": "/v1/indices"}})
 

@@ -60,7 +60,8 @@ def _intervention(programme: Programme, iid: str):
 def _table(request: Request, programme: Programme) -> str | None:
     table = request.query_params.get("tabel") or None
     if table is not None and table not in programme.table_ids():
-        raise BadParameter("tabel", f"'{table}' kan niet; kies uit {', '.join(programme.table_ids())}")
+        raise BadParameter("tabel", f"'{table}' kan niet; kies uit {', '.join(programme.table_ids())}",
+                           f"'{table}' is not possible; choose from {', '.join(programme.table_ids())}")
     return table
 
 
@@ -139,7 +140,7 @@ def ambition_page(request: Request, pid: str, aid: str):
 
 # -- API -------------------------------------------------------------------------------------------
 def _register_api(v1: FastAPI, site: Site) -> None:
-    from ..api import ok, problem
+    from ..api import invalid_params_problem, ok, problem
     from ..app import strip_private
 
     @v1.exception_handler(ProgrammeNotFound)
@@ -167,9 +168,9 @@ def _register_api(v1: FastAPI, site: Site) -> None:
                   tabel: str | None = None):
         p = _programme(site, pid)
         if tabel is not None and tabel not in p.table_ids():
-            return problem(400, "Ongeldige parameter", f"De parameter 'tabel' is niet goed: '{tabel}' bestaat niet; "
-                           f"kies uit {', '.join(p.table_ids())}.", request.url.path,
-                           invalid_params=[{"name": "tabel", "reason": "onbekende begrotingstabel"}])
+            return invalid_params_problem(request, [(
+                "tabel", f"'{tabel}' is geen begrotingstabel; kies uit {', '.join(p.table_ids())}",
+                f"'{tabel}' is not a budget table; choose from {', '.join(p.table_ids())}")])
         table = tabel or p.default_table
         if table is None:
             return ok({"programma": p.id, "per": per, "tabel": None, "rijen": [],

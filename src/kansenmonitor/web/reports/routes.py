@@ -46,7 +46,7 @@ def _period(raw: str | None) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise BadParameter("periode", f"'{raw}' is geen jaar") from None
+        raise BadParameter("periode", f"'{raw}' is geen jaar", f"'{raw}' is not a year") from None
 
 
 def _doc(site, name: str, code: str | None, lang: str, period: int | None = None) -> dict:
@@ -86,7 +86,8 @@ def reports_page(request: Request):
     gms = site.detail_gemeenten()
     gm = request.query_params.get("gemeente") or (gms[0].code if gms else None)
     if gms and gm not in {g.code for g in gms}:
-        raise BadParameter("gemeente", f"'{gm}' kan niet; kies uit {', '.join(g.code for g in gms)}")
+        raise BadParameter("gemeente", f"'{gm}' kan niet; kies uit {', '.join(g.code for g in gms)}",
+                           f"'{gm}' is not possible; choose from {', '.join(g.code for g in gms)}")
     defs = _definitions(site)
     items = []
     for d in defs.values():
@@ -117,10 +118,10 @@ def make_report(request: Request):
     q = request.query_params
     name, code = q.get("definitie"), q.get("gebied") or None
     if not name:
-        raise BadParameter("definitie", "kies een rapport")
+        raise BadParameter("definitie", "kies een rapport", "choose a report")
     d = _definition(request.app.state.site, name)
     if d.kind == "wijkprofiel" and not code:
-        raise BadParameter("gebied", "kies een buurt of wijk")
+        raise BadParameter("gebied", "kies een buurt of wijk", "choose a buurt or wijk")
     params = {"lang": lang_of(request)}
     if q.get("periode"):
         params["periode"] = str(_period(q.get("periode")))
@@ -145,7 +146,8 @@ def _report_response(request: Request, name: str, code: str | None):
     lang = lang_of(request)
     form = request.query_params.get("format", "html")
     if form not in render.FORMATS:
-        raise BadParameter("format", f"kies uit {', '.join(render.FORMATS)}")
+        raise BadParameter("format", f"kies uit {', '.join(render.FORMATS)}",
+                           f"choose from {', '.join(render.FORMATS)}")
     period = _period(request.query_params.get("periode"))
     doc = _doc(site, name, code, lang, period)
     if form != "html":

@@ -16,7 +16,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from ...indices.targeting import RuleError
 from ...schools.repository import UnknownSchoolError
 from ...schools.selection import ALLOCATIONS, SCENARIOS, missing_inputs, run, school_table
-from ..api import Page, Size, ok, paged, problem
+from ..api import Page, Size, invalid_params_problem, ok, paged, problem
 from ..app import BadParameter, NotFound, lang_of, respond
 from . import views as sv
 
@@ -51,7 +51,8 @@ def _gemeente(site, raw: str | None) -> dict:
         raise NotFound("gemeente", "Er staan nog geen gemeenten met wijken in de database.", "/gebieden")
     code = raw or gms[0].code
     if code not in {g.code for g in gms}:
-        raise BadParameter("gemeente", f"'{code}' kan niet; kies uit {', '.join(g.code for g in gms)}")
+        raise BadParameter("gemeente", f"'{code}' kan niet; kies uit {', '.join(g.code for g in gms)}",
+                           f"'{code}' is not possible; choose from {', '.join(g.code for g in gms)}")
     g = next(g for g in gms if g.code == code)
     return {"code": g.code, "name": g.name}
 
@@ -61,26 +62,32 @@ def _rule(kind: str | None, value: str | None, name: str, default_kind: str | No
     if kind is None:
         return None, None
     if kind not in RULES:
-        raise BadParameter(name, f"'{kind}' kan niet; kies uit {', '.join(RULES)}")
+        raise BadParameter(name, f"'{kind}' kan niet; kies uit {', '.join(RULES)}",
+                           f"'{kind}' is not possible; choose from {', '.join(RULES)}")
     if value in (None, ""):
         v = default_value if default_value is not None else {"ocw": 15, "vve": 75, "jeugdhulp": 40}.get(kind, 15)
     else:
         try:
             v = float(value.replace(",", "."))
         except ValueError:
-            raise BadParameter(name.replace("regel", "waarde"), f"'{value}' is geen getal") from None
+            raise BadParameter(name.replace("regel", "waarde"), f"'{value}' is geen getal",
+                               f"'{value}' is not a number") from None
     if kind == "ocw":
         if v not in (5, 10, 15):
-            raise BadParameter(name.replace("regel", "waarde"), "de OCW-regel kent 5, 10 of 15 %")
+            raise BadParameter(name.replace("regel", "waarde"), "de OCW-regel kent 5, 10 of 15 %",
+                               "the OCW rule has 5, 10 or 15%")
         return kind, f"ocw:{int(v)}"
     if kind in ("top-pct-population",) and not 0 < v <= 100:
-        raise BadParameter(name.replace("regel", "waarde"), "kies een percentage tussen 0 en 100")
+        raise BadParameter(name.replace("regel", "waarde"), "kies een percentage tussen 0 en 100",
+                           "choose a percentage between 0 and 100")
     if kind == "top-n":
         if v < 1 or v != int(v):
-            raise BadParameter(name.replace("regel", "waarde"), "kies een heel aantal van 1 of meer")
+            raise BadParameter(name.replace("regel", "waarde"), "kies een heel aantal van 1 of meer",
+                               "choose a whole number of 1 or more")
         return kind, f"top-n:{int(v)}"
     if kind in ("vve", "jeugdhulp") and not 0 <= v <= 100:
-        raise BadParameter(name.replace("regel", "waarde"), "kies een percentage tussen 0 en 100")
+        raise BadParameter(name.replace("regel", "waarde"), "kies een percentage tussen 0 en 100",
+                           "choose a percentage between 0 and 100")
     if kind == "vve":
         return kind, f"threshold:vve>{v:g}"
     if kind == "jeugdhulp":
@@ -104,7 +111,8 @@ def schools_page(request: Request):
     gm = _gemeente(site, request.query_params.get("gemeente"))
     sector = request.query_params.get("soort") or None
     if sector is not None and sector not in SECTORS:
-        raise BadParameter("soort", f"'{sector}' kan niet; kies uit {', '.join(SECTORS)}")
+        raise BadParameter("soort", f"'{sector}' kan niet; kies uit {', '.join(SECTORS)}",
+                           f"'{sector}' is not possible; choose from {', '.join(SECTORS)}")
     view = sv.school_list(site, gm["code"], sector, lang)
     view["gemeente"] = gm
     view["map"] = sv.school_map(site, gm["code"], view["rows"], lang)
@@ -126,7 +134,8 @@ def selection_page(request: Request):
     budget = _budget(q.get("budget")) or 150000.0
     verdeling = q.get("verdeling") or "gewogen"
     if verdeling not in ALLOCATIONS:
-        raise BadParameter("verdeling", f"'{verdeling}' kan niet; kies uit {', '.join(ALLOCATIONS)}")
+        raise BadParameter("verdeling", f"'{verdeling}' kan niet; kies uit {', '.join(ALLOCATIONS)}",
+                           f"'{verdeling}' is not possible; choose from {', '.join(ALLOCATIONS)}")
     error = None
     result = None
     try:
@@ -215,14 +224,13 @@ def register_api(v1: FastAPI, site) -> None:
                     = None, soort: Annotated[str | None, Query(description="po, sbo, so, vso of vo.")] = None,
                     pagina: Page = 1, per_pagina: Size = 100):
         if soort is not None and soort not in SECTORS:
-            return problem(400, "Ongeldige parameter", f"De parameter 'soort' is niet goed: kies uit "
-                           f"{', '.join(SECTORS)}", request.url.path, invalid_params=[{"name": "soort",
-                                                                                       "reason": "onbekende soort"}])
+            return invalid_params_problem(request, [("soort", f"'{soort}' kan niet; kies uit {', '.join(SECTORS)}",
+                                                    f"'{soort}' is not possible; choose from {', '.join(SECTORS)}")])
         gms = [g.code for g in site.detail_gemeenten()]
         if gemeente is not None and gemeente not in gms:
-            return problem(400, "Ongeldige parameter", f"De parameter 'gemeente' is niet goed: kies uit "
-                           f"{', '.join(gms)}", request.url.path,
-                           invalid_params=[{"name": "gemeente", "reason": "geen gemeente met scholen"}])
+            return invalid_params_problem(request, [(
+                "gemeente", f"'{gemeente}' is geen gemeente met scholen; kies uit {', '.join(gms)}",
+                f"'{gemeente}' is not a municipality with schools; choose from {', '.join(gms)}")])
         items = []
         for gm in ([gemeente] if gemeente else gms):
             for r in sv.school_list(site, gm, soort, "nl")["rows"]:
@@ -244,8 +252,7 @@ def register_api(v1: FastAPI, site) -> None:
             t = run(site.monitor, gemeente, regel, budget, verdeling, vergelijk)
         except RuleError as exc:
             name = "vergelijk" if vergelijk and vergelijk in str(exc) else "regel"
-            return problem(400, "Ongeldige parameter", f"De parameter '{name}' is niet goed: {exc}", request.url.path,
-                           invalid_params=[{"name": name, "reason": str(exc)}])
+            return invalid_params_problem(request, [(name, str(exc), None)])
         body = {"gemeente": gemeente, "regel": regel, "gekozen": t.selection.selected,
                 "selectie": t.selection.to_dict("nl")}
         if t.allocation is not None:

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, Query, Request
 
 from ...surveys import repository as repo
-from ..api import Page, Size, ok, paged, problem
+from ..api import Page, Size, invalid_params_problem, ok, paged, problem
 from ..app import BadParameter, NotFound, lang_of, respond
 from . import views as sv
 
@@ -26,7 +26,7 @@ def _wave(site, survey: str | None, wave: str | None) -> repo.Wave:
     try:
         wave_no = int(wave) if wave not in (None, "") else None
     except ValueError:
-        raise BadParameter("golf", f"'{wave}' is geen jaartal") from None
+        raise BadParameter("golf", f"'{wave}' is geen jaartal", f"'{wave}' is not a year") from None
     try:
         return repo.wave(site.monitor, survey or None, wave_no)
     except repo.UnknownSurveyError as exc:
@@ -62,16 +62,19 @@ def shares_page(request: Request):
         raise NotFound("vraag", "Deze enquête heeft geen vragen met een aandeel per gebied.", "/enquetes")
     item = q.get("vraag") or shares[0].id
     if item not in {it.id for it in shares}:
-        raise BadParameter("vraag", f"'{item}' kan niet; kies uit {', '.join(it.id for it in shares)}")
+        raise BadParameter("vraag", f"'{item}' kan niet; kies uit {', '.join(it.id for it in shares)}",
+                           f"'{item}' is not possible; choose from {', '.join(it.id for it in shares)}")
     level = q.get("niveau") or "wijk"
     if level not in sv.LEVELS:
-        raise BadParameter("niveau", f"'{level}' kan niet; kies uit {', '.join(sv.LEVELS)}")
+        raise BadParameter("niveau", f"'{level}' kan niet; kies uit {', '.join(sv.LEVELS)}",
+                           f"'{level}' is not possible; choose from {', '.join(sv.LEVELS)}")
     gms = site.detail_gemeenten()
     gm_codes = [g.code for g in gms]
     # Enschede first (the first user), else the first gemeente with wijken
     gemeente = q.get("gemeente") or ("GM0153" if "GM0153" in gm_codes else (gm_codes[0] if gm_codes else ""))
     if gemeente not in gm_codes:
-        raise BadParameter("gemeente", f"'{gemeente}' kan niet; kies uit {', '.join(gm_codes)}")
+        raise BadParameter("gemeente", f"'{gemeente}' kan niet; kies uit {', '.join(gm_codes)}",
+                           f"'{gemeente}' is not possible; choose from {', '.join(gm_codes)}")
     view = sv.shares_view(site, w, item, level, gemeente, lang)
     view["wave"] = sv.wave_summary(w, lang)
     view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
@@ -100,17 +103,20 @@ def classes_page(request: Request):
     try:
         cls = int(q.get("klasse") or next(p for p in r.body["profiles"] if p["vulnerable"])["class"])
     except ValueError:
-        raise BadParameter("klasse", f"'{q.get('klasse')}' is geen nummer van een klasse") from None
+        raise BadParameter("klasse", f"'{q.get('klasse')}' is geen nummer van een klasse",
+                           f"'{q.get('klasse')}' is not the number of a class") from None
     if not 1 <= cls <= r.k:
-        raise BadParameter("klasse", f"kies een klasse van 1 tot en met {r.k}")
+        raise BadParameter("klasse", f"kies een klasse van 1 tot en met {r.k}", f"choose a class from 1 to {r.k}")
     level = q.get("niveau") or "wijk"
     if level not in sv.LEVELS:
-        raise BadParameter("niveau", f"'{level}' kan niet; kies uit {', '.join(sv.LEVELS)}")
+        raise BadParameter("niveau", f"'{level}' kan niet; kies uit {', '.join(sv.LEVELS)}",
+                           f"'{level}' is not possible; choose from {', '.join(sv.LEVELS)}")
     gms = site.detail_gemeenten()
     gm_codes = [g.code for g in gms]
     gemeente = q.get("gemeente") or ("GM0153" if "GM0153" in gm_codes else (gm_codes[0] if gm_codes else ""))
     if gemeente not in gm_codes:
-        raise BadParameter("gemeente", f"'{gemeente}' kan niet; kies uit {', '.join(gm_codes)}")
+        raise BadParameter("gemeente", f"'{gemeente}' kan niet; kies uit {', '.join(gm_codes)}",
+                           f"'{gemeente}' is not possible; choose from {', '.join(gm_codes)}")
     view = sv.classes_view(site, r, w, cls, level, gemeente, lang)
     view["wave"] = sv.wave_summary(w, lang)
     view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
@@ -151,12 +157,12 @@ def register_api(v1: FastAPI, site) -> None:
             return problem(404, "Niet gevonden", str(exc), request.url.path)
         ids = [it.id for it in w.codebook.shares()]
         if vraag is not None and vraag not in ids:
-            return problem(400, "Ongeldige parameter", f"De parameter 'vraag' is niet goed: kies uit {', '.join(ids)}",
-                           request.url.path, invalid_params=[{"name": "vraag", "reason": "geen vraag met een aandeel"}])
+            return invalid_params_problem(request, [("vraag", f"'{vraag}' is geen vraag met een aandeel; kies uit "
+                                                    f"{', '.join(ids)}", f"'{vraag}' is not a question with a share; "
+                                                    f"choose from {', '.join(ids)}")])
         if niveau is not None and niveau not in sv.LEVELS:
-            return problem(400, "Ongeldige parameter", f"De parameter 'niveau' is niet goed: kies uit "
-                           f"{', '.join(sv.LEVELS)}", request.url.path,
-                           invalid_params=[{"name": "niveau", "reason": "onbekend niveau"}])
+            return invalid_params_problem(request, [("niveau", f"'{niveau}' kan niet; kies uit {', '.join(sv.LEVELS)}",
+                                                    f"'{niveau}' is not possible; choose from {', '.join(sv.LEVELS)}")])
         rows = [r for r in sv.all_shares(site, w, "nl") if (vraag is None or r.item == vraag)
                 and (niveau is None or r.level == niveau) and (gemeente is None or r.gemeente == gemeente)]
         items = [{"gebied": r.area, "naam": r.name, "niveau": r.level, "gemeente": r.gemeente, "vraag": r.item,
