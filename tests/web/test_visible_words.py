@@ -23,6 +23,7 @@ PAGES = [
     "/programmas/regio-deal-elk-talent-telt/interventies/int-verzuim-vsv",
     "/evaluaties", "/evaluaties/nieuw",
     "/scholen", "/scholen/kiezen", "/scholen/jeugd", "/scholen/16ZT00",
+    "/zoek?q=7511", "/zoek?q=Wesselerbrink", "/zoek?q=1011",
 ]
 #: what must never reach a reader: calculation options, rule strings, indicator ids, commands
 FORBIDDEN = {

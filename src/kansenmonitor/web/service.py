@@ -25,7 +25,7 @@ from ..core.model import Level, Region
 from ..monitor import Monitor, RegionProfile
 
 MAP_LEVELS = ("wijk", "buurt", "gebied")
-PROFILE_CACHE_SIZE = 512
+PROFILE_CACHE_SIZE = 4096  # profiles, views and pages of every area of the gemeenten in detail
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,10 @@ class _Cache:
         with self._lock:
             self._data.clear()
 
+    def __contains__(self, key) -> bool:
+        with self._lock:
+            return key in self._data
+
 
 def publishable(value, status) -> bool:
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -82,6 +86,8 @@ class Site:
         self._profiles = _Cache(PROFILE_CACHE_SIZE)
         self._stamp = self._store_stamp()
         self._checked = time.monotonic()
+        #: called (in a thread) with the site after the caches were dropped because the store changed
+        self.on_refresh: Callable | None = None
 
     def clear(self) -> None:
         self._cache.clear()
@@ -101,6 +107,8 @@ class Site:
             return False
         self._stamp = stamp
         self.clear()
+        if self.on_refresh is not None:  # prepare the pages again, off the request that noticed the change
+            threading.Thread(target=self.on_refresh, args=(self,), name="prepare", daemon=True).start()
         return True
 
     # -- catalogue and regions -------------------------------------------------------------------
@@ -192,6 +200,12 @@ class Site:
             return {r.code: _round_geometry(json.loads(r.geometry)) for r in regs if r.geometry}
 
         return self._cache.get(("geo", level, gemeente, boundary_year), load)
+
+    def pc4_lookup(self):
+        """The stored PC4 → buurt lookup (see :mod:`kansenmonitor.postcodes`)."""
+        from ..postcodes import load_lookup
+
+        return self._cache.get("pc4_lookup", lambda: load_lookup(self.monitor))
 
     # -- links between indelingen ------------------------------------------------------------------
     def same_as(self) -> dict[tuple[str, int], set[tuple[str, int]]]:
@@ -342,19 +356,46 @@ class Site:
                     sums.setdefault((row.indicator.id, row.period), []).append(float(row.value))
         return {k: sum(v) / len(v) for k, v in sums.items()}
 
-    def warm_up(self) -> int:
-        """Compute what the first visitors would otherwise wait for: similarity models and the profiles of
-        the wijken, buurten and custom areas of the gemeenten shown in detail. Returns the number warmed."""
+    def areas_in_detail(self, newest: bool | None = None) -> list[Region]:
+        """The wijken, buurten and own areas of the gemeenten shown in detail; ``newest=True``: only each code's
+        newest indeling (the one links open), ``False``: only the older ones, ``None``: all."""
+        regions = [r for gm in self.detail_gemeenten() for level in MAP_LEVELS for r in self.regions_of(level, gm.code)]
+        if newest is None:
+            return regions
+        latest: dict[str, int] = {}
+        for r in regions:
+            latest[r.code] = max(latest.get(r.code, r.boundary_year), r.boundary_year)
+        return [r for r in regions if (r.boundary_year == latest[r.code]) == newest]
+
+    def warm_up(self, views: Callable | None = None, langs: tuple[str, ...] = ("nl", "en"),
+                regions: list[Region] | None = None) -> int:
+        """Compute what the first visitors would otherwise wait for, from the store in bulk: the similarity models,
+        then in one read the profiles of every wijk, buurt and own area of the gemeenten shown in detail and of
+        their similar areas (whose means a profile shows), and — with ``views(site, region, lang)`` — each profile
+        page's view in every language. ``regions``: only these areas. Returns the number of areas prepared."""
+        regions = self.areas_in_detail() if regions is None else regions
+        wanted = {(r.code, r.boundary_year): r for r in regions}
+        for region in regions:
+            try:
+                result, _why = self.similar(region)
+            except (LookupError, ValueError):
+                continue
+            for n in (result.neighbours if result else []):
+                key = (n.code, region.boundary_year)
+                if key not in wanted and key in self.region_index():
+                    wanted[key] = self.region_index()[key]
+        missing = [r for key, r in wanted.items() if ("profile",) + key not in self._profiles]
+        for key, prof in self.monitor.profiles(missing).items():
+            self._profiles.get(("profile",) + key, lambda prof=prof: prof)
         n = 0
-        for gm in self.detail_gemeenten():
-            for level in MAP_LEVELS:
-                for region in self.regions_of(level, gm.code):
-                    try:
-                        self.profile(region.code, region.boundary_year)
-                        self.similar(region)
-                    except (LookupError, ValueError):
-                        continue
-                    n += 1
+        for region in regions:
+            try:
+                for lang in langs if views else ():
+                    key = ("profile", region.code, region.boundary_year, lang)
+                    self.cached_view(key, lambda region=region, lang=lang: views(self, region, lang))
+            except (LookupError, ValueError):
+                continue
+            n += 1
         return n
 
 

@@ -1,5 +1,5 @@
 """The situation pages: home, map, region profiles, indicators, compare (the core pages of the site)."""
 
-from .routes import router
+from .routes import prepare, router
 
-__all__ = ["router"]
+__all__ = ["prepare", "router"]

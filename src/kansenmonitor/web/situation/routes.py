@@ -30,9 +30,9 @@ def _int(request: Request, name: str) -> int | None:
     try:
         value = int(raw)
     except ValueError:
-        raise BadParameter(name, f"'{raw}' is geen jaartal") from None
+        raise BadParameter(name, f"'{raw}' is geen jaartal", f"'{raw}' is not a year") from None
     if not 1800 <= value <= 2200:
-        raise BadParameter(name, f"'{raw}' is geen jaartal tussen 1800 en 2200")
+        raise BadParameter(name, f"'{raw}' is geen jaartal tussen 1800 en 2200", f"'{raw}' is not a year between 1800 and 2200")
     return value
 
 
@@ -41,7 +41,8 @@ def _choice(request: Request, name: str, options, default):
     if raw in (None, ""):
         return default
     if raw not in options:
-        raise BadParameter(name, f"'{raw}' kan niet; kies uit {', '.join(options)}")
+        raise BadParameter(name, f"'{raw}' kan niet; kies uit {', '.join(options)}",
+                           f"'{raw}' is not possible; choose from {', '.join(options)}")
     return raw
 
 
@@ -53,7 +54,8 @@ def _gemeente(request: Request, site: Site, required: bool = True):
             raise NotFound("gemeente", "Er staan nog geen gemeenten met wijken in de database.", "/gebieden")
         return None
     if code not in {g.code for g in gms}:
-        raise BadParameter("gemeente", f"'{code}' kan niet; kies uit {', '.join(g.code for g in gms)}")
+        raise BadParameter("gemeente", f"'{code}' kan niet; kies uit {', '.join(g.code for g in gms)}",
+                           f"'{code}' is not possible; choose from {', '.join(g.code for g in gms)}")
     return site.region(code)
 
 
@@ -62,7 +64,8 @@ def _indicator(site: Site, iid: str, param: str | None = None):
         return site.catalogue[iid]
     except UnknownIndicatorError:
         if param:
-            raise BadParameter(param, f"indicator '{iid}' bestaat niet; zie /indicatoren") from None
+            raise BadParameter(param, f"indicator '{iid}' bestaat niet; zie /indicatoren",
+                               f"indicator '{iid}' does not exist; see /indicatoren") from None
         raise
 
 
@@ -90,7 +93,8 @@ def map_page(request: Request):
                           {"op": "asc", "af": "desc"}[order])
     if period is not None and period not in view["periods"]:
         raise BadParameter("jaar", f"voor deze indicator zijn er cijfers voor "
-                           f"{', '.join(map(str, view['periods'])) or 'geen enkel jaar'}")
+                           f"{', '.join(map(str, view['periods'])) or 'geen enkel jaar'}",
+                           f"this indicator has figures for {', '.join(map(str, view['periods'])) or 'no year'}")
     view["sort_param"], view["order_param"] = sort, order
     groups = views.indicator_picker(site, gm.code, level, lang)
     view["availability"] = views.availability_note(site, gm, level, ind, lang)
@@ -116,21 +120,27 @@ def map_geometry(request: Request):
 
 @router.get("/zoek")
 def search_page(request: Request):
-    """Find a buurt, wijk or own area by name: one match opens its profile, more give a list."""
+    """Find a buurt, wijk or own area by name, or the buurten of a postcode: one name match opens its
+    profile, more give a list; a postcode always gives its buurten with the share of the postcode area."""
     site = site_of(request)
     lang = lang_of(request)
     q = (request.query_params.get("q") or "").strip()
     if len(q) > 100:
-        raise BadParameter("q", "zoek met hoogstens 100 tekens")
-    hits = views.search_regions(site, q, lang) if q else []
-    exact = [h for h in hits if views._fold(h["name"]) == views._fold(q)]
+        raise BadParameter("q", "zoek met hoogstens 100 tekens", "search with at most 100 characters")
+    postcode = views.search_postcode(site, q, lang) if q else None
+    if postcode is not None:
+        hits = postcode["hits"]
+    else:
+        hits = views.search_regions(site, q, lang) if q else []
     form = request.query_params.get("format", "html")
-    if form == "html" and (len(hits) == 1 or len(exact) == 1):
-        target = (hits if len(hits) == 1 else exact)[0]
-        return RedirectResponse(f"/gebieden/{target['code']}", status_code=303)
-    view = {"q": q, "hits": hits}
-    return respond(request, "search.html", view, hits, ["code", "name", "level", "gemeente", "gemeente_name"],
-                   "zoeken")
+    if postcode is None and form == "html":
+        exact = [h for h in hits if views._fold(h["name"]) == views._fold(q)]
+        if len(hits) == 1 or len(exact) == 1:
+            target = (hits if len(hits) == 1 else exact)[0]
+            return RedirectResponse(f"/gebieden/{target['code']}", status_code=303)
+    view = {"q": q, "hits": hits, "postcode": postcode}
+    return respond(request, "search.html", view, hits,
+                   ["code", "name", "level", "gemeente", "gemeente_name", "share_of_pc4", "nearest"], "zoeken")
 
 
 @router.get("/gebieden")
@@ -141,7 +151,8 @@ def regions_page(request: Request):
     gms = {g.code for g in site.detail_gemeenten()}
     gm = request.query_params.get("gemeente") or None
     if gm is not None and gm not in gms:
-        raise BadParameter("gemeente", f"'{gm}' kan niet; kies uit {', '.join(sorted(gms))}")
+        raise BadParameter("gemeente", f"'{gm}' kan niet; kies uit {', '.join(sorted(gms))}",
+                           f"'{gm}' is not possible; choose from {', '.join(sorted(gms))}")
     regions = []
     for r in site.all_regions():
         if level is None and r.level not in (Level.WIJK, Level.BUURT, Level.GEBIED) and r.code not in gms:
@@ -174,12 +185,27 @@ def profile_page(request: Request, code: str):
     key = (region.code, region.boundary_year, lang)
     view = site.cached_view(("profile",) + key, lambda: views.profile_view(site, region, lang))
     form = request.query_params.get("format", "html")
-    if form == "html":  # the rendered page does not change while the server runs
+    if form == "html" and not _signed_in(request):
+        # the page a visitor who is not signed in sees does not change while the server runs (a signed-in user's
+        # page names the account, so it is rendered for them from the same view)
         body = site.cached_view(("profile-html",) + key, lambda: bytes(respond(
             request, "profile.html", view, [], [], "").body))
         return Response(body, media_type="text/html; charset=utf-8")
     return respond(request, "profile.html", view, views.profile_records(view), views.PROFILE_CSV,
                    f"profiel-{region.code}")
+
+
+def _signed_in(request: Request) -> bool:
+    from ..accounts.security import principal_of
+
+    return principal_of(request).signed_in
+
+
+def prepare(site: Site, newest: bool | None = None) -> int:
+    """Server start: the profile of every area of the gemeenten in detail, in both languages, so that no visitor
+    waits for a first visit (see :meth:`Site.warm_up`). ``newest=True``: only the newest indeling of each area (the
+    pages the site links to), ``False``: only the older ones. Returns the number of areas prepared."""
+    return site.warm_up(views.profile_view, regions=site.areas_in_detail(newest))
 
 
 @router.get("/indicatoren")
@@ -209,7 +235,8 @@ def indicator_page(request: Request, iid: str):
     obs = site.monitor.observations(public=True, level=level, gemeente=scope, indicators=[ind.id])
     periods = sorted(int(p) for p in obs.loc[obs["value"].notna(), "period"].unique()) if not obs.empty else []
     if period is not None and period not in periods:
-        raise BadParameter("jaar", f"er zijn cijfers voor {', '.join(map(str, periods)) or 'geen enkel jaar'}")
+        raise BadParameter("jaar", f"er zijn cijfers voor {', '.join(map(str, periods)) or 'geen enkel jaar'}",
+                           f"there are figures for {', '.join(map(str, periods)) or 'no year'}")
     period = period or (periods[-1] if periods else None)
     names = {(r.code, r.boundary_year): r.name for r in site.all_regions()}
     rows = []
@@ -257,13 +284,14 @@ def compare_page(request: Request):
     lang = lang_of(request)
     codes = [c.strip() for c in request.query_params.getlist("gebied") if c.strip()]
     if len(codes) > 4:
-        raise BadParameter("gebied", "vergelijk twee tot vier gebieden")
+        raise BadParameter("gebied", "vergelijk twee tot vier gebieden", "compare two to four areas")
     regions = []
     for c in codes:
         try:
             regions.append(site.region(c))
         except LookupError:
-            raise BadParameter("gebied", f"gebied '{c}' bestaat niet; zie /gebieden") from None
+            raise BadParameter("gebied", f"gebied '{c}' bestaat niet; zie /gebieden",
+                               f"area '{c}' does not exist; see /gebieden") from None
     profiles = [views.profile_view(site, r, lang) for r in regions]
     table = []
     if len(profiles) >= 2:

@@ -310,8 +310,11 @@ def map_view(site: Site, gemeente: Region, level: str, ind: Indicator, period: i
         wijk_names = {r.code: r.name for r in site.regions_of("wijk", gemeente.code)}
         outlines = [{"code": w, "name": wijk_names.get(w, w), "d": graphics.svg_path(g, proj)}
                     for w, g in sorted(site.wijk_outlines(gemeente.code, by).items())]
+    labels_ = (site.cached_view(("map-labels", level, gemeente.code, by), lambda: map_labels(site, gemeente, level, by,
+                                                                                            proj))
+               if proj and by else {"fine": [], "coarse": []})
     return {
-        "_outlines": outlines,
+        "_outlines": outlines, "_labels": labels_,
         "gemeente": region_ref(gemeente, lang), "level": level, "level_label": i18n.level(level, lang, plural=True),
         "indicator": indicator_ref(ind, lang), "period": period, "periods": periods, "boundary_year": by,
         "legend": legend, "areas": areas, "rows": table, "sort": sort, "order": order,
@@ -320,6 +323,37 @@ def map_view(site: Site, gemeente: Region, level: str, ind: Indicator, period: i
         "n_missing": sum(1 for r in rows if r.value is None and r.status != "suppressed"),
         "levels": list(MAP_LEVELS),
     }
+
+
+#: label sizes in map units (the map is 800 units wide): fine labels read at about 11–13 px on a map of 700–830 px
+#: (from 1280 px screens), coarse ones at about 11 px on a phone's 340 px map (390 px screens)
+LABEL_FINE = 12.0
+LABEL_COARSE = 24.0
+
+
+def short_wijk_name(name: str) -> str:
+    """'Wijk 06 Enschede-Zuid' → 'Enschede-Zuid': the CBS numbering is no part of the name residents use."""
+    import re
+
+    return re.sub(r"^Wijk\s+\d+\s+", "", name) or name
+
+
+def map_labels(site: Site, gemeente: Region, level: str, by: int, proj) -> dict[str, list[dict]]:
+    """Name labels of a map: ``fine`` for a wide map (the map's own areas), ``coarse`` for a narrow one (the wijken
+    on a buurt map, else the same areas, larger). Placed where they fit, never overlapping."""
+    from .. import maplabels
+
+    names = {r.code: r.name for r in site.regions_of(level, gemeente.code, by)}
+    own = [(c, short_wijk_name(names[c]) if level == "wijk" else names[c], g) for c, g in site.geometries(level, gemeente.code, by).items() if c in names]
+    fine = maplabels.place_labels(own, proj, LABEL_FINE)
+    if level == "buurt":
+        wijk_names = {r.code: r.name for r in site.regions_of("wijk", gemeente.code)}
+        coarse_src = [(w, short_wijk_name(wijk_names[w]), g) for w, g in site.wijk_outlines(gemeente.code, by).items()
+                      if w in wijk_names]
+    else:
+        coarse_src = own
+    coarse = maplabels.place_labels(coarse_src, proj, LABEL_COARSE, bold=True)
+    return {"fine": fine, "coarse": coarse}
 
 
 MAP_CSV = ["code", "name", "period", "value", "status", "class", "source_ref"]
@@ -339,7 +373,9 @@ def index_ranks(site: Site, region: Region, gemeente: Region | None, lang: str) 
             c = indices_views.computed(site, d, gemeente, region.level.value)
         except (LookupError, ValueError):
             continue
-        rows = {r["code"]: r for r in indices_views.score_rows(c, lang)}
+        # the scores of the whole gemeente, formatted once per language (not again for each of its areas)
+        rows = site.cached_view(("indices", "score-rows", d.id, d.version, gemeente.code, region.level.value, lang),
+                                lambda c=c: {r["code"]: r for r in indices_views.score_rows(c, lang)})
         row = rows.get(region.code)
         if row is None:
             continue
@@ -418,3 +454,40 @@ def search_regions(site: Site, query: str, lang: str, limit: int = 50) -> list[d
     hits.sort(key=lambda r: (_fold(r.name) != q, order.get(str(r.level), 9), r.name))
     return [{**region_ref(r, lang), "gemeente_name": gms.get(r.gemeente or r.code, "")} for r in hits[:limit]]
 
+
+
+def search_postcode(site: Site, query: str, lang: str) -> dict | None:
+    """A postcode query ('7511', '7511 AB'): the buurten its PC4 area overlaps, largest share first, with the
+    share of the postcode area in each (approximate: postcode areas and buurten do not nest). ``None`` when the
+    query is not a postcode."""
+    from ...postcodes import buurten_for, normalise_postcode
+
+    code = normalise_postcode(query)
+    if code is None:
+        return None
+    lookup = site.pc4_lookup()
+    gms = {g.code: g.name for g in site.detail_gemeenten()}
+    hits = []
+    for item in buurten_for(lookup, code):
+        try:
+            r = site.region(item["buurt"], lookup.boundary_year)
+        except LookupError:
+            continue
+        share = item["share_of_pc4"]
+        nearest = bool(item.get("nearest"))
+        shown = (("the nearest buurt (the boundary of this postcode area is incomplete in the source)" if lang == "en"
+                  else "de dichtstbijzijnde buurt (de grens van dit postcodegebied is onvolledig in de bron)")
+                 if nearest else _share(share, lang) + (" of the postcode area" if lang == "en"
+                                                        else " van het postcodegebied"))
+        hits.append({**region_ref(r, lang), "gemeente_name": gms.get(r.gemeente or "", ""),
+                     "share_of_pc4": None if nearest else share, "nearest": nearest, "share_display": shown})
+    return {"postcode": code, "full": query.strip().upper() != code, "available": not lookup.empty,
+            "source": lookup.source, "boundary_year": lookup.boundary_year, "hits": hits}
+
+
+def _share(share: float, lang: str) -> str:
+    """'ongeveer 49 %', or 'minder dan 1 %' for a small part."""
+    pct = share * 100
+    if pct < 1:
+        return "less than 1%" if lang == "en" else "minder dan 1%"
+    return (f"about {pct:.0f}%" if lang == "en" else f"ongeveer {pct:.0f}%")
