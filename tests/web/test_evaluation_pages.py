@@ -115,7 +115,7 @@ def test_result_page_matches_the_engine(client, demo_monitor):
     # saving needs an analist: a visitor is offered sign-in, not the form
     assert 'method="post" action="/evaluaties"' not in page and "Een analist kan deze evaluatie bewaren" in page
     csv = client.get(f"/evaluaties/resultaat?{Q}&format=csv").text.splitlines()
-    assert csv[0] == "x,estimate,ci_low,ci_high,observed,counterfactual"
+    assert csv[0] == "unit,unit_name,x,estimate,ci_low,ci_high,observed,counterfactual"
     assert len(csv) == 1 + len(direct.event_study)
 
 
@@ -368,8 +368,9 @@ def test_scm_chart_and_table_per_treated_unit_by_name(client, demo_monitor):
     else:
         assert f"gemiddelde van de {len(treated)} gebieden met de maatregel" in page
     assert "Gebied met maatregel" in page and "en per gebied" in page
-    for code in treated:  # codes only in links and data, not as the name of a unit in a table cell
+    for code in treated:  # codes only in links and data, not as the name of a unit in a table cell or a text
         assert f'<td class="utrecht-table__cell">{code}</td>' not in page
+        assert f"&#39;{code}&#39;" not in page and f"'{code}'" not in page
     csv = client.get(f"/evaluaties/resultaat?{_with(methode='scm')}&format=csv").text
     assert csv.splitlines()[0].startswith("unit,unit_name,x,")
 

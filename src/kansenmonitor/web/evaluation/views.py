@@ -535,7 +535,8 @@ def result_view(result_dict: dict, source: dict, lang: str) -> dict:
             effect[label(names, key, lang)] = pts
     unit_charts = []
     if method == "scm" and rows:
-        unit_charts = _scm_unit_charts(rows, names_levels, fmt, lang)
+        unit_charts = _scm_unit_charts(rows, {"observed": ("gemeten", "observed"),
+                                              "counterfactual": ("zonder maatregel", "without the measure")}, fmt, lang)
         effect = {}  # one chart per treated unit (or their mean) instead of all units on one line
     chart = graphics.line_chart(effect, fmt) if any(len(v) >= 2 for v in effect.values()) else None
     donors = []
@@ -562,12 +563,28 @@ def result_view(result_dict: dict, source: dict, lang: str) -> dict:
         "p_value": r.get("p_value"), "significant": r.get("significant"), "n_units": r.get("n_units"),
         "n_treated": r.get("n_treated"), "n_periods": r.get("n_periods"), "evidence": r.get("evidence"),
         "warnings": r.get("warnings", []), "interpretation": interpretation,
+        # what the page prints: the same texts with the units' names instead of their codes (the data twins keep
+        # the engine's texts)
+        "_warning_texts": [_named(w.get("text", "") if isinstance(w, dict) else str(w), source)
+                           for w in r.get("warnings", [])],
+        "_interpretation": _named(interpretation, source),
         "chart_kind": chart_kind, "chart_rows": rows, "donors": donors, "balance": balance,
         "_unit_charts": unit_charts, "per_unit": len({row.get("unit") for row in rows}) > 1,
         "_placebo": placebo_chart,
         "_chart": chart, "_fmt": {"estimate": fmt(r.get("estimate")), "se": fmt(r.get("se")),
                                   "ci_low": fmt(ci[0]) if ci else None, "ci_high": fmt(ci[1]) if ci else None},
     }
+
+
+def _named(text, source: dict):
+    """An engine's text with the codes of the units (areas, schools) replaced by their names."""
+    if not isinstance(text, str):
+        return text
+    names = {**{str(u["code"]): u["name"] for u in source.get("comparison_units") or []}, **treated_names(source)}
+    for code in sorted(names, key=len, reverse=True):
+        if code in text and names[code] and names[code] != code:
+            text = re.sub(rf"\b{re.escape(code)}\b", names[code], text)
+    return text
 
 
 #: up to this many treated units get a chart each; more get one chart of their mean (labelled as such)
