@@ -37,9 +37,18 @@ def data_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def demo_home(tmp_path_factory, data_dir) -> Path:
-    """A demo database (scope 'twente'), built once for the whole test session."""
+    """A demo database (scope 'twente'), built once for the whole test session. For quick local runs,
+    ``KANSENMONITOR_TEST_DEMO_HOME`` names a home built by ``init --demo`` of the same code: it is copied
+    instead (CI always builds)."""
     from kansenmonitor.demo import build_demo
 
+    prebuilt = os.environ.get("KANSENMONITOR_TEST_DEMO_HOME")
+    if prebuilt:
+        import shutil
+
+        home = tmp_path_factory.mktemp("demo-copy") / "home"
+        shutil.copytree(prebuilt, home)
+        return home
     home = tmp_path_factory.mktemp("demo-home")
     monitor = Monitor.open(home=home)
     build_demo(monitor, data_dir)

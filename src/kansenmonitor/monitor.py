@@ -64,6 +64,26 @@ class RegionProfile:
         return out
 
 
+def _reference_values(ref: pd.DataFrame, boundary_year: int) -> dict[tuple[str, str, int], float]:
+    """(region, indicator, period) → value of the reference regions (gemeente, NL), the value in ``boundary_year``
+    (the profiled region's indeling) first, else the newest indeling's."""
+    refs: dict[tuple[str, str, int], float] = {}
+    if ref.empty:
+        return refs
+    for r in ref.sort_values("boundary_year").itertuples(index=False):
+        if r.value != r.value:  # NaN
+            continue
+        key = (r.region, r.indicator, int(r.period))
+        if key not in refs or r.boundary_year == boundary_year:
+            refs[key] = float(r.value)
+    return refs
+
+
+def _no_nan(v):
+    """A missing text value (NaN after pandas combined frames) → ``None``."""
+    return None if isinstance(v, float) and v != v else v
+
+
 def _nan_to_none(v):
     if v is None:
         return None
@@ -395,32 +415,70 @@ class Monitor:
         if public and not obs.empty:
             obs = self.disclose(obs)
         gm_code = region.gemeente if region.level != Level.GEMEENTE else None
-        gemeente = None
-        if gm_code:
-            try:
-                gemeente = self.region(gm_code, region.boundary_year)
-            except UnknownRegionError:
-                gemeente = None
         ref_codes = [c for c in (gm_code, "NL01") if c]
         ref = self.store.observations(regions=ref_codes) if ref_codes else pd.DataFrame(columns=OBSERVATION_COLUMNS)
         if public and not ref.empty:
             ref = self.disclose(ref)
+        gemeente = self._gemeente_of(region)
+        has_disclosure = "disclosure" in obs.columns
+        return self._profile_of(region, gemeente, obs.to_dict("records"), _reference_values(ref, region.boundary_year),
+                                period, has_disclosure)
+
+    def profiles(self, regions: Sequence[Region], public: bool = True) -> dict[tuple[str, int], RegionProfile]:
+        """The profiles of many regions at once, from one read of their observations and of their gemeenten and
+        NL (and one pass of disclosure control): the same result as :meth:`profile` per region, much faster for a
+        whole gemeente. Keyed by ``(code, boundary_year)``."""
+        if not regions:
+            return {}
+        linked = {(r.code, r.boundary_year): self.linked_codes(r.code, r.boundary_year) for r in regions}
+        all_keys = sorted({k for ks in linked.values() for k in ks})
+        obs = self.store.observations(keys=all_keys)
+        if public and not obs.empty:
+            obs = self.disclose(obs)
+        ref_codes = sorted({r.gemeente for r in regions if r.gemeente and r.level != Level.GEMEENTE} | {"NL01"})
+        ref = self.store.observations(regions=ref_codes)
+        if public and not ref.empty:
+            ref = self.disclose(ref)
+        has_disclosure = "disclosure" in obs.columns
+        records: dict[tuple[str, int], list[dict]] = {}
+        for rec in obs.to_dict("records"):
+            records.setdefault((rec["region"], int(rec["boundary_year"])), []).append(rec)
+        ref_refs: dict[int, dict] = {}
+        gemeenten: dict[tuple[str, int], Region | None] = {}
+        out = {}
+        for r in regions:
+            own = [rec for k in linked[(r.code, r.boundary_year)] for rec in records.get(k, ())]
+            if r.boundary_year not in ref_refs:  # values of every gemeente and NL, own indeling first
+                ref_refs[r.boundary_year] = _reference_values(ref, r.boundary_year)
+            gkey = (r.gemeente or "", r.boundary_year)
+            if gkey not in gemeenten:
+                gemeenten[gkey] = self._gemeente_of(r)
+            out[(r.code, r.boundary_year)] = self._profile_of(r, gemeenten[gkey], own, ref_refs[r.boundary_year],
+                                                              None, has_disclosure)
+        return out
+
+    def _gemeente_of(self, region: Region) -> Region | None:
+        gm_code = region.gemeente if region.level != Level.GEMEENTE else None
+        if not gm_code:
+            return None
+        try:
+            return self.region(gm_code, region.boundary_year)
+        except UnknownRegionError:
+            return None
+
+    def _profile_of(self, region: Region, gemeente: Region | None, records: list[dict],
+                    refs: dict[tuple[str, str, int], float], period: int | None,
+                    has_disclosure: bool) -> RegionProfile:
+        """A profile from the region's observation records and the reference values (see
+        :func:`_reference_values`)."""
+        gm_code = region.gemeente if region.level != Level.GEMEENTE else None
         rows: list[ProfileRow] = []
-        if obs.empty:
+        if not records:
             return RegionProfile(region, gemeente, rows)
-        # reference values by (region, indicator, period): the gemeente in the region's own indeling first
-        refs: dict[tuple[str, str, int], float] = {}
-        for r in ref.sort_values("boundary_year").itertuples(index=False):
-            if r.value != r.value:  # NaN
-                continue
-            key = (r.region, r.indicator, int(r.period))
-            if key not in refs or r.boundary_year == region.boundary_year:
-                refs[key] = float(r.value)
         # the region itself in every indeling where its code continues; per period the own indeling wins,
         # otherwise the newest indeling that has a value
-        has_disclosure = "disclosure" in obs.columns
         by_indicator: dict[str, dict[int, dict]] = {}
-        for rec in obs.to_dict("records"):
+        for rec in records:
             slot = by_indicator.setdefault(rec["indicator"], {})
             p = int(rec["period"])
             old = slot.get(p)
@@ -451,7 +509,7 @@ class Monitor:
                     nl_value=refs.get(("NL01", ind_id, p)),
                     lower=_nan_to_none(latest["lower"]),
                     upper=_nan_to_none(latest["upper"]),
-                    disclosure=latest.get("disclosure") if has_disclosure else None,
+                    disclosure=_no_nan(latest.get("disclosure")) if has_disclosure else None,
                     series=series,
                 )
             )

@@ -12,7 +12,7 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: Annotated[str, typer.Option("--host", help="Adres om op te luisteren.")] = "127.0.0.1",
         port: Annotated[int, typer.Option("--port", help="Poort.")] = 8000,
-        warm: Annotated[bool, typer.Option("--warm/--no-warm", help="Bereken profielen vooraf op de achtergrond.")] = True,
+        warm: Annotated[bool, typer.Option("--warm/--no-warm", help="Bereid bij het starten alle profielen voor, zodat een eerste bezoek snel is.")] = True,
         read_only: Annotated[bool, typer.Option("--read-only", help="Niets opslaan via de website (alleen lezen).")] = False,
         production: Annotated[bool, typer.Option("--production", help="Als server voor de gemeente: vereist een geheime "
                                                  "sleutel ($KANSENMONITOR_SECRET_KEY) en een database-URL; "
@@ -49,8 +49,17 @@ def register(app: typer.Typer) -> None:
         web_app.state.production = production
         if warm:
             import threading
+            import time
 
-            # warm the caches in the background (JIT-like start-up work, not on a user's first click)
-            threading.Thread(target=web_app.state.site.warm_up, name="warm-up", daemon=True).start()
+            from ..web.situation import prepare
+
+            # before the first visitor: every profile the site links to (newest indeling), from the store in bulk;
+            # the older indelingen follow in the background
+            typer.echo("Profielen voorbereiden …")
+            started = time.perf_counter()
+            n = prepare(web_app.state.site, newest=True)
+            typer.echo(f"{n} profielen klaar in {time.perf_counter() - started:.0f} s.")
+            threading.Thread(target=prepare, args=(web_app.state.site, False), name="prepare", daemon=True).start()
+            web_app.state.site.on_refresh = prepare  # after an import while the server runs: again, in the background
         typer.echo(f"Kansenmonitor draait op http://{host}:{port}/ (stoppen: Ctrl+C)")
         uvicorn.run(web_app, host=host, port=port, log_level="warning")
