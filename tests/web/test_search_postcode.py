@@ -20,9 +20,9 @@ def test_search_by_postcode(client):
     assert data["hits"][0]["share_of_pc4"] == pytest.approx(0.486, abs=0.002)
     csv = client.get("/zoek?q=7511&format=csv").text
     assert csv.splitlines()[0].endswith("share_of_pc4,nearest") and "BU01530003" in csv
-    fragment = client.get("/zoek?q=7524").text
+    fragment = client.get("/zoek?q=7524&lang=nl").text
     assert "Buurtschap Lonneker-West" in fragment and "de dichtstbijzijnde buurt" in fragment
-    outside = client.get("/zoek?q=1011").text
+    outside = client.get("/zoek?q=1011&lang=nl").text
     assert "ligt niet in een van de gemeenten in deze monitor" in outside and "Enschede" in outside
     # a name search still works and still opens a single match
     one = client.get("/zoek?q=De%20Bothoven", follow_redirects=False)
