@@ -178,6 +178,22 @@ class Monitor:
         self.refresh_aggregates(areas)
         return areas
 
+    def own_area_observations(self, area: Region) -> pd.DataFrame:
+        """The figures of an area that is not stored (a set of buurten drawn for one question), aggregated from
+        its members and passed through disclosure control together with everything already published.
+
+        Raises :class:`DefinitionError` when the area would let a reader recompute a withheld figure (the same
+        check as :meth:`load_areas`); nothing is stored either way."""
+        extra = self._area_aggregates([area])
+        ledger = self._build_ledger(extra, extra_regions=[area])
+        if ledger.refusals:
+            raise DefinitionError(self._refusal_issues(Path("gebied"), [area], ledger.refusals),
+                                  f"De cijfers van '{area.name}' kunnen niet worden getoond: met dit gebied zijn "
+                                  "afgeschermde cijfers uit te rekenen.")
+        if extra.empty:
+            return extra
+        return disclosure.apply(extra, self.catalogue.indicators, ledger=ledger)
+
     def _refusal_issues(self, path: Path, areas: Sequence[Region], refusals: list[dict]) -> list[Issue]:
         names = {r.code: r.name for r in areas}
         out: list[Issue] = []
