@@ -201,3 +201,14 @@ def test_adopted_scenario_puts_its_assumptions_in_the_results_framework(scn_moni
     with pytest.raises(ValidationError):
         adopt(scn_monitor, "plan-c", "regio-deal-elk-talent-telt", actor="beheerder1")
 
+
+
+def test_own_area_that_would_reveal_a_withheld_figure_is_refused(scn_monitor):
+    """The tiny buurt's percentage is withheld; an own area of it and one other buurt, next to the published
+    other buurt, would give it back by subtraction: refused with the buurt named, nothing stored."""
+    before = counts(scn_monitor)
+    doc = scenario_doc(gebied={"naam": "Buitengebied", "buurten": [TINY, BUURTEN[1]]})
+    with pytest.raises(ValidationError) as info:
+        create(scn_monitor, doc, actor="a")
+    assert "Buurt 12" in str(info.value) and "afgeschermd" in str(info.value)
+    assert counts(scn_monitor) == before

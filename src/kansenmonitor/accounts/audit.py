@@ -31,6 +31,9 @@ ACTION_LABELS = {
     "token.add": "API-token gemaakt",
     "token.revoke": "API-token ingetrokken",
     "evaluation.save": "evaluatie bewaard",
+    "scenario.save": "scenario bewaard",
+    "scenario.adopt": "scenario overgenomen als plan",
+    "scenario.remove": "scenario verwijderd",
 }
 
 
