@@ -18,11 +18,14 @@ from .conftest import ROLES
 ALL = frozenset(ROLES)
 SIGNED_IN = ALL - {"publiek"}
 ANALYSTS = frozenset({"analist", "beheerder"})
+SCENARIO_MAKERS = frozenset({"programma-eigenaar", "analist", "beheerder"})
 
 P = "regio-deal-elk-talent-telt"
 IV = "int-bereik-voorschool"
 BAD_EVALUATION = {"naam": "Geen Geldige Naam", "programma": P, "interventie": IV, "indicator": "inwoners",
                   "start": "2020"}
+
+BAD_SCENARIO = {"naam": "", "actie": "bewaren"}
 
 #: (method, route) → (path to try, form to post or None, roles that may)
 MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
@@ -66,7 +69,12 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
     ("GET", "/rapporten/maak"): ("/rapporten/maak", None, ALL),
     ("GET", "/rapporten/{name}"): ("/rapporten/bestaat-niet", None, ALL),
     ("GET", "/rapporten/{name}/{code}"): ("/rapporten/bestaat-niet/WK015306", None, ALL),
-    # the API: every operation is public reading; a token only says who is asking
+    ("GET", "/scenarios"): ("/scenarios", None, ALL),
+    ("POST", "/scenarios"): ("/scenarios", BAD_SCENARIO, SCENARIO_MAKERS),
+    ("GET", "/scenarios/nieuw"): ("/scenarios/nieuw", None, SCENARIO_MAKERS),
+    ("GET", "/scenarios/vergelijk"): ("/scenarios/vergelijk", None, ALL),
+    ("GET", "/scenarios/{sid}"): ("/scenarios/bestaat-niet", None, ALL),
+    # the API: reading is public; a token only says who is asking
     ("GET", "/v1/openapi.json"): ("/v1/openapi.json", None, ALL),
     ("GET", "/v1/gebieden"): ("/v1/gebieden?niveau=wijk", None, ALL),
     ("GET", "/v1/gebieden/{code}"): ("/v1/gebieden/WK015306", None, ALL),
@@ -103,6 +111,11 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
     ("GET", "/v1/rapporten"): ("/v1/rapporten", None, ALL),
     ("GET", "/v1/rapporten/{name}"): ("/v1/rapporten/bestaat-niet", None, ALL),
     ("GET", "/v1/rapporten/{name}/{code}"): ("/v1/rapporten/bestaat-niet/WK015306", None, ALL),
+    ("GET", "/v1/scenarios"): ("/v1/scenarios", None, ALL),
+    ("GET", "/v1/scenarios/vergelijking"): ("/v1/scenarios/vergelijking?ids=bestaat-niet", None, ALL),
+    ("GET", "/v1/scenarios/{sid}"): ("/v1/scenarios/bestaat-niet", None, ALL),
+    # writing through the API: a token of an account that may save scenarios (the body here is not JSON: 400)
+    ("POST", "/v1/scenarios"): ("/v1/scenarios", {"naam": ""}, SCENARIO_MAKERS),
 }
 
 

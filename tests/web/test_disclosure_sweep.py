@@ -191,3 +191,52 @@ def test_the_attacks_recover_nothing_from_any_export(planted, tmp_path: Path):
             text = gpd.read_file(out).drop(columns="geometry").to_csv()
             for secret in ("8317", "47.123", "23.17", "61.93"):
                 assert secret not in text, (form, secret)
+
+
+def test_scenario_pages_and_api_show_no_withheld_value(planted, sweep_client):
+    """Scenarios for the planted small buurt, for the focus area around it and for an own set of buurten: the
+    pages, their data twins and /v1/scenarios show the area's figures only through disclosure control."""
+    from kansenmonitor.core.errors import ValidationError
+    from kansenmonitor.scenarios import create
+
+    def doc(name, area, indicator, target="inwoners", reach=2):
+        return {"naam": name, "gebied": area, "maatregelen": [{
+            "naam": "Maatregel", "doelgroep": "inwoners", "bereik": reach, "kosten": 1000, "looptijd": 1,
+            "indicator": indicator, "doelgroep_indicator": target,
+            "effect": {"waarde": -1, "laag": -2, "hoog": 0, "aanname": True}}],
+            "aannames": [{"context": "c", "mechanisme": "m", "uitkomst": "u", "indicator": indicator}]}
+
+    made = []
+    for name, area, indicator in (
+            ("Klein inkomen", {"code": "BU99990102"}, "inkomen_per_inwoner"),
+            ("Klein misdrijven", {"code": "BU99990102"}, "misdrijven_per_1000"),
+            ("Zuid laag inkomen", {"code": "FG-ZUID"}, "pct_laag_inkomen"),
+            ("Oost laag inkomen", {"code": "BU99990201"}, "pct_laag_inkomen"),
+            ("Eigen noord", {"naam": "Noord zonder klein", "buurten": ["BU99990101", "BU99990103"]},
+             "inkomen_per_inwoner")):
+        try:
+            s, _ = create(planted, doc(name, area, indicator), actor="test")
+            made.append(s.id)
+        except ValidationError:
+            pass  # refused (e.g. reach above a shown target group): nothing to publish
+    # an own area that would give the small buurt back by subtraction is refused, with nothing shown
+    try:
+        create(planted, doc("Eigen lek", {"naam": "Klein en groot", "buurten": ["BU99990101", "BU99990102"]},
+                            "inkomen_per_inwoner"), actor="test")
+    except ValidationError as exc:
+        for secret in SECRETS:
+            assert secret not in str(exc)
+    else:
+        made.append("eigen-lek")
+    assert len(made) >= 3
+    urls = ["/scenarios", "/v1/scenarios", "/scenarios/vergelijk?s=" + "&s=".join(made),
+            "/v1/scenarios/vergelijking?ids=" + ",".join(made)]
+    for sid in made:
+        urls += [f"/scenarios/{sid}", f"/scenarios/{sid}?format=json", f"/scenarios/{sid}?format=csv",
+                 f"/scenarios/{sid}?lang=en", f"/v1/scenarios/{sid}"]
+    urls += [_with_format("/scenarios/vergelijk?s=" + "&s=".join(made), f) for f in ("json", "csv")]
+    for url in urls:
+        r = sweep_client.get(url)
+        assert r.status_code == 200, (url, r.status_code)
+        for secret in SECRETS:
+            assert not re.search(rf"(?<![\d.,]){re.escape(secret)}(?!\d|[.,]\d)", r.text), (url, secret)
