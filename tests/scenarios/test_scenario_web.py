@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from kansenmonitor.accounts import service
 from kansenmonitor.scenarios import create
 from kansenmonitor.web.app import create_app
-
 from web.signin import signed_in
+
 from .conftest import BUURTEN, scenario_doc
 from .test_scenarios import counts
 
