@@ -212,3 +212,18 @@ def test_own_area_that_would_reveal_a_withheld_figure_is_refused(scn_monitor):
         create(scn_monitor, doc, actor="a")
     assert "Buurt 12" in str(info.value) and "afgeschermd" in str(info.value)
     assert counts(scn_monitor) == before
+
+
+def test_a_store_made_before_scenarios_gets_the_tables_when_first_used(scn_monitor):
+    from kansenmonitor.monitor import Monitor
+    from kansenmonitor.scenarios import repository
+
+    with scn_monitor.store.engine.begin() as conn:
+        for t in reversed(repository.TABLES):
+            t.drop(conn)
+    url = scn_monitor.store.engine.url.render_as_string(hide_password=False)
+    old = Monitor.open(url=url, create=False)  # as the web app and the CLI open an existing store
+    assert repository.all_scenarios(old.store) == []
+    create(old, scenario_doc(), actor="a")
+    assert [s.id for s in repository.all_scenarios(old.store)] == ["schulden-eerst"]
+    old.close()

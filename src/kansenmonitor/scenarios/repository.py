@@ -17,7 +17,31 @@ class ScenarioExists(ValidationError):
     pass
 
 
+TABLES = (scenarios, scenario_measures, scenario_assumptions)
+
+
+def ready(store) -> bool:
+    """Make sure the scenario tables exist (a store made before this capability is opened without creating
+    tables); ``False`` when they are missing and cannot be made (a read-only database): then there are none."""
+    state = store.__dict__.get("_scenario_tables")
+    if state is None:
+        from sqlalchemy import inspect
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from ..store.schema import metadata
+
+        try:
+            metadata.create_all(store.engine, tables=list(TABLES), checkfirst=True)
+            state = True
+        except SQLAlchemyError:
+            state = all(inspect(store.engine).has_table(t.name) for t in TABLES)
+        store.__dict__["_scenario_tables"] = state
+    return state
+
+
 def exists(store, sid: str) -> bool:
+    if not ready(store):
+        return False
     with store.engine.connect() as conn:
         return conn.execute(select(scenarios.c.id).where(scenarios.c.id == sid)).first() is not None
 
@@ -106,12 +130,16 @@ def _scenario(conn, row) -> Scenario:
 
 
 def get(store, sid: str) -> Scenario | None:
+    if not ready(store):
+        return None
     with store.engine.connect() as conn:
         row = conn.execute(select(scenarios).where(scenarios.c.id == sid)).first()
         return _scenario(conn, row) if row is not None else None
 
 
 def all_scenarios(store) -> list[Scenario]:
+    if not ready(store):
+        return []
     with store.engine.connect() as conn:
         rows = conn.execute(select(scenarios).order_by(scenarios.c.created_at.desc(), scenarios.c.id)).all()
         return [_scenario(conn, r) for r in rows]
