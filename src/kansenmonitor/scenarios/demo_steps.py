@@ -9,46 +9,45 @@ from ..demo import DemoContext
 NOTE = ("Voorbeeld in de demo. De effecten zijn aannames om te laten zien hoe een scenario werkt; ze zijn niet "
         "gemeten en geen beleid van de gemeente.")
 
-ASSUMPTION_DEBT = {"context": "veel huishoudens met een laag inkomen en schulden die laat in beeld komen",
-                   "mechanisme": "hulp aan huis bij de eerste betalingsachterstand voorkomt dat schulden oplopen en "
-                                 "helpt inkomensregelingen aan te vragen",
-                   "uitkomst": "minder huishoudens rond het sociaal minimum",
-                   "indicator": "pct_huishoudens_tot_120_sociaal_minimum"}
+ASSUMPTION_INCOME = {"context": "veel inwoners met een laag inkomen die regelingen en toeslagen niet aanvragen",
+                     "mechanisme": "hulp aan huis bij het aanvragen maakt regelingen bereikbaar en voorkomt dat "
+                                   "schulden oplopen",
+                     "uitkomst": "een hoger besteedbaar inkomen", "indicator": "inkomen_per_inwoner"}
+ASSUMPTION_WORK = {"context": "inwoners die lang zonder werk zijn en weinig netwerk hebben",
+                   "mechanisme": "begeleiding en een werkervaringsplek geven vaardigheden en contacten",
+                   "uitkomst": "meer inwoners met betaald werk en een hoger inkomen", "indicator": "inkomen_per_inwoner"}
 
 
-def _debt(reach: int, cost: int) -> dict:
-    return {"id": "schulden", "naam": "Vroegsignalering schulden aan huis", "doelgroep": "huishoudens met een "
-            "betalingsachterstand", "doelgroep_indicator": "huishoudens", "bereik": reach, "kosten": cost,
-            "looptijd": 3, "startjaar": 2026, "indicator": "pct_huishoudens_tot_120_sociaal_minimum",
-            "effect": {"waarde": -12, "laag": -22, "hoog": -2, "aanname": True,
-                       "toelichting": "voorbeeld: een op de acht deelnemende huishoudens komt boven 120% van het "
-                                      "sociaal minimum"}}
+def _income(reach: int, cost: int) -> dict:
+    return {"id": "regelingen", "naam": "Hulp aan huis bij toeslagen en regelingen",
+            "doelgroep": "inwoners met een laag inkomen", "doelgroep_indicator": "inwoners", "bereik": reach,
+            "kosten": cost, "looptijd": 2, "startjaar": 2026, "indicator": "inkomen_per_inwoner",
+            "effect": {"waarde": 1.0, "laag": 0.3, "hoog": 1.7, "aanname": True,
+                       "toelichting": "voorbeeld: een deelnemer krijgt gemiddeld € 1.000 per jaar aan regelingen "
+                                      "die hij eerst liet liggen"}}
 
 
 SCENARIOS = [
-    {"naam": "Wesselerbrink: schulden eerst", "toelichting": NOTE, "gebied": {"code": "FG-WESSELERBRINK"},
-     "maatregelen": [_debt(400, 360_000)], "aannames": [ASSUMPTION_DEBT]},
-    {"naam": "Wesselerbrink: schulden en werk", "toelichting": NOTE, "gebied": {"code": "FG-WESSELERBRINK"},
-     "maatregelen": [_debt(250, 225_000), {
-         "id": "werk", "naam": "Werkfit-traject met begeleiding", "doelgroep": "inwoners van 15 tot 75 jaar zonder "
-         "betaald werk", "doelgroep_indicator": "inwoners", "bereik": 150, "kosten": 450_000, "looptijd": 2,
-         "startjaar": 2026, "indicator": "netto_arbeidsparticipatie",
-         "effect": {"waarde": 20, "laag": 5, "hoog": 35, "aanname": True,
-                    "toelichting": "voorbeeld: een op de vijf deelnemers heeft na twee jaar betaald werk"}}],
-     "aannames": [ASSUMPTION_DEBT, {
-         "context": "inwoners die lang zonder werk zijn en weinig netwerk hebben",
-         "mechanisme": "begeleiding en een werkervaringsplek geven vaardigheden en contacten",
-         "uitkomst": "meer inwoners met betaald werk", "indicator": "netto_arbeidsparticipatie"}]},
+    {"naam": "Wesselerbrink: regelingen aan huis", "toelichting": NOTE, "gebied": {"code": "FG-WESSELERBRINK"},
+     "maatregelen": [_income(600, 300_000)], "aannames": [ASSUMPTION_INCOME]},
+    {"naam": "Wesselerbrink: regelingen en werk", "toelichting": NOTE, "gebied": {"code": "FG-WESSELERBRINK"},
+     "maatregelen": [_income(400, 200_000), {
+         "id": "werk", "naam": "Werkfit-traject met begeleiding", "doelgroep": "inwoners zonder betaald werk",
+         "doelgroep_indicator": "inwoners", "bereik": 150, "kosten": 450_000, "looptijd": 2, "startjaar": 2026,
+         "indicator": "inkomen_per_inwoner",
+         "effect": {"waarde": 6.0, "laag": 1.0, "hoog": 11.0, "aanname": True,
+                    "toelichting": "voorbeeld: een op de drie deelnemers vindt werk met € 18.000 per jaar meer"}}],
+     "aannames": [ASSUMPTION_INCOME, ASSUMPTION_WORK]},
     {"naam": "Landelijk gebied: Broekheurne en Usselo", "toelichting": NOTE,
      "gebied": {"naam": "Buurtschappen Broekheurne en Usselo", "buurten": ["BU01530905", "BU01530906"]},
-     "maatregelen": [{"id": "inkomen", "naam": "Inkomensspreekuur aan de keukentafel", "doelgroep": "inwoners met "
-                      "een laag inkomen", "doelgroep_indicator": "inwoners", "bereik": 15, "kosten": 12_000,
-                      "looptijd": 1, "startjaar": 2026, "indicator": "pct_laag_inkomen",
-                      "effect": {"waarde": -10, "laag": -25, "hoog": 5, "aanname": True,
-                                 "toelichting": "voorbeeld"}}],
+     "maatregelen": [{"id": "spreekuur", "naam": "Inkomensspreekuur aan de keukentafel",
+                      "doelgroep": "inwoners met een laag inkomen", "doelgroep_indicator": "inwoners", "bereik": 15,
+                      "kosten": 12_000, "looptijd": 1, "startjaar": 2026, "indicator": "inkomen_per_inwoner",
+                      "effect": {"waarde": 1.0, "laag": 0.0, "hoog": 2.0, "aanname": True,
+                                 "toelichting": "voorbeeld, als in Wesselerbrink"}}],
      "aannames": [{"context": "verspreid wonende inwoners ver van het wijkteam",
-                   "mechanisme": "hulp bij aanvragen aan huis maakt regelingen bereikbaar",
-                   "uitkomst": "minder inwoners met een laag inkomen", "indicator": "pct_laag_inkomen"}]},
+                   "mechanisme": "hulp bij aanvragen aan de keukentafel maakt regelingen bereikbaar",
+                   "uitkomst": "een hoger besteedbaar inkomen", "indicator": "inkomen_per_inwoner"}]},
 ]
 
 

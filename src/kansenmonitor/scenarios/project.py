@@ -56,22 +56,37 @@ def own_region(area: Area) -> Region:
 def area_figures(monitor, area: Area, indicators: set[str]) -> AreaFigures:
     """The latest published figure per indicator for the area (own areas: aggregated, then disclosure)."""
     if area.is_own:
-        obs = monitor.own_area_observations(own_region(area))
+        obs = _own_area_observations(monitor, area)
     else:
-        obs = monitor.observations(public=True, regions=[area.code], boundary_year=area.boundary_year,
-                                   indicators=sorted(indicators))
+        # the region in every indeling where its code continues (as on the area's profile page), newest wins
+        keys = monitor.linked_codes(area.code, area.boundary_year)
+        obs = monitor.observations(public=True, keys=keys, indicators=sorted(indicators))
     out = AreaFigures(area)
     if obs.empty:
         return out
     obs = obs[obs["indicator"].isin(indicators)]
     for iid, group in obs.groupby("indicator"):
-        group = group.sort_values("period")
+        group = group.sort_values(["period", "boundary_year"])
         with_value = group[group["value"].notna()]
         row = (with_value if not with_value.empty else group).iloc[-1]
         source = row["source_ref"] if isinstance(row["source_ref"], str) else None
         out.figures[str(iid)] = Figure(str(iid), number_or_none(row["value"]), int(row["period"]), source,
                                        str(row["status"]))
     return out
+
+
+def _own_area_observations(monitor, area: Area) -> pd.DataFrame:
+    """An own area's disclosed figures, kept per store content: the check against differencing rebuilds the
+    store's whole ledger once (seconds on a large store), so the pages of one area in two languages, the API
+    and the comparison share it."""
+    stamp = monitor.store.change_stamp()
+    cache = monitor.__dict__.setdefault("_scenario_own_areas", {})
+    key = (area.members, area.boundary_year, area.name)
+    hit = cache.get(key)
+    if hit is None or hit[0] != stamp:
+        hit = (stamp, monitor.own_area_observations(own_region(area)))
+        cache[key] = hit
+    return hit[1]
 
 
 def needed_indicators(scenario: Scenario, catalogue) -> set[str]:
@@ -176,8 +191,7 @@ def resolve_effect(m: Measure, n: int, evaluations: dict[str, dict], ind, lang: 
                         _t(lang, f"Effect per deelnemer {fmt.number(e.value, 2, lang)} {unit} ({spread}).",
                            f"Effect per participant {fmt.number(e.value, 2, lang)} {unit} ({spread})."), passed)
     return Resolved("aanname", dist, EVIDENCE_LABELS["aanname"][lang == "en"],
-                    _t(lang, "aanname" + (f": {e.explanation}" if e.explanation else ""),
-                       "assumption" + (f": {e.explanation}" if e.explanation else "")),
+                    e.explanation or _t(lang, "geen toelichting gegeven", "no explanation given"),
                     _t(lang, f"Aangenomen effect per deelnemer {fmt.number(e.value, 2, lang)} {unit} ({spread}). Dit is "
                        "niet gemeten.", f"Assumed effect per participant {fmt.number(e.value, 2, lang)} {unit} "
                        f"({spread}). This has not been measured."), passed)
@@ -186,6 +200,8 @@ def resolve_effect(m: Measure, n: int, evaluations: dict[str, dict], ind, lang: 
 def change_unit(ind, lang: str) -> str:
     if ind.unit == "%":
         return _t(lang, "procentpunt", "percentage points")
+    if ind.unit == "x 1.000 euro":
+        return _t(lang, "duizend euro", "thousand euros")
     return fmt.unit_label(ind.unit, lang)
 
 
@@ -354,9 +370,14 @@ def unknowns(scenario: Scenario, measures: list[dict], outcomes: list[dict], lan
     """What the calculation does not know, said plainly."""
     out = []
     assumed = [it["measure"].name for it in measures if it["resolved"].kind == "aanname"]
-    if assumed:
-        out.append(_t(lang, f"Het effect van {', '.join(assumed)} is een aanname, niet gemeten.",
-                      f"The effect of {', '.join(assumed)} is an assumption, not measured."))
+    if len(assumed) == 1:
+        out.append(_t(lang, f"Het effect van {assumed[0]} is een aanname, niet gemeten.",
+                      f"The effect of {assumed[0]} is an assumption, not measured."))
+    elif assumed:
+        names_nl = ", ".join(assumed[:-1]) + " en " + assumed[-1]
+        names_en = ", ".join(assumed[:-1]) + " and " + assumed[-1]
+        out.append(_t(lang, f"De effecten van {names_nl} zijn aannames, niet gemeten.",
+                      f"The effects of {names_en} are assumptions, not measured."))
     out.append(_t(lang, "Het bereik is genomen zoals gepland; als minder mensen meedoen, is het effect kleiner.",
                   "The reach is taken as planned; if fewer people take part, the effect is smaller."))
     if len(measures) > 1:
