@@ -39,7 +39,7 @@ def test_read_pages_are_public_and_show_the_arithmetic(app, scn_monitor):
     assert "bereik × effect per deelnemer ÷ bevolking" in r.text and "procentpunt" in r.text
     assert "Wat niet bekend is" in r.text and "Aannames" in r.text
     r = c.get("/scenarios/plan-a?lang=en")
-    assert "The arithmetic" in r.text
+    assert "The calculation" in r.text
     r = c.get("/scenarios/vergelijk?s=plan-a&s=plan-b&lang=nl")
     assert r.status_code == 200 and "Buitengebied" in r.text and "Kosten per deelnemer" in r.text
     j = c.get("/scenarios/plan-a?format=json").json()

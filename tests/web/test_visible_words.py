@@ -24,6 +24,8 @@ PAGES = [
     "/evaluaties", "/evaluaties/nieuw",
     "/scholen", "/scholen/kiezen", "/scholen/jeugd", "/scholen/16ZT00",
     "/zoek?q=7511", "/zoek?q=Wesselerbrink", "/zoek?q=1011",
+    "/scenarios", "/scenarios/wesselerbrink-regelingen-en-werk", "/scenarios/landelijk-gebied-broekheurne-en-usselo",
+    "/scenarios/vergelijk?s=wesselerbrink-regelingen-aan-huis&s=landelijk-gebied-broekheurne-en-usselo",
 ]
 #: what must never reach a reader: calculation options, rule strings, indicator ids, commands
 FORBIDDEN = {
