@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .. import format as fmt
@@ -306,7 +307,7 @@ def _outcome(monitor, scenario: Scenario, figures: AreaFigures, iid: str, items:
            "population": population.value, "population_period": population.period,
            "population_source": population.source, "baseline": baseline.value, "baseline_period": baseline.period,
            "baseline_source": baseline.source, "lines": [], "change": None, "expected": None, "thin": [],
-           "ranks": None, "computable": population.value is not None and population.value > 0}
+           "ranks": None, "change_decimals": 2, "computable": population.value is not None and population.value > 0}
     if not out["computable"]:
         out["thin"].append(_t(lang, f"Het aantal '{catalogue[base_id].label(lang)}' van {scenario.area.name} wordt niet "
                               "getoond (te klein of niet bekend). Daarom is de verwachte verandering niet uit te "
@@ -328,6 +329,8 @@ def _outcome(monitor, scenario: Scenario, figures: AreaFigures, iid: str, items:
     s = summarise(samples)
     exact = closed_form(terms)
     out["change"] = {**s.to_dict(), "closed_form": exact.to_dict()}
+    # enough decimals that a small change does not print as 0,00
+    out["change_decimals"] = 2 if abs(s.mean) >= 0.1 or s.mean == 0 else min(4, 2 + int(-np.floor(np.log10(abs(s.mean)))) - 1)
     if baseline.value is not None:
         out["expected"] = {"verwacht": baseline.value + s.mean, "laag": baseline.value + s.low,
                            "hoog": baseline.value + s.high}
