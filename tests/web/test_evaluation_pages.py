@@ -239,8 +239,8 @@ def test_bad_input_on_post_stores_nothing(copy_client, copy_monitor):
 
 def test_saving_is_not_offered_or_possible_on_a_read_only_app(copy_monitor):
     app = create_app(copy_monitor)
+    c = signed_in(app, copy_monitor, "analist1", "analist")  # a session from before the switch to read-only
     app.state.read_only = True
-    c = signed_in(app, copy_monitor, "analist1", "analist")
     page = c.get(f"/evaluaties/resultaat?{Q}&lang=nl")
     assert page.status_code == 200 and 'method="post"' not in page.text
     r = c.post("/evaluaties", data={**SETUP, "naam": "alleen-lezen"}, headers={"Origin": "http://testserver"},

@@ -640,6 +640,15 @@ def _predictor_label(name: str, outcome: str | None, lang: str) -> str:
     return name
 
 
+def _placebo_ratio(p: dict) -> float | None:
+    """A placebo's post/pre RMSPE ratio from its JSON record, where an infinite ratio (a perfect fit before the
+    start) arrives as None: that placebo counts as more unusual than any area, as the engine's p-value counts it."""
+    if p.get("ratio") is not None:
+        return float(p["ratio"])
+    pre, post = p.get("pre_rmspe"), p.get("post_rmspe")
+    return float("inf") if pre == 0 and post else None
+
+
 def _scm_view(r: dict, fmt, lang: str, names: dict[str, str] | None = None) -> tuple[list[dict], dict | None]:
     """The predictor balance table and the in-space placebo chart of a synthetic control."""
     outcome = r.get("outcome")
@@ -683,7 +692,8 @@ def _scm_view(r: dict, fmt, lang: str, names: dict[str, str] | None = None) -> t
     pre = [float(g["gap"]) for g in own_rows if g["event_time"] < 0]
     post = [float(g["gap"]) for g in own_rows if g["event_time"] >= 0]
     own_ratio = float(np.sqrt(np.mean(np.square(post))) / np.sqrt(np.mean(np.square(pre)))) if pre and post else 0.0
-    rank = sum(1 for p in r.get("placebos") or [] if p["treated_unit"] == first and (p["ratio"] or 0.0) >= own_ratio)
+    ratios = [_placebo_ratio(p) for p in r.get("placebos") or [] if p["treated_unit"] == first]
+    rank = sum(1 for q in ratios if q is not None and q >= own_ratio)
     chart = {"width": width, "height": height, "left": left, "right": width - right, "bottom": height - bottom,
              "placebos": [path(pts) for pts in series.values() if len(pts) >= 2], "treated": path(own),
              "zero": round(y(0.0), 1) if lo < 0 < hi else None,
