@@ -28,7 +28,9 @@ REFERENCES = ("gemeente", "regio_deal", "nl")
 LEVELS = ("buurt", "wijk", "gemeente")
 POLARITIES = ("higher_is_better", "higher_is_worse")
 STEP_KEYS = ("imputation", "outliers", "normalisation", "weights", "within", "across")
-REGIO_DEAL_GEMEENTEN = ("GM0153", "GM0141", "GM0164")
+#: the gemeenten that carry out the Regio Deal "Elk talent telt"; Hengelo does not ("Hengelo neemt niet deel
+#: in de uitvoering van het Regio Deal project", proposal p. 2)
+REGIO_DEAL_GEMEENTEN = ("GM0153", "GM0141")
 WEIGHT_TOLERANCE = 1e-6
 
 
