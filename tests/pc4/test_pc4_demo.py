@@ -39,8 +39,8 @@ def test_buurt_estimates_are_marked_with_their_method(demo_monitor):
                                                 "pct_woningen_energielabel_efg", "aardgasverbruik_woningen"])
     assert obs["region"].nunique() >= 190
     assert (obs["status"] == "estimated").all()
-    assert obs["source_ref"].str.startswith("geschat: postcode-4-cijfer verdeeld over de buurten naar het aantal "
-                                            "huishoudens").all()
+    assert obs["source_ref"].str.startswith("geschat: cijfer van het postcodegebied, verdeeld over de buurten "
+                                            "naar huishoudens").all()
     # CBS's own buurt figures are never replaced by an estimate
     inw = demo_monitor.observations(public=False, level="buurt", boundary_year=2024, indicators=["inwoners"])
     assert (inw["status"] != "estimated").all()
@@ -65,3 +65,4 @@ def test_enschede_2009_buurten_start_the_trend(demo_monitor):
     assert obs.loc["pct_laag_inkomen", "value"] == 53  # PROVENANCE: City, 53 % personen met laag inkomen
     assert obs.loc["inkomen_per_inwoner", "value"] == 18.8  # '18-08-12' in the damaged file
     assert ("BU01530000", 2024) in demo_monitor.linked_codes("BU01530000", 2009)
+

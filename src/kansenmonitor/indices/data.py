@@ -100,12 +100,15 @@ def load_inputs(monitor, definition: Definition, level: str = "buurt", gemeente:
     by = int(boundary_year or definition.boundary_year)
     reference = reference or definition.reference
     notes: list[str] = []
-    if level == "gemeente" and reference != "nl":
+    if level == "gemeente":
         # a gemeente compared with itself or with two others says little: the seeds rank gemeenten nationally
         # ("plaats 5 Enschede en plaats 7 Almelo"), so gemeenten are always compared with all of NL
         reference = "nl"
         notes.append(msg("note.gemeente_reference_nl"))
     gms = [gemeente] if isinstance(gemeente, str) else list(gemeente or [])
+    if level == "gemeente":
+        # the rank of a gemeente is its place among all gemeenten, so all of them are ranked
+        gms = []
     targets = monitor.regions(level=level, gemeente=gms or None, boundary_year=by)
     if not targets:
         where = f" in {', '.join(gms)}" if gms else ""

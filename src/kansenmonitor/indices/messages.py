@@ -55,8 +55,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{names} does not take part in carrying out the Regio Deal; its areas are compared with the other areas "
         "of the same municipality"),
     "note.gemeente_reference_nl": (
-        "gemeenten worden vergeleken met alle gemeenten van Nederland",
-        "municipalities are compared with all municipalities of the Netherlands"),
+        "gemeenten worden vergeleken met en gerangschikt onder alle gemeenten van Nederland",
+        "municipalities are compared with and ranked among all municipalities of the Netherlands"),
     "note.reference_nl_partial": (
         "referentie NL bevat op niveau {level} maar {n} gemeenten in deze database "
         "(importeer heel NL met 'kansenmonitor init --demo --scope nl')",

@@ -37,9 +37,8 @@ SLIVER = 0.02
 #: PC4 areas counted as wholly inside the buurten when this share of their area is covered
 INSIDE = 0.97
 METHOD_NL = {
-    "huishoudens": "geschat: postcode-4-cijfer verdeeld over de buurten naar het aantal huishoudens per deel "
-                   "(overlay van de grenzen)",
-    "areal": "geschat: postcode-4-cijfer verdeeld over de buurten naar oppervlakte (overlay van de grenzen)",
+    "huishoudens": "geschat: cijfer van het postcodegebied, verdeeld over de buurten naar huishoudens",
+    "areal": "geschat: cijfer van het postcodegebied, verdeeld over de buurten naar oppervlakte",
 }
 
 
@@ -146,7 +145,7 @@ def interpolate(obs: pd.DataFrame, w: Weights, catalogue: Catalogue, indicators:
             frame["indicator"] = iid
             frame["period"] = int(period)
             refs = per.loc[per["indicator"] == iid, "source_ref"]
-            frame["source_ref"] = f"{note}; bron per postcode: {refs.iloc[0] if len(refs) else iid}"
+            frame["source_ref"] = f"{note} (bron: {refs.iloc[0] if len(refs) else iid})"
             out.append(frame.dropna(subset=["value"]))
     if not out:
         return pd.DataFrame(columns=OBSERVATION_COLUMNS)
