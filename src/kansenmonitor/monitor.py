@@ -254,8 +254,9 @@ class Monitor:
             obs = self.store.observations(indicators=[ind.numerator, ind.denominator, ind.id], boundary_year=boundary_year)
             if obs.empty:
                 continue
-            num = obs[obs["indicator"] == ind.numerator][["region", "period", "value"]].rename(columns={"value": "num"})
-            den = obs[obs["indicator"] == ind.denominator][["region", "period", "value"]].rename(columns={"value": "den"})
+            cols = ["region", "period", "value", "status"]
+            num = obs[obs["indicator"] == ind.numerator][cols].rename(columns={"value": "num", "status": "s_num"})
+            den = obs[obs["indicator"] == ind.denominator][cols].rename(columns={"value": "den", "status": "s_den"})
             have = obs[(obs["indicator"] == ind.id) & obs["value"].notna()][["region", "period"]]
             both = num.merge(den, on=["region", "period"])
             both = both.merge(have.assign(_have=1), on=["region", "period"], how="left")
@@ -269,7 +270,9 @@ class Monitor:
                     "indicator": ind.id,
                     "period": both["period"],
                     "value": both["num"] / both["den"] * ind.factor,
-                    "status": Status.MEASURED.value,
+                    # a ratio with an estimated numerator or denominator is an estimate
+                    "status": np.where((both["s_num"] == Status.ESTIMATED.value) | (both["s_den"] == Status.ESTIMATED.value),
+                                       Status.ESTIMATED.value, Status.MEASURED.value),
                     "numerator": both["num"],
                     "denominator": both["den"],
                     "lower": np.nan,

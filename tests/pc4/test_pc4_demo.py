@@ -24,7 +24,7 @@ def test_every_staged_file_is_read_or_has_a_reason(demo_monitor, data_dir):
 
 
 def test_pc4_regions_and_their_figures(demo_monitor):
-    pcs = demo_monitor.regions(level="pc4", boundary_year=2024)
+    pcs = demo_monitor.regions(level="pc4", boundary_year=2024, with_geometry=True)
     assert len(pcs) == 44
     assert {r.gemeente for r in pcs} == {"GM0153", "GM0141", "GM0164"}
     assert all(r.geometry for r in pcs)
