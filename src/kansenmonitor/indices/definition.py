@@ -332,10 +332,13 @@ def _parse_indicator(entry: Any, theme_id: str, wanted: bool, catalogue: Mapping
                 c.add(line, key, f"ontbrekende indicator '{iid}' mist '{key}'",
                       "zeg wat er ontbreekt en waar de gebruiker het kan halen")
     label = entry.get("label")
+    nl, en = (_text(label, "nl"), _text(label, "en") or None) if label else (None, None)
+    if nl is None and in_catalogue:
+        # an indicator without data at some level is named to readers: by its catalogue label, never its id
+        nl, en = catalogue[iid].label("nl"), catalogue[iid].label("en")
     return IndicatorSpec(
         id=iid, polarity=str(polarity), weight=weight, period=period, proxy=entry.get("proxy"), wanted=wanted,
-        label=_text(label, "nl") if label else None, source=entry.get("source"), sia=entry.get("sia"), line=line,
-        label_en=_text(label, "en") or None if label else None,
+        label=nl, source=entry.get("source"), sia=entry.get("sia"), line=line, label_en=en,
     )
 
 
