@@ -12,12 +12,16 @@ import pytest
 from kansenmonitor.indices import compute_index
 
 # urgentie as shipped: theme -> [(indicator, polarity sign: +1 = higher is worse)]
+# (14 indicators in 5 themes since the PC4 figures: energy labels, gas use, Leefbaarometer and benefits are
+# estimates per buurt, stored like any other buurt value, so the generic loop below reads them)
 THEMES = {
-    "leefbaarheid": [("geluidhinder_buren_18plus", 1), ("eenzaam_18plus", 1)],
+    "energie": [("pct_woningen_energielabel_efg", 1), ("aardgasverbruik_woningen", 1)],
+    "leefbaarheid": [("geluidhinder_buren_18plus", 1), ("eenzaam_18plus", 1), ("leefbaarometer_score", -1)],
     "veiligheid": [("misdrijven_per_1000", 1)],
     "gezondheid": [("ervaren_gezondheid_goed_18plus", -1), ("risico_angst_depressie_18plus", 1),
                    ("ernstig_overgewicht_18plus", 1), ("beperkt_door_gezondheid_18plus", 1)],
-    "inkomen": [("moeite_met_rondkomen_18plus", 1), ("inkomen_per_inwoner", -1), ("woz_waarde", -1)],
+    "inkomen": [("moeite_met_rondkomen_18plus", 1), ("inkomen_per_inwoner", -1), ("woz_waarde", -1),
+                ("pct_uitkeringsontvangers", 1)],
 }
 
 
