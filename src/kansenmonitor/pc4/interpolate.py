@@ -54,25 +54,34 @@ class Weights:
         return self.table.pivot_table(index="buurt", columns="pc4", values="weight", aggfunc="sum", fill_value=0.0)
 
 
+def overlay(pc4_codes, pc4_geoms, buurt_codes, buurt_geoms) -> pd.DataFrame:
+    """Every piece PC4 ∩ buurt with a positive area: columns ``pc4``, ``buurt``, ``area`` and the whole areas
+    ``area_pc4`` and ``area_buurt``. The geometries must be in one projected CRS (areas in its unit, m² in RD).
+    A spatial index finds the pairs that meet; their intersections are computed in one vectorised call. Also
+    used by the postcode search (``postcodes.compute_overlaps``), so the two capabilities share one overlay."""
+    import shapely
+
+    sg = shapely.make_valid(np.asarray(pc4_geoms, dtype=object))
+    bg = shapely.make_valid(np.asarray(buurt_geoms, dtype=object))
+    si, bi = shapely.STRtree(bg).query(sg, predicate="intersects")
+    pieces = pd.DataFrame({"pc4": np.asarray(pc4_codes)[si], "buurt": np.asarray(buurt_codes)[bi],
+                           "area": shapely.area(shapely.intersection(sg[si], bg[bi])),
+                           "area_pc4": shapely.area(sg)[si], "area_buurt": shapely.area(bg)[bi]})
+    return pieces[pieces["area"] > 0].reset_index(drop=True)
+
+
 def weights(pc4, buurten, method: str = "huishoudens", households: pd.Series | None = None,
             pc4_households: pd.Series | None = None, sliver: float = SLIVER) -> Weights:
     """Overlay weights. ``pc4`` and ``buurten``: GeoDataFrames with a ``code`` column (any CRS; projected to RD).
     ``households``: buurt code → households (needed for ``huishoudens``); ``pc4_households``: PC4 code → households
     (used where a PC4 reaches beyond the buurten). ``sliver``: pieces under this share of a buurt's area are
     dropped (0 keeps every piece)."""
-    import shapely
-
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {METHODS}")
-    s = pc4[["code", "geometry"]].to_crs(RD).rename(columns={"code": "pc4"})
-    b = buurten[["code", "geometry"]].to_crs(RD).rename(columns={"code": "buurt"})
-    sg = shapely.make_valid(s.geometry.to_numpy())
-    bg = shapely.make_valid(b.geometry.to_numpy())
-    # the overlay: candidate pairs from a spatial index, then their intersections, all vectorised (shapely 2)
-    si, bi = shapely.STRtree(bg).query(sg, predicate="intersects")
-    pieces = pd.DataFrame({"pc4": s["pc4"].to_numpy()[si], "buurt": b["buurt"].to_numpy()[bi],
-                           "area": shapely.area(shapely.intersection(sg[si], bg[bi]))})
-    area_s = pd.Series(shapely.area(sg), index=s["pc4"].to_numpy())
+    s = pc4[["code", "geometry"]].to_crs(RD)
+    b = buurten[["code", "geometry"]].to_crs(RD)
+    pieces = overlay(s["code"].to_numpy(), s.geometry.to_numpy(), b["code"].to_numpy(), b.geometry.to_numpy())
+    area_s = pieces.drop_duplicates("pc4").set_index("pc4")["area_pc4"]
     area_b = pieces.groupby("buurt")["area"].transform("sum")  # the buurt as covered by PC4 areas
     pieces = pieces[(pieces["area"] > 0) & (pieces["area"] >= sliver * area_b)].copy()
     pieces["share_b"] = pieces["area"] / pieces.groupby("buurt")["area"].transform("sum")
