@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -116,13 +117,71 @@ def _links(monitor: Monitor) -> int:
 @dataclass
 class DemoContext:
     """What a capability's demo step gets: the monitor, the data folder, the region filter of the scope,
-    and the stats dict the builder reports (add counts under your own keys)."""
+    and the stats dict the builder reports (add counts under your own keys). Say which staged files a step
+    reads with :meth:`use` and which it leaves out with :meth:`skip`, so that ``init --demo`` can report
+    every file of the data folder."""
 
     monitor: Monitor
     data: Path
     keep: Callable[[str], bool]
     stats: dict
     scope: str = "twente"
+    gemeenten: tuple[str, ...] = DEMO_GEMEENTEN
+
+    def use(self, path: Path) -> None:
+        self.stats.setdefault("files_used", set()).add(str(Path(path).resolve()))
+
+    def skip(self, path: Path, reason: str) -> None:
+        self.stats.setdefault("files_skipped", {})[str(Path(path).resolve())] = reason
+
+
+#: Staged files the demo does not import, and why (every other file is imported by some step).
+NOT_IMPORTED = {
+    "raw_woonikveilig_json": "brongegevens voor controle; dezelfde cijfers staan in kwb_buurt/ en zijn ingelezen",
+    "twente3_gm_wk_bu_2024_kwb85984NED_misdrijven47022NED_gezondheid50150NED.csv":
+        "deel van het landelijke bestand in dezelfde map, dat is ingelezen (de synthetische enquête gebruikt het "
+        "als marges)",
+    "twente3_gezondheid_wijk_buurt_50090NED_2012_2016_2020.csv":
+        "deel van het landelijke bestand in dezelfde map, dat is ingelezen (de synthetische enquête gebruikt het "
+        "als marges)",
+    "nl_wijken_2023_codelist_wijkbuurtkaart2023v0.csv": "alleen wijkcodes en namen van 2023, geen cijfers",
+    "nl_wijken_2016_rd_elan.geojson": "wijkgrenzen 2016 zonder cijfers van dat jaar",
+    "nl_wijken_2022_tmap_wgs84.geojson": "dezelfde grenzen als nl_wijken_2022_tmap.gpkg, dat is ingelezen",
+    "enschede_buurten_opendata_enschede_2013_clickthathood.geojson":
+        "buurtgrenzen 2013 zonder CBS-codes; de buurtgrenzen 2024 zijn ingelezen",
+    "enschede_buurtnamen_2013_clickthathood_to_cbs_buurtcodes_2024.csv":
+        "koppelt alleen namen van 2013 aan codes van 2024; er zijn geen cijfers van 2013",
+    "nl_pc4_2020_certegis.gpkg": "landelijke postcodegrenzen; de demo gebruikt het deel voor de drie gemeenten",
+    "twente3_po_achterstandsscores_per_vestiging_cbs_2019.csv":
+        "deel van het landelijke bestand in dezelfde map, dat is ingelezen",
+    "pc4_kolommen_metadata.csv": "beschrijving van de kolommen (eenheden), geen cijfers",
+    "enschede_stembureaus_2012_stadsdeel_opendata_enschede.csv":
+        "stembureaus met stadsdeel: een toewijzing van buurten aan stadsdelen, geen indicator",
+    "nl_vo_geslaagden_gezakten_cijfers_per_vestiging_afdeling_2018-2019_duo.csv":
+        "gemiddelde cijfers per afdeling; de examenuitslagen per opleiding zijn ingelezen",
+    "nl_vo_examenkandidaten_geslaagden_per_vestiging_opleiding_2019-2024_duo.csv":
+        "landelijk bestand; het deel voor de drie gemeenten (twente3_) is ingelezen",
+}
+
+
+def data_report(data: Path, stats: dict) -> list[tuple[str, str, str]]:
+    """Every data file of the staged folder: (relative path, 'ingelezen' | 'overgeslagen', why)."""
+    from .schools.demo_steps import FILES as SCHOOL_FILES
+
+    used = set(stats.get("files_used", set()))
+    used |= {str((data / folder / name).resolve()) for folder, name, _ in SCHOOL_FILES}
+    skipped = dict(stats.get("files_skipped", {}))
+    rows = []
+    for path in sorted(p for p in data.rglob("*") if p.is_file() and p.name not in ("README.md", "PROVENANCE.md")):
+        rel = str(path.relative_to(data))
+        key = str(path.resolve())
+        if key in used:
+            rows.append((rel, "ingelezen", ""))
+            continue
+        reason = skipped.get(key) or NOT_IMPORTED.get(path.name) or NOT_IMPORTED.get(path.parent.name) or \
+            "geen stap van de demo leest dit bestand"
+        rows.append((rel, "overgeslagen", reason))
+    return rows
 
 
 #: a capability's demo step: ``(order, label, fn(context))``. The core steps have orders 100, 200, …, 1200
@@ -155,8 +214,9 @@ def build_demo(monitor: Monitor, data_dir: str | Path | None = None, scope: str 
     data = find_data_dir(data_dir)
     cat = monitor.catalogue
     keep = (lambda code: True) if scope == "nl" else _in_demo
-    steps: list[tuple[str, Callable[[], object]]] = []
-    stats: dict[str, int] = {}
+    steps: list[tuple[int, str, Callable[[], object]]] = []
+    stats: dict = {}
+    context = DemoContext(monitor=monitor, data=data, keep=keep, stats=stats, scope=scope)
 
     def add(label: str, order: int | None = None):
         def deco(fn):
@@ -165,6 +225,7 @@ def build_demo(monitor: Monitor, data_dir: str | Path | None = None, scope: str 
         return deco
 
     def apply(batch: ImportBatch) -> None:
+        context.use(Path(batch.file))
         res = monitor.apply(batch)
         stats["observations"] = stats.get("observations", 0) + res["observations"]
 
@@ -277,15 +338,23 @@ def build_demo(monitor: Monitor, data_dir: str | Path | None = None, scope: str 
         stats["links"] = _links(monitor)
 
     # capability packages add their own steps (see :func:`capability_steps`), slotted in by order
-    context = DemoContext(monitor=monitor, data=data, keep=keep, stats=stats, scope=scope)
     for order, label, fn in capability_steps():
         steps.append((order, label, (lambda f=fn: f(context))))
     steps.sort(key=lambda s: s[0])
     total = len(steps)
+    seconds: dict[str, float] = {}
     for i, (_order, label, fn) in enumerate(steps, start=1):
         if progress:
             progress(label, i, total)
+        started = time.perf_counter()
         fn()
+        seconds[label] = round(time.perf_counter() - started, 2)
     monitor.store.set_meta("demo", f"scope={scope}; data={data}")
+    stats["files"] = data_report(data, stats)
+    # kept in the store, so that what the demo read (and left out, and why) can be shown and checked later
+    monitor.store.put_document("demo", "files", [{"file": f, "status": st, "reason": why}
+                                                 for f, st, why in stats["files"]])
+    monitor.store.put_document("demo", "step_seconds", seconds)
+    stats.pop("_pc4", None)
     stats.update(monitor.store.counts())
     return stats

@@ -224,7 +224,7 @@ class Monitor:
             members = sorted({m for a in group for m in a.members})
             obs = self.store.observations(regions=members, boundary_year=year)
             agg = aggregation.aggregate(obs, self.catalogue, {a.code: a.members for a in group}, year, "deelgebieden")
-            frames.append(agg[agg["status"] == Status.MEASURED.value])
+            frames.append(agg[agg["status"].isin([Status.MEASURED.value, Status.ESTIMATED.value])])
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OBSERVATION_COLUMNS)
 
     def refresh_aggregates(self, areas: Sequence[Region]) -> int:
@@ -237,7 +237,7 @@ class Monitor:
             members = sorted({m for a in group for m in a.members})
             obs = self.store.observations(regions=members, boundary_year=year)
             agg = aggregation.aggregate(obs, self.catalogue, {a.code: a.members for a in group}, year, "deelgebieden")
-            agg = agg[agg["status"] == Status.MEASURED.value]
+            agg = agg[agg["status"].isin([Status.MEASURED.value, Status.ESTIMATED.value])]
             with self.store.transaction() as w:
                 total += w.upsert_observations(agg[OBSERVATION_COLUMNS])
         return total
@@ -254,8 +254,9 @@ class Monitor:
             obs = self.store.observations(indicators=[ind.numerator, ind.denominator, ind.id], boundary_year=boundary_year)
             if obs.empty:
                 continue
-            num = obs[obs["indicator"] == ind.numerator][["region", "period", "value"]].rename(columns={"value": "num"})
-            den = obs[obs["indicator"] == ind.denominator][["region", "period", "value"]].rename(columns={"value": "den"})
+            cols = ["region", "period", "value", "status"]
+            num = obs[obs["indicator"] == ind.numerator][cols].rename(columns={"value": "num", "status": "s_num"})
+            den = obs[obs["indicator"] == ind.denominator][cols].rename(columns={"value": "den", "status": "s_den"})
             have = obs[(obs["indicator"] == ind.id) & obs["value"].notna()][["region", "period"]]
             both = num.merge(den, on=["region", "period"])
             both = both.merge(have.assign(_have=1), on=["region", "period"], how="left")
@@ -269,7 +270,9 @@ class Monitor:
                     "indicator": ind.id,
                     "period": both["period"],
                     "value": both["num"] / both["den"] * ind.factor,
-                    "status": Status.MEASURED.value,
+                    # a ratio with an estimated numerator or denominator is an estimate
+                    "status": np.where((both["s_num"] == Status.ESTIMATED.value) | (both["s_den"] == Status.ESTIMATED.value),
+                                       Status.ESTIMATED.value, Status.MEASURED.value),
                     "numerator": both["num"],
                     "denominator": both["den"],
                     "lower": np.nan,
@@ -291,7 +294,7 @@ class Monitor:
         child_codes = sorted({m for ms in members.values() for m in ms})
         obs = self.store.observations(regions=child_codes, boundary_year=boundary_year)
         agg = aggregation.aggregate(obs, self.catalogue, members, boundary_year, f"{child_level}en")
-        agg = agg[agg["status"] == Status.MEASURED.value]
+        agg = agg[agg["status"].isin([Status.MEASURED.value, Status.ESTIMATED.value])]
         if agg.empty:
             return 0
         have = self.store.observations(regions=sorted(members), boundary_year=boundary_year)

@@ -148,7 +148,7 @@ def test_cli_compute_json_has_intervals(runner_app):
     data = json.loads(res.stdout)
     scored = [r for r in data["regions"] if r["score"] is not None]
     assert all(r["label"].startswith("rang ") and "(" in r["label"] for r in scored)
-    assert {m["theme"] for m in data["missing_themes"]} == {"energie", "klimaat"}
+    assert {m["theme"] for m in data["missing_themes"]} == {"klimaat"}
     assert data["uncertainty"]["draws"] == 40
 
 

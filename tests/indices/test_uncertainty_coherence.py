@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from index_helpers import make_definition, make_inputs
 
-from kansenmonitor.indices import coherence, compute_index, rank_label, uncertainty
+from kansenmonitor.indices import coherence, compute_index, point_rank_label, rank_label, uncertainty
 from kansenmonitor.indices import methods as m
 from kansenmonitor.indices.coherence import cronbach_alpha
 from kansenmonitor.indices.compute import Engine
@@ -58,6 +58,14 @@ def test_rank_label_never_bare():
     assert rank_label(None, None, None) == "geen rang"
 
 
+def test_point_rank_label_keeps_the_point_and_the_interval():
+    # the CLI shows the rank of the score itself; the interval is over the draws and may leave the point outside
+    assert point_rank_label(1.0, 2.0, 6.0) == "rang 1 (2–6)"
+    assert point_rank_label(4.0, 1.0, 9.0, "en") == "rank 4 (1–9)"
+    assert point_rank_label(float("nan"), 1.0, 2.0) == "geen rang"
+    assert point_rank_label(2.0, float("nan"), float("nan")) == "rang 2"
+
+
 def test_cronbach_alpha_two_items():
     rng = np.random.default_rng(0)
     x = rng.normal(size=400)
@@ -92,4 +100,4 @@ def test_result_frames(urgentie, enschede_urgentie):
     r = compute_index(urgentie, enschede_urgentie)
     f = r.to_frame()
     assert {"score", "rank", "coverage", "reason", "inwoners", "thema:inkomen"} <= set(f.columns)
-    assert r.normalised.shape == (len(f), 10)
+    assert r.normalised.shape == (len(f), 14)  # 14 of the 20 SIA indicators have data (4 from the PC4 figures)

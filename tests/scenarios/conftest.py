@@ -23,6 +23,7 @@ def _rows():
         hh = int(inw / 2.1)
         rows += [(code, "inwoners", inw), (code, "inwoners_0_14", int(inw * 0.17)), (code, "huishoudens", hh),
                  (code, "pct_laag_inkomen", 30 + 2 * k), (code, "pct_huishoudens_tot_120_sociaal_minimum", 8 + k),
+                 (code, "pct_uitkeringsontvangers", 8 + k), (code, "inwoners_15_64", int(inw * 0.65)),
                  (code, "inkomen_per_inwoner", 30 - 0.5 * k), (code, "woz_waarde", 250 - 5 * k),
                  (code, "misdrijven", int(inw * (0.03 + 0.002 * k))),
                  (code, "misdrijven_per_1000", round(1000 * (0.03 + 0.002 * k), 1))]
@@ -40,7 +41,7 @@ def scn_monitor(tmp_path, monkeypatch):
     rows = _rows()
     wijk: dict[str, float] = {}
     for _code, ind, v in rows:
-        if ind in ("inwoners", "inwoners_0_14", "huishoudens", "misdrijven"):
+        if ind in ("inwoners", "inwoners_0_14", "inwoners_15_64", "huishoudens", "misdrijven"):
             wijk[ind] = wijk.get(ind, 0) + v
     rows += [(WK, i, v) for i, v in wijk.items()] + [(GM, i, v) for i, v in wijk.items()]
     frame = pd.DataFrame([{"region": c, "boundary_year": 2024, "indicator": i, "period": 2023, "value": float(v),

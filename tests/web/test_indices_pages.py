@@ -37,9 +37,9 @@ def test_list_page_names_filled_and_missing_themes(client):
     assert "ontbreekt" in html and "gevuld" in html
     data = _get(client, f"/indices?gemeente={GM}&format=json").json()
     urg = next(i for i in data["indices"] if i["id"] == "urgentie")
-    # energy and climate have no open data in the demo; the rest is filled
-    assert set(urg["themes_missing"]) == {"energie", "klimaat"}
-    assert set(urg["themes_filled"]) == {"leefbaarheid", "veiligheid", "gezondheid", "inkomen"}
+    # climate has no open data in the demo; the rest is filled
+    assert set(urg["themes_missing"]) == {"klimaat"}
+    assert set(urg["themes_filled"]) == {"energie", "leefbaarheid", "veiligheid", "gezondheid", "inkomen"}
     rows = list(csv.DictReader(io.StringIO(_get(client, "/indices?format=csv").text)))
     assert {r["id"] for r in rows} == {"urgentie", "meervoudige_achterstand"}
     en = client.get("/indices?lang=en", cookies={"taal": "en"}).text

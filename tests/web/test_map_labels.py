@@ -64,11 +64,9 @@ def test_map_page_draws_the_labels(client):
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/setup-browser.sh)")
 @pytest.mark.parametrize("width, kind, min_px", [(1280, "fine", 11.0), (390, "coarse", 10.5)])
-def test_labels_are_readable_in_chromium(web_app, width, kind, min_px):
-    from playwright.sync_api import sync_playwright
-
-    with serve_in_thread(web_app) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+def test_labels_are_readable_in_chromium(web_app, browser, width, kind, min_px):
+    # the session's one Chromium (tests/conftest.py): a second sync_playwright in the same session clashes
+    with serve_in_thread(web_app) as base:
         page = browser.new_page(viewport={"width": width, "height": 900})
         page.goto(f"{base}/kaart?gemeente=GM0153&niveau=buurt", wait_until="networkidle")
         shown = page.evaluate("""() => {
@@ -81,7 +79,7 @@ def test_labels_are_readable_in_chromium(web_app, width, kind, min_px):
                         inside: r.left >= svg.left - 1 && r.right <= svg.right + 1 && r.top >= svg.top - 1
                                 && r.bottom <= svg.bottom + 1}; }); }""")
         overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-        browser.close()
+        page.close()
     assert shown and all(s["kind"] == f"map-labels--{kind}" for s in shown)
     assert all(s["inside"] for s in shown) and not overflow
     assert min(s["px"] for s in shown) >= min_px

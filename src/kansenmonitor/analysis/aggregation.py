@@ -36,6 +36,15 @@ def _values(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
     return sel[["region", "period", "value"]]
 
 
+def _estimated_parents(obs: pd.DataFrame, members: pd.DataFrame, indicators: list) -> pd.MultiIndex:
+    """(parent, period) pairs with at least one member value of ``indicators`` that is an estimate."""
+    if "status" not in obs:
+        return pd.MultiIndex.from_arrays([[], []], names=["parent", "period"])
+    est = obs[obs["indicator"].isin(indicators) & (obs["status"].astype(str) == Status.ESTIMATED.value)]
+    pairs = members.merge(est[["region", "period"]], left_on="member", right_on="region")[["parent", "period"]]
+    return pd.MultiIndex.from_frame(pairs.drop_duplicates())
+
+
 def aggregate(
     obs: pd.DataFrame,
     indicators: Iterable[Indicator],
@@ -130,7 +139,12 @@ def aggregate(
         res["n_missing"] = res["n_members"] - res["n_valid"].astype(int)
         complete = res["n_missing"] == 0
         res.loc[~complete, "value"] = np.nan
-        res["status"] = np.where(complete & res["value"].notna(), Status.MEASURED.value, Status.MISSING.value)
+        # an aggregate of estimates is an estimate: a sum of measured and estimated values is not measured
+        inputs = [ind.numerator, ind.denominator] if ind.aggregation == Aggregation.RATIO else [ind.id]
+        est = _estimated_parents(obs, members, inputs)
+        is_est = pd.MultiIndex.from_frame(res[["parent", "period"]]).isin(est)
+        res["status"] = np.where(complete & res["value"].notna(),
+                                 np.where(is_est, Status.ESTIMATED.value, Status.MEASURED.value), Status.MISSING.value)
         res["source_ref"] = [
             f"kansenmonitor: {rule} van {m} {member_label}"
             + (f"; {k} zonder waarde, daarom geen uitkomst" if k else "")

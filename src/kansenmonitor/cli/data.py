@@ -50,6 +50,16 @@ def init(
                 f"Voorbeelddatabase klaar in {monitor.store.url}: {fmt.number(stats['regions'], 0)} gebieden, "
                 f"{fmt.number(stats['indicators'], 0)} indicatoren, {fmt.number(stats['observations'], 0)} waarnemingen."
             )
+            files = stats.get("files", [])
+            used = [f for f in files if f[1] == "ingelezen"]
+            skipped = [f for f in files if f[1] != "ingelezen"]
+            out.print(f"Ingelezen uit de open data: {len(used)} bestanden.", highlight=False)
+            for rel, _, _ in used:
+                out.print(f"  ingelezen: {rel}", highlight=False)
+            if skipped:
+                out.print(f"Niet ingelezen: {len(skipped)} bestanden.", highlight=False)
+                for rel, _, why in skipped:
+                    out.print(f"  overgeslagen: {rel} ({why})", highlight=False)
         else:
             out.print(f"Database klaar: {monitor.store.url}")
     except KansenmonitorError as exc:

@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -126,7 +127,7 @@ def compute(
     as_json: JsonOpt = False,
     lang: LangOpt = "nl",
 ) -> None:
-    """Bereken een index met rangen en hun onzekerheid: 'rang 3 (2–6)'."""
+    """Bereken een index met rangen en hun onzekerheid: 'rang 3 (2–6)', de rang van de score met het interval."""
     from .. import indices
     from ..indices.messages import localise
     from ..indices.targeting import _export
@@ -156,13 +157,25 @@ def compute(
         return
     out.print(f"{d.label()} (versie {d.version}), {level}, indeling {inputs.boundary_year}, referentie {d.reference}",
               highlight=False, markup=False)
-    t = Table(title="Rang met 90%-interval (1 = meeste urgentie)")
-    for col in ("rang (interval)", "code", "naam", "score", "dekking", "opmerking"):
-        t.add_column(col)
-    order = frame.sort_values(["median_rank", "rank"], na_position="last")
+    # the rank shown is the rank of the score in the 'score' column (the definition's own choices); the interval
+    # and the median are over the Monte Carlo draws of the other reasonable choices
+    lo_pct, hi_pct = (round(x) for x in unc.interval)
+    if lang == "en":
+        t = Table(title=f"Rank of the score (1 = most urgent), with the interval ({lo_pct}th–{hi_pct}th percentile) "
+                        f"and the median of the rank over {unc.draws} draws of other reasonable choices")
+        columns = ("rank (interval)", "median", "code", "name", "score", "coverage", "note")
+    else:
+        t = Table(title=f"Rang van de score (1 = meeste urgentie), met het interval ({lo_pct}e–{hi_pct}e percentiel) "
+                        f"en de mediaan van de rang over {unc.draws} trekkingen met andere redelijke keuzes")
+        columns = ("rang (interval)", "mediaan", "code", "naam", "score", "dekking", "opmerking")
+    for i, col in enumerate(columns):
+        t.add_column(col, no_wrap=i < 3)
+    order = frame.sort_values(["rank", "median_rank"], na_position="last")
     for code, r in order.iterrows():
-        t.add_row(r["label"], code, str(r["name"]), fmt.number(r["score"], 2), f"{r['coverage']:.0%}",
-                  r["reason"] if isinstance(r["reason"], str) else "")
+        label = indices.point_rank_label(r["rank"], r["rank_low"], r["rank_high"], lang)
+        med = r["median_rank"]
+        t.add_row(label, fmt.number(med, 0 if pd.isna(med) or float(med).is_integer() else 1, lang), code, str(r["name"]), fmt.number(r["score"], 2, lang),
+                  f"{r['coverage']:.0%}", r["reason"] if isinstance(r["reason"], str) else "")
     out.print(t)
     for line in _missing_lines(result, lang) + localise(result.notes, lang):
         out.print(line, highlight=False, markup=False)

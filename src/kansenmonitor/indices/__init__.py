@@ -26,12 +26,12 @@ from .investments import (
     stored_potentials,
 )
 from .targeting import Allocation, ScenarioComparison, Selection, allocate, compare_scenarios, select
-from .uncertainty import UncertaintyResult, rank_label, uncertainty
+from .uncertainty import UncertaintyResult, point_rank_label, rank_label, uncertainty
 
 __all__ = [
     "Allocation", "CoherenceResult", "Definition", "FormulaError", "IndexInputError", "IndexInputs", "IndexResult",
     "InvestmentView", "ScenarioComparison", "Selection", "Steps", "UncertaintyResult", "UnknownDefinitionError",
     "allocate", "coherence", "compare_scenarios", "compute_index", "definition_files", "investment_view",
-    "load_definition", "load_inputs", "load_registry_file", "rank_label", "register_investments", "safe_formula",
-    "select", "stored_investments", "stored_potentials", "uncertainty",
+    "load_definition", "load_inputs", "load_registry_file", "point_rank_label", "rank_label", "register_investments",
+    "safe_formula", "select", "stored_investments", "stored_potentials", "uncertainty",
 ]

@@ -99,7 +99,16 @@ def load_inputs(monitor, definition: Definition, level: str = "buurt", gemeente:
     """The raw input matrix of ``definition`` for the regions of ``level`` in ``gemeente``."""
     by = int(boundary_year or definition.boundary_year)
     reference = reference or definition.reference
+    notes: list[str] = []
+    if level == "gemeente":
+        # a gemeente compared with itself or with two others says little: the seeds rank gemeenten nationally
+        # ("plaats 5 Enschede en plaats 7 Almelo"), so gemeenten are always compared with all of NL
+        reference = "nl"
+        notes.append(msg("note.gemeente_reference_nl"))
     gms = [gemeente] if isinstance(gemeente, str) else list(gemeente or [])
+    if level == "gemeente":
+        # the rank of a gemeente is its place among all gemeenten, so all of them are ranked
+        gms = []
     targets = monitor.regions(level=level, gemeente=gms or None, boundary_year=by)
     if not targets:
         where = f" in {', '.join(gms)}" if gms else ""
@@ -109,15 +118,19 @@ def load_inputs(monitor, definition: Definition, level: str = "buurt", gemeente:
         )
     target_codes = sorted(r.code for r in targets)
     target_gms = sorted({gemeente_of(c) or c for c in target_codes})
-    notes: list[str] = []
     if reference == "gemeente":
         ref_gms = target_gms
     elif reference == "regio_deal":
         outside = [g for g in target_gms if g not in REGIO_DEAL_GEMEENTEN]
         if outside:
-            raise IndexInputError(f"Referentie 'regio_deal' geldt voor {', '.join(REGIO_DEAL_GEMEENTEN)}; "
-                                  f"{', '.join(outside)} hoort daar niet bij.")
-        ref_gms = list(REGIO_DEAL_GEMEENTEN)
+            # the seed: "Hengelo neemt niet deel in de uitvoering van het Regio Deal project" — such a gemeente's
+            # areas are compared among themselves, never mixed into the Regio Deal group
+            names = monitor.known_names()
+            notes.append(msg("note.regio_deal_outside", names=", ".join(names.get(g, g) for g in outside)))
+            reference = "gemeente"
+            ref_gms = target_gms
+        else:
+            ref_gms = list(REGIO_DEAL_GEMEENTEN)
     else:
         ref_gms = []
     ref_regions = monitor.regions(level=level, gemeente=ref_gms or None, boundary_year=by)

@@ -28,7 +28,9 @@ REFERENCES = ("gemeente", "regio_deal", "nl")
 LEVELS = ("buurt", "wijk", "gemeente")
 POLARITIES = ("higher_is_better", "higher_is_worse")
 STEP_KEYS = ("imputation", "outliers", "normalisation", "weights", "within", "across")
-REGIO_DEAL_GEMEENTEN = ("GM0153", "GM0141", "GM0164")
+#: the gemeenten that carry out the Regio Deal "Elk talent telt"; Hengelo does not ("Hengelo neemt niet deel
+#: in de uitvoering van het Regio Deal project", proposal p. 2)
+REGIO_DEAL_GEMEENTEN = ("GM0153", "GM0141")
 WEIGHT_TOLERANCE = 1e-6
 
 
@@ -330,10 +332,13 @@ def _parse_indicator(entry: Any, theme_id: str, wanted: bool, catalogue: Mapping
                 c.add(line, key, f"ontbrekende indicator '{iid}' mist '{key}'",
                       "zeg wat er ontbreekt en waar de gebruiker het kan halen")
     label = entry.get("label")
+    nl, en = (_text(label, "nl"), _text(label, "en") or None) if label else (None, None)
+    if nl is None and in_catalogue:
+        # an indicator without data at some level is named to readers: by its catalogue label, never its id
+        nl, en = catalogue[iid].label("nl"), catalogue[iid].label("en")
     return IndicatorSpec(
         id=iid, polarity=str(polarity), weight=weight, period=period, proxy=entry.get("proxy"), wanted=wanted,
-        label=_text(label, "nl") if label else None, source=entry.get("source"), sia=entry.get("sia"), line=line,
-        label_en=_text(label, "en") or None if label else None,
+        label=nl, source=entry.get("source"), sia=entry.get("sia"), line=line, label_en=en,
     )
 
 

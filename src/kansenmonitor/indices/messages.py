@@ -49,6 +49,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "afstand tot referentie: een referentiewaarde 0 geeft geen relatieve afstand (indicator leeg)",
         "distance to reference: a reference value of 0 gives no relative distance (indicator empty)"),
     # data
+    "note.regio_deal_outside": (
+        "{names} neemt niet deel in de uitvoering van de Regio Deal; de gebieden worden vergeleken met de andere "
+        "gebieden van de eigen gemeente",
+        "{names} does not take part in carrying out the Regio Deal; its areas are compared with the other areas "
+        "of the same municipality"),
+    "note.gemeente_reference_nl": (
+        "gemeenten worden vergeleken met en gerangschikt onder alle gemeenten van Nederland",
+        "municipalities are compared with and ranked among all municipalities of the Netherlands"),
     "note.reference_nl_partial": (
         "referentie NL bevat op niveau {level} maar {n} gemeenten in deze database "
         "(importeer heel NL met 'kansenmonitor init --demo --scope nl')",

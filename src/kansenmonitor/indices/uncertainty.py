@@ -73,6 +73,18 @@ def rank_label(median: float | None, low: float | None, high: float | None, lang
     return f"{word} {int(median)} ({int(low)}–{int(high)})"
 
 
+def point_rank_label(rank: float | None, low: float | None, high: float | None, lang: str = "nl") -> str:
+    """``rang 1 (1–4)``: the rank of the score as computed with the definition's own choices, with the interval
+    of the ranks over the Monte Carlo draws. Where the two differ, both are true: the point is one set of
+    choices, the interval is what the other reasonable choices give (so the point may even lie outside it)."""
+    if rank is None or (isinstance(rank, float) and math.isnan(rank)):
+        return "geen rang" if lang == "nl" else "no rank"
+    word = "rang" if lang == "nl" else "rank"
+    if low is None or high is None or (isinstance(low, float) and math.isnan(low)):
+        return f"{word} {int(rank)}"
+    return f"{word} {int(rank)} ({int(low)}–{int(high)})"
+
+
 @dataclass
 class UncertaintyResult:
     """Rank uncertainty per region and the sensitivity of the ranking to each choice.

@@ -90,25 +90,23 @@ class Overlap:
 
 def compute_overlaps(pc4, buurten: dict[str, dict]) -> list[Overlap]:
     """The buurten each postcode area overlaps. ``pc4``: the frame of :func:`read_pc4_file`; ``buurten``:
-    code → GeoJSON geometry in WGS84 (as stored). Slivers below both thresholds are left out."""
+    code → GeoJSON geometry in WGS84 (as stored). Slivers below both thresholds are left out. The overlay itself
+    is the one the PC4 → buurt estimates use (:func:`kansenmonitor.pc4.interpolate.overlay`)."""
     import geopandas as gpd
     from shapely.geometry import shape
+
+    from ..pc4.interpolate import overlay
 
     if not buurten:
         return []
     bu = gpd.GeoDataFrame({"buurt": list(buurten)}, geometry=[shape(g).buffer(0) for g in buurten.values()],
                           crs="EPSG:4326").to_crs(RD)
     pc = pc4.assign(geometry=pc4.geometry.buffer(0))
-    pc_area = dict(zip(pc["postcode"], pc.geometry.area, strict=True))
-    bu_area = dict(zip(bu["buurt"], bu.geometry.area, strict=True))
-    pairs = gpd.sjoin(pc, bu, how="inner", predicate="intersects")
+    pieces = overlay(pc["postcode"].to_numpy(), pc.geometry.to_numpy(), bu["buurt"].to_numpy(), bu.geometry.to_numpy())
     out = []
-    bu_geom = dict(zip(bu["buurt"], bu.geometry, strict=True))
-    for code, geom, buurt in zip(pairs["postcode"], pairs.geometry, pairs["buurt"], strict=True):
-        area = geom.intersection(bu_geom[buurt]).area
-        if area <= 0:
-            continue
-        sp, sb = area / pc_area[code], area / bu_area[buurt]
+    for code, buurt, area, a_pc, a_bu in zip(pieces["pc4"], pieces["buurt"], pieces["area"], pieces["area_pc4"],
+                                             pieces["area_buurt"], strict=True):
+        sp, sb = area / a_pc, area / a_bu
         if sp >= MIN_SHARE_OF_PC4 or sb >= MIN_SHARE_OF_BUURT:
             out.append(Overlap(code, buurt, round(float(sp), 4), round(float(sb), 4)))
     found = {o.postcode for o in out}

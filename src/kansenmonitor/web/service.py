@@ -24,7 +24,7 @@ from ..core.errors import UnknownRegionError
 from ..core.model import Level, Region
 from ..monitor import Monitor, RegionProfile
 
-MAP_LEVELS = ("wijk", "buurt", "gebied")
+MAP_LEVELS = ("wijk", "buurt", "pc4", "gebied")
 PROFILE_CACHE_SIZE = 4096  # profiles, views and pages of every area of the gemeenten in detail
 
 
@@ -276,12 +276,12 @@ class Site:
         return self._cache.get(("wijk_outlines", gemeente, boundary_year), load)
 
     def data_levels(self, gemeente: str) -> dict[str, dict[str, int]]:
-        """Per indicator, the levels (gemeente, wijk, buurt) at which ``gemeente`` has a publishable value, with
+        """Per indicator, the levels (gemeente, wijk, buurt, pc4) at which ``gemeente`` has a publishable value, with
         the newest year: so a picker can say "geen gegevens op dit niveau" and where the figure does exist."""
 
         def load():
             out: dict[str, dict[str, int]] = {}
-            for level in ("gemeente", "wijk", "buurt"):
+            for level in ("gemeente", "wijk", "buurt", "pc4"):
                 obs = self.monitor.observations(public=True, level=level, gemeente=gemeente)
                 if obs.empty:
                     continue

@@ -321,6 +321,7 @@ def map_view(site: Site, gemeente: Region, level: str, ind: Indicator, period: i
         "width": proj.width if proj else 0, "height": proj.height if proj else 0,
         "n_suppressed": sum(1 for r in rows if r.status == "suppressed"),
         "n_missing": sum(1 for r in rows if r.value is None and r.status != "suppressed"),
+        "n_estimated": sum(1 for t in table if t["status"] == "estimated"),
         "levels": list(MAP_LEVELS),
     }
 
