@@ -48,7 +48,7 @@ def _range(c: dict | None, decimals: int, lang: str) -> str:
 def print_view(view: dict, lang: str) -> None:
     en = lang == "en"
     area = view["area"]
-    out.print(f"[bold]{view['name']}[/] — {area['name']}" + (" (eigen gebied: " + ", ".join(area["members"]) + ")"
+    out.print(f"[bold]{view['name']}[/] — {area['name']}" + (" (eigen gebied: " + ", ".join(area.get("member_names") or area["members"]) + ")"
                                                              if area["kind"] == "eigen" else ""))
     t = view["totals"]
     out.print(("Cost" if en else "Kosten") + f": {fmt.money(t['cost'], lang)}; " + ("people reached" if en else

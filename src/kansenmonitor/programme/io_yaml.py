@@ -18,7 +18,7 @@ from .model import Programme
 from .validate import check_programme
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: ~10x faster
     """SafeLoader that records line numbers (1-based) of mappings and their keys."""
 
 

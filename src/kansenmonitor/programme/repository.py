@@ -7,6 +7,9 @@ with the same id as a shipped one takes precedence.
 
 from __future__ import annotations
 
+import copy
+import functools
+
 import os
 import tempfile
 from importlib import resources
@@ -49,7 +52,13 @@ def read_programme_file(
 
 
 def shipped_programmes() -> dict[str, Programme]:
-    """The example programmes that ship with the package, by id."""
+    """The example programmes that ship with the package, by id (a fresh copy each call: callers may change
+    theirs; the package files are read and checked once per process)."""
+    return copy.deepcopy(_shipped_programmes())
+
+
+@functools.cache
+def _shipped_programmes() -> dict[str, Programme]:
     out = {}
     data = resources.files("kansenmonitor.programme") / "data"
     for name in SHIPPED:
@@ -66,7 +75,7 @@ def stored_ids() -> list[str]:
 
 
 def available_ids() -> list[str]:
-    return sorted(set(stored_ids()) | set(shipped_programmes()))
+    return sorted(set(stored_ids()) | set(_shipped_programmes()))
 
 
 def load_programme(

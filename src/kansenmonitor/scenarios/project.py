@@ -207,6 +207,17 @@ def change_unit(ind, lang: str) -> str:
 
 
 # -- the projection -----------------------------------------------------------------------------------
+def _member_names(monitor, area) -> list[str]:
+    """The buurten of an own area by name (a reader does not know buurt codes); the code where a name is unknown."""
+    names = []
+    for code in area.members:
+        try:
+            names.append(monitor.store.region(code, area.boundary_year, with_geometry=False).name)
+        except (LookupError, ValueError):
+            names.append(code)
+    return names
+
+
 def project(monitor, scenario: Scenario, evaluations: dict[str, dict] | None = None, lang: str = "nl",
             with_ranks: bool = True) -> dict:
     """Everything a page, the API and the CLI show about one scenario (plain data, texts in ``lang``).
@@ -254,6 +265,7 @@ def project(monitor, scenario: Scenario, evaluations: dict[str, dict] | None = N
         "id": scenario.id, "name": scenario.name, "description": scenario.description,
         "area": {"code": scenario.area.code, "name": scenario.area.name, "kind": scenario.area.kind,
                  "boundary_year": scenario.area.boundary_year, "members": list(scenario.area.members),
+                 "member_names": _member_names(monitor, scenario.area),
                  "inwoners": figures.get("inwoners").value},
         "totals": {"cost": total_cost, "reach": total_reach,
                    "cost_per_participant": total_cost / total_reach if total_reach else None},
