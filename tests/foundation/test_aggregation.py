@@ -89,3 +89,58 @@ def test_real_wijk_to_gemeente_matches_cbs(demo_monitor):
     counts = check.table[check.table["indicator"].isin(["inwoners", "huishoudens", "mannen", "vrouwen",
                                                         "woningvoorraad"])]
     assert len(counts) == 15 and (counts["verdict"] == "match").all()
+
+
+# -- weights as population of an age group; model estimates ----------------------------------------------------
+def test_weight_expression_is_the_population_of_the_age_group():
+    cat = [ind("inw", Aggregation.SUM), ind("jong", Aggregation.SUM),
+           ind("share_15plus", Aggregation.WEIGHTED_MEAN, weight="inw - jong", unit="%")]
+    data = obs([("a", "inw", 2024, 100), ("a", "jong", 2024, 40), ("b", "inw", 2024, 300), ("b", "jong", 2024, 20),
+                ("a", "share_15plus", 2024, 10.0), ("b", "share_15plus", 2024, 30.0)])
+    out = aggregate(data, cat, {"P": ["a", "b"]}, 2024).set_index("indicator")
+    # weights 60 and 280, not 100 and 300
+    assert out.loc["share_15plus", "value"] == pytest.approx((10 * 60 + 30 * 280) / 340)
+    assert out.loc["share_15plus", "denominator"] == 340
+    assert "gewicht inw - jong" in out.loc["share_15plus", "source_ref"]
+
+
+def test_model_estimate_aggregates_as_an_estimate_without_interval():
+    from kansenmonitor.core.model import Source
+
+    est = Source("RIVM", table="50090NED", estimated=True)
+    cat = [ind("inw", Aggregation.SUM), ind("m", Aggregation.WEIGHTED_MEAN, weight="inw", unit="%", sources=(est,))]
+    data = obs([("a", "inw", 2020, 100), ("b", "inw", 2020, 300), ("a", "m", 2020, 20.0), ("b", "m", 2020, 40.0)])
+    out = aggregate(data, cat, {"P": ["a", "b"]}, 2020).set_index("indicator")
+    assert out.loc["m", "value"] == pytest.approx(35.0)
+    assert out.loc["m", "status"] == "estimated"
+    assert np.isnan(out.loc["m", "lower"]) and np.isnan(out.loc["m", "upper"])
+    assert "marges zijn niet op te tellen" in out.loc["m", "source_ref"]
+
+
+def test_weight_of_the_nearest_period_is_named():
+    cat = [ind("inw", Aggregation.SUM), ind("m", Aggregation.WEIGHTED_MEAN, weight="inw", unit="%")]
+    data = obs([("a", "inw", 2024, 100), ("b", "inw", 2024, 300), ("a", "m", 2020, 20.0), ("b", "m", 2020, 40.0)])
+    out = aggregate(data, cat, {"P": ["a", "b"]}, 2020).set_index("indicator")
+    assert out.loc["m", "period"] == 2020 and "gewicht van 2024" in out.loc["m", "source_ref"]
+
+
+def test_weight_with_a_missing_term_leaves_the_member_out_and_the_area_empty():
+    cat = [ind("inw", Aggregation.SUM), ind("jong", Aggregation.SUM),
+           ind("s", Aggregation.WEIGHTED_MEAN, weight="inw - jong", unit="%")]
+    data = obs([("a", "inw", 2024, 100), ("a", "jong", 2024, 40), ("b", "inw", 2024, 300),
+                ("a", "s", 2024, 10.0), ("b", "s", 2024, 30.0)])
+    out = aggregate(data, cat, {"P": ["a", "b"]}, 2024).set_index("indicator")
+    assert np.isnan(out.loc["s", "value"]) and out.loc["s", "n_missing"] == 1
+
+
+@pytest.mark.parametrize("bad", ["inwoners * 2", "- inwoners", "inwoners inwoners_0_14"])
+def test_catalogue_refuses_a_weight_that_is_no_sum_of_indicators(tmp_path, bad):
+    from kansenmonitor.core.catalogue import parse_catalogue_file
+    from kansenmonitor.core.errors import DefinitionError
+
+    f = tmp_path / "c.yaml"
+    f.write_text("indicators:\n- {id: x, label: X, unit: '%', theme: t, polarity: neutral, aggregation: weighted_mean, "
+                 f"weight: '{bad}'}}\n", encoding="utf-8")
+    with pytest.raises(DefinitionError) as e:
+        parse_catalogue_file(f)
+    assert "weight" in str(e.value.issues[0])

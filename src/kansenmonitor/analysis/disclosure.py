@@ -15,7 +15,8 @@ repeated until nothing changes:
    one of the three is withheld and the other two are published, the withheld one could be recomputed.
    A withheld rate withholds its numerator; a withheld numerator or denominator withholds the rate;
 4. **secondary** — a region's value is a linear combination of its members' values (sum, ratio of sums,
-   weighted mean) across buurt → wijk → gemeente → Nederland and custom areas. A withheld cell is
+   weighted mean) across buurt → wijk → gemeente → Nederland and custom areas (for model estimates, which
+   their source models per level, only custom areas are such combinations). A withheld cell is
    recoverable when its member vector lies in the span of the published cells' vectors (exact rank test,
    so differencing of any number of published aggregates is covered, not only "total minus siblings").
    Then one more cell is withheld: a custom area's aggregate first, otherwise the published sibling with
@@ -276,9 +277,13 @@ def _secondary(state: dict, withheld: dict, indicators: Mapping[str, Indicator],
         if "prot" not in cells.values():
             continue
         leaves = {r: hierarchy.leaves[(r, by)] for r in cells}
+        # a model estimate of a wijk or gemeente is modelled on its own, not a mean of its buurten: only the
+        # aggregates kansenmonitor computes (custom areas) combine members
+        estimate = indicators[ind].is_model_estimate
         while True:
             pub_leaves = frozenset(r for r, st in cells.items() if st == "pub" and leaves[r] == frozenset([r]))
-            rows = {r: leaves[r] - pub_leaves for r, st in cells.items() if st == "pub" and r not in pub_leaves}
+            rows = {r: leaves[r] - pub_leaves for r, st in cells.items() if st == "pub" and r not in pub_leaves
+                    and (not estimate or (r, by) in hierarchy.custom)}
             culprit = None
             for w in sorted(r for r, st in cells.items() if st == "prot"):
                 target = leaves[w] - pub_leaves

@@ -583,7 +583,7 @@ def build(site: Site, definition: ReportDefinition, period: int | None = None, a
         doc["decisions"] = decisions_part(site, programme, period, iv_ids, lang)
     if definition.has("verhalen"):
         doc["narratives"] = narratives_part(site, programme, codes)
-    if definition.has("situatie") and region is not None and str(region.level) in ("buurt", "wijk", "gebied"):
+    if definition.has("situatie") and region is not None and str(region.level) in ("buurt", "wijk", "stadsdeel", "gebied"):
         from ..web.situation.views import profile_view
         from .wijkprofiel import key_numbers, summary_refs
 
