@@ -226,8 +226,19 @@ def profile_view(site: Site, region: Region, lang: str, k: int = 5) -> dict:
         "area_source": region.source if region.level.is_custom else None,
         "area_note": region.note if region.level.is_custom else None,
         "not_available": not_available(site, region, rows, lang),
+        "area": _area_view(site, region, lang),
         "_locator": locator_map(site, region, prof.gemeente),
     }
+
+
+def _area_view(site: Site, region: Region, lang: str) -> dict | None:
+    """What the programmes and the store hold about the area (interventions, money, evaluations, decisions,
+    narratives), for every level below the gemeente."""
+    if region.level in (Level.GEMEENTE, Level.LAND):
+        return None
+    from ..programme.area import area_view
+
+    return area_view(site, region, lang)
 
 
 def not_available(site: Site, region: Region, rows: list[dict], lang: str) -> list[dict]:
