@@ -168,11 +168,14 @@ class Monitor:
         """Validate an areas file, store the areas and compute their aggregated observations.
 
         An area whose figures would let a reader recompute a withheld figure of one of its members (with
-        the wijken, buurten and other areas already published) is refused, and nothing is loaded."""
+        the wijken, buurten and other areas already published) is refused, and nothing is loaded. Stadsdelen
+        are the exception: they are the gemeente's own division, not drawn around a question, so a stadsdeel's
+        figure that would give a member away is withheld (secondary suppression) instead."""
         areas = parse_areas_file(Path(path), self.store.region_keys())
         areas = areas + self._in_other_indelingen(areas)
         extra = self._area_aggregates(areas)
-        ledger = self._build_ledger(extra, extra_regions=areas)
+        ledger = self._build_ledger(extra, extra_regions=areas,
+                                    refusable=[a for a in areas if a.level != Level.STADSDEEL])
         if ledger.refusals:
             raise DefinitionError(self._refusal_issues(Path(path), areas, ledger.refusals),
                                   f"Het gebiedenbestand {Path(path).name} is niet geladen: een gebied zou "
@@ -429,8 +432,10 @@ class Monitor:
         self._ledger = (stamp, ledger)
         return ledger
 
-    def _build_ledger(self, extra_obs: pd.DataFrame | None = None, extra_regions: Sequence[Region] = ()) \
-            -> disclosure.Ledger:
+    def _build_ledger(self, extra_obs: pd.DataFrame | None = None, extra_regions: Sequence[Region] = (),
+                      refusable: Sequence[Region] | None = None) -> disclosure.Ledger:
+        """The ledger with ``extra_obs`` of ``extra_regions`` in place of what the store has for them; of those
+        regions, ``refusable`` (all by default) are refused rather than suppressed when they give a member away."""
         obs = self.store.observations()
         replaced = {(r.code, r.boundary_year) for r in extra_regions}
         if replaced:
@@ -444,7 +449,8 @@ class Monitor:
             columns={"value": "denominator"})
         hierarchy = disclosure.Hierarchy.from_regions(regions)
         return disclosure.build_ledger(obs, self.catalogue.indicators, counts, hierarchy,
-                                       new_areas=[(r.code, r.boundary_year) for r in extra_regions])
+                                       new_areas=[(r.code, r.boundary_year)
+                                                  for r in (extra_regions if refusable is None else refusable)])
 
     def latest_boundary_year(self, code: str) -> int:
         years = self.store.boundary_years(code)
