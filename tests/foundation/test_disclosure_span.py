@@ -89,3 +89,36 @@ def test_a_weighted_mean_never_publishes_its_denominator_the_sum_of_its_weights(
     assert np.isnan(out.loc["inw65", "value"])  # the withheld sum
     assert out.loc["eenzaam", "value"] == pytest.approx((20 * 40 + 30 * 7) / 47)  # the mean is published ...
     assert np.isnan(out.loc["eenzaam", "denominator"])  # ... without the sum beside it
+
+
+def test_an_area_of_wijken_gives_a_withheld_wijk_estimate_away():
+    """A model estimate of a wijk is its own unknown, and an area drawn from wijken is aggregated from the wijk
+    estimates: with W2 published, the area's mean gives W1's withheld estimate away, whatever its buurten are."""
+    import pandas as pd
+
+    from kansenmonitor.analysis.disclosure import Hierarchy, build_ledger
+    from kansenmonitor.core.model import Aggregation, Indicator, Level, Polarity, Region, Source
+
+    est = Source("RIVM", table="50090NED", estimated=True)
+    inw = Indicator("inw", "inw", "inw", "aantal", "t", Polarity.NEUTRAL, Aggregation.SUM)
+    m = Indicator("m", "m", "m", "%", "t", Polarity.NEUTRAL, Aggregation.WEIGHTED_MEAN, weight="inw", sources=(est,),
+                  min_count=100)
+    w1, w2, a = "WK099901", "WK099902", "FG-A"
+    regions = [Region("GM0999", "G", Level.GEMEENTE, 2024),
+               *[Region(w, w, Level.WIJK, 2024, parent="GM0999") for w in (w1, w2)],
+               *[Region(f"BU0999{w}{b}", "b", Level.BUURT, 2024, parent=f"WK0999{w}") for w in ("01", "02")
+                 for b in ("01", "02")],
+               Region(a, "A", Level.GEBIED, 2024, members=(w1, w2))]
+    # W1 has too few inhabitants for the estimate; a buurt of W2 too, so a buurt-based model would miss it
+    inhabitants = {"GM0999": 1000, w1: 80, w2: 920, "BU09990101": 40, "BU09990102": 40, "BU09990201": 60,
+                   "BU09990202": 860, a: 1000}
+    rows = [(r, "inw", float(v), np.nan) for r, v in inhabitants.items()]
+    rows += [(r, "m", 20.0, float(inhabitants[r])) for r in inhabitants]
+    obs = pd.DataFrame([(r, 2024, i, 2024, v, "estimated", d) for r, i, v, d in rows],
+                       columns=["region", "boundary_year", "indicator", "period", "value", "status", "denominator"])
+    counts = obs[obs["indicator"] == "inw"][["region", "boundary_year", "period", "value"]].rename(
+        columns={"value": "denominator"})
+    ledger = build_ledger(obs, {"inw": inw, "m": m}, counts, Hierarchy.from_regions(regions))
+    withheld = {(r, i) for r, i in zip(ledger.withheld["region"], ledger.withheld["indicator"], strict=True)}
+    assert (w1, "m") in withheld and ("BU09990201", "m") in withheld  # on their own
+    assert (a, "m") in withheld  # A − W2 = W1

@@ -60,6 +60,8 @@ class Hierarchy:
     custom: set[tuple[str, int]] = field(default_factory=set)
     #: (code, boundary_year) → level, to prefer a sibling of the same level
     level: dict[tuple[str, int], str] = field(default_factory=dict)
+    #: (code, boundary_year) of a custom area → its own members (wijken or buurten), of which it is aggregated
+    members: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def from_regions(cls, regions: Iterable[Region]) -> Hierarchy:
@@ -98,7 +100,8 @@ class Hierarchy:
         for key, members in custom.items():
             parts = [leaves.get((m, key[1]), frozenset([m])) for m in members]
             leaves[key] = frozenset().union(*parts) if parts else frozenset()
-        return cls(leaves=leaves, custom=set(custom), level=level)
+        return cls(leaves=leaves, custom=set(custom), level=level,
+                   members={k: frozenset(v) for k, v in custom.items()})
 
 
 @dataclass
@@ -312,10 +315,15 @@ def _secondary(state: dict, withheld: dict, indicators: Mapping[str, Indicator],
     for (by, ind, period), cells in groups.items():
         if "prot" not in cells.values():
             continue
-        leaves = {r: hierarchy.leaves[(r, by)] for r in cells}
-        # a model estimate of a wijk or gemeente is modelled on its own, not a mean of its buurten: only the
-        # aggregates kansenmonitor computes (custom areas) combine members
+        # a model estimate of a wijk or gemeente is modelled on its own, not a mean of its buurten: every region
+        # is its own unknown, and only the aggregates kansenmonitor computes (custom areas) combine members, the
+        # very members (wijken or buurten) they are aggregated from
         estimate = indicators[ind].is_model_estimate
+        if estimate:
+            leaves = {r: hierarchy.members.get((r, by)) or frozenset([r]) if (r, by) in hierarchy.custom
+                      else frozenset([r]) for r in cells}
+        else:
+            leaves = {r: hierarchy.leaves[(r, by)] for r in cells}
         layout = partial(_layout, cells, leaves, estimate, hierarchy.custom, by)
         while True:
             pub_leaves, rows = layout()
