@@ -271,7 +271,7 @@ class Monitor:
             if other:
                 weights = self.store.observations(regions=members, indicators=weight_ids, boundary_year=other[0])
             agg = aggregation.aggregate(obs, self.catalogue, {a.code: a.members for a in group}, year, "deelgebieden",
-                                        weight_obs=weights)
+                                        weight_obs=weights, max_missing_share=aggregation.AREA_MISSING_SHARE)
             frames.append(agg)
         frames = [f for f in frames if not f.empty]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OBSERVATION_COLUMNS)

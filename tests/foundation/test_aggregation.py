@@ -144,3 +144,27 @@ def test_catalogue_refuses_a_weight_that_is_no_sum_of_indicators(tmp_path, bad):
     with pytest.raises(DefinitionError) as e:
         parse_catalogue_file(f)
     assert "weight" in str(e.value.issues[0])
+
+
+def test_own_area_mean_leaves_out_a_tiny_member_without_a_value_and_says_so():
+    cat = [ind("inwoners", Aggregation.SUM), ind("m", Aggregation.WEIGHTED_MEAN, weight="inwoners", unit="%"),
+           ind("tot", Aggregation.SUM)]
+    data = obs([("a", "inwoners", 2024, 4000), ("b", "inwoners", 2024, 5), ("c", "inwoners", 2024, 1000),
+                ("a", "m", 2024, 10.0), ("c", "m", 2024, 20.0), ("a", "tot", 2024, 3), ("c", "tot", 2024, 4)])
+    strict = aggregate(data, cat, {"P": ["a", "b", "c"]}, 2024).set_index("indicator")
+    assert np.isnan(strict.loc["m", "value"]) and "daarom geen uitkomst" in strict.loc["m", "source_ref"]
+    out = aggregate(data, cat, {"P": ["a", "b", "c"], "Q": ["a", "c", "b"]}, 2024,
+                    max_missing_share=0.01).set_index(["region", "indicator"])
+    got = out.loc[("P", "m")]
+    assert got["value"] == pytest.approx((10 * 4000 + 20 * 1000) / 5000)
+    assert got["status"] == "estimated" and got["n_missing"] == 1
+    assert "1 zonder waarde (0,10% van de inwoners), niet meegeteld" in got["source_ref"]
+    # a total is never made without a member
+    assert np.isnan(out.loc[("P", "tot"), "value"])
+    # a member holding more than 1% of the inhabitants, or one with a value but no weight, is not left out
+    big = obs([("a", "inwoners", 2024, 400), ("b", "inwoners", 2024, 5), ("a", "m", 2024, 10.0)])
+    assert np.isnan(aggregate(big, cat, {"P": ["a", "b"]}, 2024, max_missing_share=0.01)
+                    .set_index("indicator").loc["m", "value"])
+    noweight = obs([("a", "inwoners", 2024, 4000), ("a", "m", 2024, 10.0), ("b", "m", 2024, 30.0)])
+    assert np.isnan(aggregate(noweight, cat, {"P": ["a", "b"]}, 2024, max_missing_share=0.01)
+                    .set_index("indicator").loc["m", "value"])

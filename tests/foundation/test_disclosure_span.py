@@ -122,3 +122,32 @@ def test_an_area_of_wijken_gives_a_withheld_wijk_estimate_away():
     withheld = {(r, i) for r, i in zip(ledger.withheld["region"], ledger.withheld["indicator"], strict=True)}
     assert (w1, "m") in withheld and ("BU09990201", "m") in withheld  # on their own
     assert (a, "m") in withheld  # A − W2 = W1
+
+
+def test_a_mean_that_leaves_out_a_member_is_checked_as_the_mean_of_the_others():
+    """Own area {a, b, x}: x has no value and is left out of the mean. With b published, the area's mean gives
+    a's withheld value away; a model that still counted x as an unknown would miss that."""
+    import pandas as pd
+
+    from kansenmonitor.analysis.disclosure import Hierarchy, build_ledger
+    from kansenmonitor.core.model import Aggregation, Indicator, Level, Polarity, Region
+
+    inw = Indicator("inwoners", "i", "i", "aantal", "t", Polarity.NEUTRAL, Aggregation.SUM)
+    m = Indicator("m", "m", "m", "%", "t", Polarity.NEUTRAL, Aggregation.WEIGHTED_MEAN, weight="inwoners",
+                  min_count=100)
+    a, b, x = "BU09990101", "BU09990102", "BU09990103"
+    regions = [Region("GM0999", "G", Level.GEMEENTE, 2024), Region("WK099901", "W", Level.WIJK, 2024, parent="GM0999"),
+               *[Region(c, c, Level.BUURT, 2024, parent="WK099901") for c in (a, b, x)],
+               Region("FG-A", "A", Level.GEBIED, 2024, members=(a, b, x))]
+    pop = {a: 60, b: 3000, x: 5, "FG-A": 3065}
+    rows = [(r, "inwoners", float(v), np.nan) for r, v in pop.items()]
+    rows += [(a, "m", 10.0, 60.0), (b, "m", 20.0, 3000.0), ("FG-A", "m", 19.8, 3060.0)]  # no figure of x
+    obs = pd.DataFrame([(r, 2024, i, 2024, v, "measured", d) for r, i, v, d in rows],
+                       columns=["region", "boundary_year", "indicator", "period", "value", "status", "denominator"])
+    counts = obs[obs["indicator"] == "inwoners"][["region", "boundary_year", "period", "value"]].rename(
+        columns={"value": "denominator"})
+    ledger = build_ledger(obs, {"inwoners": inw, "m": m}, counts, Hierarchy.from_regions(regions))
+    withheld = {(r, i): why for r, i, why in zip(ledger.withheld["region"], ledger.withheld["indicator"],
+                                                 ledger.withheld["reason"], strict=True)}
+    assert withheld[(a, "m")] == "min_count"
+    assert withheld[("FG-A", "m")] == "secondary"

@@ -10,7 +10,8 @@
 * ``none``: not aggregatable (classes, densities of surrounding addresses, figures published per gemeente only).
 
 A member without a value is never counted as zero: the aggregate is then left empty (status
-``missing``) and the result says how many members lacked a value. :func:`compare_with_published`
+``missing``) and the result says how many members lacked a value. Only an own area's weighted mean may leave
+out members without a value that hold at most 1% of its inhabitants (an estimate, with a note). :func:`compare_with_published`
 checks aggregates against the values CBS publishes for the larger region and explains differences.
 """
 
@@ -23,6 +24,9 @@ import numpy as np
 import pandas as pd
 
 from ..core.model import Aggregation, Indicator, Status
+
+#: the share of an own area's inhabitants that members without a value of a weighted mean may hold
+AREA_MISSING_SHARE = 0.01
 
 AGG_COLUMNS = [
     "region", "boundary_year", "indicator", "period", "value", "status", "numerator", "denominator",
@@ -71,8 +75,15 @@ def aggregate(
     boundary_year: int,
     member_label: str = "gebieden",
     weight_obs: pd.DataFrame | None = None,
+    max_missing_share: float = 0.0,
 ) -> pd.DataFrame:
     """Aggregate member observations to parents.
+
+    ``max_missing_share`` (own areas: :data:`AREA_MISSING_SHARE`) lets a weighted mean leave out members that
+    have no value of the indicator at all when together they hold at most that share of the parent's
+    inhabitants: a buurt of 5 inhabitants without a health figure then no longer empties the figure of a
+    stadsdeel of 38,000. Such a mean is an estimate (status ``estimated``) and its source names what was left
+    out. Sums and ratios always need every member.
 
     ``obs`` is a long frame (region, indicator, period, value, …) of the members; ``membership``
     maps each parent code to its member codes. ``weight_obs`` (optional, same shape) holds more values of
@@ -91,8 +102,13 @@ def aggregate(
         return pd.DataFrame(columns=AGG_COLUMNS)
     n_members = members.groupby("parent").size().rename("n_members")
     by_id = {i.id: i for i in indicators}
+    pop = pd.Series(dtype=float)
+    if max_missing_share > 0:
+        inw = w_obs[(w_obs["indicator"] == "inwoners") & w_obs["value"].notna()].sort_values("period")
+        pop = inw.groupby("region")["value"].last()
     out: list[pd.DataFrame] = []
     for ind in by_id.values():
+        share_out = None
         if ind.aggregation == Aggregation.NONE:
             continue
         if ind.aggregation == Aggregation.SUM:
@@ -156,6 +172,16 @@ def aggregate(
             res = pd.DataFrame({"vw": g["vw"].sum(), "w": g["w"].sum(),
                                 "w_period": g["w_period"].max()}).reindex(g_all.size().index)
             res["n_valid"] = g_all["ok"].sum()
+            if max_missing_share > 0:
+                # a member may be left out only when it has no value at all (not when only its weight is missing)
+                # and its inhabitants are known: the share of the inhabitants left out
+                full["pop"] = full["member"].map(pop).astype(float)
+                out_pop = full["pop"].where(~full["ok"], 0.0)
+                bad = (~full["ok"] & (full["value"].notna() | full["pop"].isna())).groupby(
+                    [full["parent"], full["period"]]).any()
+                share = out_pop.groupby([full["parent"], full["period"]]).sum(min_count=1) / \
+                    full["pop"].groupby([full["parent"], full["period"]]).sum(min_count=1)
+                res["share_out"] = share.where(~bad, np.inf).reindex(res.index)
             res = res.reset_index()
             with np.errstate(divide="ignore", invalid="ignore"):
                 res["value"] = res["vw"] / res["w"]
@@ -164,18 +190,27 @@ def aggregate(
             res["denominator"] = res["w"]
             w_years = res["w_period"]
             res = res.drop(columns=["vw", "w", "w_period"])
+            if "share_out" in res:
+                share_out = res.pop("share_out")
             rule = f"gewogen gemiddelde (gewicht {ind.weight})"
         else:  # pragma: no cover
             continue
         res = res.merge(n_members, left_on="parent", right_index=True)
         res["n_missing"] = res["n_members"] - res["n_valid"].astype(int)
         complete = res["n_missing"] == 0
+        left_out = pd.Series(np.nan, index=res.index)
+        if ind.aggregation == Aggregation.WEIGHTED_MEAN and share_out is not None:
+            left_out = pd.Series(share_out.to_numpy(dtype=float), index=res.index).where(
+                ~complete & (res["n_valid"] > 0))
+            left_out = left_out.where(left_out <= max_missing_share)
+            complete = complete | left_out.notna()
         res.loc[~complete, "value"] = np.nan
         # an aggregate of estimates is an estimate: a sum of measured and estimated values is not measured,
         # and a model estimate's aggregate is one too
         inputs = [ind.numerator, ind.denominator] if ind.aggregation == Aggregation.RATIO else [ind.id]
         est = _estimated_parents(obs, members, inputs)
-        is_est = pd.MultiIndex.from_frame(res[["parent", "period"]]).isin(est) | ind.is_model_estimate
+        is_est = (pd.MultiIndex.from_frame(res[["parent", "period"]]).isin(est) | ind.is_model_estimate
+                  | left_out.notna().to_numpy())
         res["status"] = np.where(complete & res["value"].notna(),
                                  np.where(is_est, Status.ESTIMATED.value, Status.MEASURED.value), Status.MISSING.value)
         weight_note = ([""] * len(res) if ind.aggregation != Aggregation.WEIGHTED_MEAN else
@@ -183,9 +218,11 @@ def aggregate(
                         for y, p in zip(w_years, res["period"], strict=True)])
         res["source_ref"] = [
             f"kansenmonitor: {rule} van {m} {member_label}" + wn
-            + (f"; {k} zonder waarde, daarom geen uitkomst" if k else "")
-            + ("; modelschattingen: de marges zijn niet op te tellen" if ind.is_model_estimate and not k else "")
-            for m, k, wn in zip(res["n_members"], res["n_missing"], weight_note, strict=True)
+            + ((f"; {k} zonder waarde ({_share(lo)} van de inwoners), niet meegeteld" if lo == lo else
+                f"; {k} zonder waarde, daarom geen uitkomst") if k else "")
+            + ("; modelschattingen: de marges zijn niet op te tellen" if ind.is_model_estimate and (not k or lo == lo)
+               else "")
+            for m, k, wn, lo in zip(res["n_members"], res["n_missing"], weight_note, left_out, strict=True)
         ]
         res["indicator"] = ind.id
         res["boundary_year"] = boundary_year
@@ -195,6 +232,11 @@ def aggregate(
     if not out:
         return pd.DataFrame(columns=AGG_COLUMNS)
     return pd.concat(out, ignore_index=True)
+
+
+def _share(x: float) -> str:
+    """A share of the inhabitants in Dutch notation: '0,05%'."""
+    return f"{x * 100:.2f}".replace(".", ",") + "%"
 
 
 @dataclass(frozen=True)

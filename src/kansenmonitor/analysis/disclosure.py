@@ -17,10 +17,13 @@ repeated until nothing changes:
 4. **secondary** — a region's value is a linear combination of its members' values (sum, ratio of sums,
    weighted mean) across buurt → wijk → gemeente → Nederland and custom areas (for model estimates, which
    their source models per level, only custom areas are such combinations). A withheld cell is
-   recoverable when its member vector lies in the span of the published cells' vectors (exact rank test,
-   so differencing of any number of published aggregates is covered, not only "total minus siblings").
-   Then one more cell is withheld: a custom area's aggregate first, otherwise the published sibling with
-   the fewest inhabitants, otherwise the aggregate itself.
+   recoverable when its member vector lies in the span of the published cells' vectors (one SVD per
+   indicator, period and indeling decides for all withheld cells at once, so differencing of any number of
+   published aggregates is covered, not only "total minus siblings"). A custom area combines the members it
+   is aggregated from (for a weighted mean: those with a value). Then one more cell is withheld: a custom
+   area's aggregate first, otherwise the published sibling with the fewest inhabitants, otherwise the
+   aggregate itself; of these the first that makes the cell unrecoverable and is not computable itself
+   (an area of whole wijken, the fifth of five stadsdelen that tile the gemeente, protect nothing).
 
 :func:`apply` clears value, numerator, denominator and interval bounds of every withheld cell and sets
 status ``suppressed`` with a note saying why, so no adapter can print a field behind a withheld value.
@@ -305,7 +308,7 @@ def _layout(cells: dict, leaves: dict, estimate: bool, custom: set, by: int) -> 
 
 
 def _secondary(state: dict, withheld: dict, indicators: Mapping[str, Indicator], hierarchy: Hierarchy,
-               population: dict, new_areas: set, refusals: list) -> int:
+               population: dict, new_areas: set, refusals: list, valued: set | None = None) -> int:
     """Withhold further cells until no withheld cell of an aggregatable indicator is recoverable."""
     groups: dict = {}
     for (region, by, ind, period), st in state.items():
@@ -324,6 +327,17 @@ def _secondary(state: dict, withheld: dict, indicators: Mapping[str, Indicator],
                       else frozenset([r]) for r in cells}
         else:
             leaves = {r: hierarchy.leaves[(r, by)] for r in cells}
+        if indicators[ind].aggregation == Aggregation.WEIGHTED_MEAN and valued is not None:
+            # an own area's weighted mean may leave out members without a value (analysis.aggregation): it is a
+            # combination of the members that have one
+            for r in cells:
+                own = hierarchy.members.get((r, by))
+                if (r, by) in hierarchy.custom and own:
+                    kept = [m for m in own if (m, by, ind, period) in valued]
+                    if len(kept) < len(own):
+                        leaves[r] = frozenset().union(*(
+                            frozenset([m]) if estimate else hierarchy.leaves.get((m, by), frozenset([m]))
+                            for m in kept))
         layout = partial(_layout, cells, leaves, estimate, hierarchy.custom, by)
         while True:
             pub_leaves, rows = layout()
@@ -430,13 +444,15 @@ def build_ledger(obs: pd.DataFrame, indicators: Mapping[str, Indicator], counts:
             population.setdefault((r, by), float(v))
     refusals: list[dict] = []
     fresh = set(new_areas)
+    has_value = obs["value"].notna().to_numpy()
+    valued = set(_keys(obs[has_value])) if hierarchy is not None else None
     if hierarchy is not None:
         _complement(state, withheld, indicators)
     stage1 = set(withheld)
     for _ in range(50):
         added = _complement(state, withheld, indicators)
         if hierarchy is not None:
-            added += _secondary(state, withheld, indicators, hierarchy, population, fresh, refusals)
+            added += _secondary(state, withheld, indicators, hierarchy, population, fresh, refusals, valued)
         if not added:
             break
     frame = pd.DataFrame([(*k, why, 1 if k in stage1 else 2) for k, why in withheld.items()],
