@@ -168,3 +168,17 @@ def test_own_area_mean_leaves_out_a_tiny_member_without_a_value_and_says_so():
     noweight = obs([("a", "inwoners", 2024, 4000), ("a", "m", 2024, 10.0), ("b", "m", 2024, 30.0)])
     assert np.isnan(aggregate(noweight, cat, {"P": ["a", "b"]}, 2024, max_missing_share=0.01)
                     .set_index("indicator").loc["m", "value"])
+
+
+def test_the_source_of_a_mean_that_left_out_a_member_says_so_in_words():
+    from kansenmonitor.web.labels import source_label
+
+    cat = [ind("inwoners", Aggregation.SUM), ind("m", Aggregation.WEIGHTED_MEAN, weight="inwoners", unit="%")]
+    data = obs([("a", "inwoners", 2024, 4000), ("b", "inwoners", 2024, 5), ("a", "m", 2024, 10.0)])
+    ref = aggregate(data, cat, {"P": ["a", "b"]}, 2024, "deelgebieden",
+                    max_missing_share=0.01).set_index("indicator").loc["m", "source_ref"]
+    assert source_label(ref)["text"] == ("Geschat: gemiddelde van 1 van de 2 deelgebieden, gewogen naar inwoners; "
+                                         "1 zonder cijfer (0,12% van de inwoners) telt niet mee")
+    assert "1 without a figure (0.12% of the inhabitants) left out" in source_label(ref, "en")["text"]
+    strict = aggregate(data, cat, {"P": ["a", "b"]}, 2024, "deelgebieden").set_index("indicator")
+    assert source_label(strict.loc["m", "source_ref"])["text"] == "Niet berekend: 1 van de 2 deelgebieden heeft geen cijfer"

@@ -83,6 +83,8 @@ def source_label(ref: str | None, lang: str = "nl", catalogue=None) -> dict:
 _AGGREGATE = re.compile(r"^kansenmonitor: (?P<rule>som|verhouding (?P<num>\w+)/(?P<den>\w+)|gewogen gemiddelde "
                         r"\(gewicht (?P<weight>[\w +-]+)\)) van (?P<n>\d+) (?P<members>\w+)")
 _MISSING = re.compile(r"(\d+) zonder waarde")
+#: an own area's weighted mean that left out members without a value (analysis.aggregation, max_missing_share)
+_LEFT_OUT = re.compile(r"(\d+) zonder waarde \(([\d,]+%) van de inwoners\), niet meegeteld")
 _WEIGHT_YEAR = re.compile(r"gewicht van (\d{4})")
 #: weights in words (the population a share is of); other weights are named by their indicators' labels
 WEIGHT_WORDS = {
@@ -106,7 +108,8 @@ def aggregate_words(full: str, m: re.Match, lang: str = "nl", catalogue=None) ->
     def label(iid: str) -> str:
         return catalogue[iid].label(lang) if catalogue is not None and iid in catalogue else iid
 
-    missing = _MISSING.search(full)
+    left_out = _LEFT_OUT.search(full)
+    missing = None if left_out else _MISSING.search(full)
     if missing:
         k = int(missing.group(1))
         return (f"Not calculated: {k} of the {n} {members} have no figure" if en else
@@ -123,6 +126,12 @@ def aggregate_words(full: str, m: re.Match, lang: str = "nl", catalogue=None) ->
         label(t.strip()) for t in re.split(r"\s[+-]\s", weight))
     year = _WEIGHT_YEAR.search(full)
     when = f" ({year.group(1)})" if year else ""
+    if left_out:
+        k, share = int(left_out.group(1)), left_out.group(2)
+        return (f"Estimated: mean of {n - k} of the {n} {members}, weighted by {w}{when}; {k} without a figure "
+                f"({share.replace(',', '.')} of the inhabitants) left out" if en else
+                f"Geschat: gemiddelde van {n - k} van de {n} {members}, gewogen naar {w}{when}; {k} zonder cijfer "
+                f"({share} van de inwoners) {'telt' if k == 1 else 'tellen'} niet mee")
     return (f"Calculated: mean of {n} {members}, weighted by {w}{when}" if en else
             f"Berekend: gemiddelde van {n} {members}, gewogen naar {w}{when}")
 
