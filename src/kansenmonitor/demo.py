@@ -331,10 +331,11 @@ def build_demo(monitor: Monitor, data_dir: str | Path | None = None, scope: str 
         monitor.fill_aggregates(2024, "buurt", "wijk")
         monitor.derive_ratios(2024)  # ratios of wijken from the counts just added (e.g. crime per 1.000)
 
-    @add("Focusgebieden (Regio Deal) en koppelingen tussen indelingen")
+    @add("Koppelingen tussen indelingen, stadsdelen en focusgebieden (Regio Deal)")
     def _areas():
+        _links(monitor)  # first: an area follows its members into the indelingen they continue in
         for f in shipped_area_files():
-            monitor.load_areas(f)
+            stats["areas"] = stats.get("areas", 0) + len(monitor.load_areas(f))
         stats["links"] = _links(monitor)
 
     # capability packages add their own steps (see :func:`capability_steps`), slotted in by order

@@ -67,7 +67,8 @@ UNIT_LABEL = {
     "en": {"x 1.000 euro": "× € 1,000", "%": "%", "aantal": "number", "per 1.000 inwoners": "per 1,000 inhabitants",
            "per 1.000": "per 1,000", "inwoners per km²": "inhabitants per km²", "adressen per km²": "addresses per km²",
            "leerlingen": "pupils", "kinderen": "children", "personen": "persons", "scholen": "schools",
-           "klasse 1-5": "class 1-5", "per 100 leerlingen": "per 100 pupils"},
+           "klasse 1-5": "class 1-5", "per 100 leerlingen": "per 100 pupils",
+           "% van de geregistreerde labels": "% of the registered labels"},
 }
 
 
@@ -84,6 +85,8 @@ def observation(value: float | None, status: str, indicator: Indicator, lang: st
     unit = indicator.unit
     if unit == "%":
         return f"{text}%"
+    if unit.startswith("% "):  # "% van de geregistreerde labels": the sign stays with the number
+        return f"{text}{unit_label(unit, lang)}"
     if unit in ("aantal",):
         return text
     return f"{text} {unit}"

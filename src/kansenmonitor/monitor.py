@@ -31,6 +31,9 @@ from .store.store import OBSERVATION_COLUMNS, Store, default_home
 Progress = Callable[[str], None]
 
 IMPORT_KINDS = ("statline", "wbk", "wide", "long", "boundaries")
+_WITH_VALUE = (Status.MEASURED.value, Status.ESTIMATED.value)
+#: the source of an area's copy in another indeling starts with these words
+_COPY_NOTE = "zelfde leden als in de indeling"
 
 
 @dataclass(frozen=True)
@@ -165,18 +168,49 @@ class Monitor:
         """Validate an areas file, store the areas and compute their aggregated observations.
 
         An area whose figures would let a reader recompute a withheld figure of one of its members (with
-        the wijken, buurten and other areas already published) is refused, and nothing is loaded."""
+        the wijken, buurten and other areas already published) is refused, and nothing is loaded. Stadsdelen
+        are the exception: they are the gemeente's own division, not drawn around a question, so a stadsdeel's
+        figure that would give a member away is withheld (secondary suppression) instead."""
         areas = parse_areas_file(Path(path), self.store.region_keys())
+        areas = areas + self._in_other_indelingen(areas)
         extra = self._area_aggregates(areas)
-        ledger = self._build_ledger(extra, extra_regions=areas)
+        ledger = self._build_ledger(extra, extra_regions=areas,
+                                    refusable=[a for a in areas if a.level != Level.STADSDEEL])
         if ledger.refusals:
             raise DefinitionError(self._refusal_issues(Path(path), areas, ledger.refusals),
                                   f"Het gebiedenbestand {Path(path).name} is niet geladen: een gebied zou "
                                   "afgeschermde cijfers uit te rekenen maken.")
         with self.store.transaction() as w:
             w.upsert_regions(areas)
+            w.upsert_links(self._area_links(areas))
         self.refresh_aggregates(areas)
-        return areas
+        return [a for a in areas if not a.source or not a.source.startswith(_COPY_NOTE)]
+
+    def _in_other_indelingen(self, areas: Sequence[Region]) -> list[Region]:
+        """The same areas in every other indeling in which each member continues under a 'same' link (Enschede's
+        buurten of 2024 are those of 2020): so that figures published on that indeling (RIVM health 2020)
+        reach the area too, aggregated and checked for disclosure within their own indeling."""
+        years = set(self.store.boundary_years())
+        keys = self.store.region_keys()
+        out: list[Region] = []
+        for a in areas:
+            linked = [set(self.linked_codes(m, a.boundary_year)) for m in a.members]
+            for year in sorted(years - {a.boundary_year}):
+                if linked and all((m, year) in keys and (m, year) in ln for m, ln in zip(a.members, linked,
+                                                                                        strict=True)):
+                    out.append(Region(a.code, a.name, a.level, year, parent=a.parent, members=a.members,
+                                      source=f"{_COPY_NOTE} {a.boundary_year}: {a.source or ''}".strip(),
+                                      note=a.note))
+        return out
+
+    @staticmethod
+    def _area_links(areas: Sequence[Region]) -> list[dict]:
+        years: dict[str, list[int]] = {}
+        for a in areas:
+            years.setdefault(a.code, []).append(a.boundary_year)
+        return [{"code": code, "boundary_year": y, "to_code": code, "to_boundary_year": z, "relation": "same",
+                 "note": "eigen gebied met dezelfde leden in beide indelingen"}
+                for code, ys in years.items() for y, z in zip(sorted(ys), sorted(ys)[1:], strict=False)]
 
     def own_area_observations(self, area: Region) -> pd.DataFrame:
         """The figures of an area that is not stored (a set of buurten drawn for one question), aggregated from
@@ -216,31 +250,40 @@ class Monitor:
         return out
 
     def _area_aggregates(self, areas: Sequence[Region]) -> pd.DataFrame:
+        agg = self._aggregate_areas(areas)
+        return agg[agg["status"].isin(_WITH_VALUE)] if not agg.empty else agg
+
+    def _aggregate_areas(self, areas: Sequence[Region]) -> pd.DataFrame:
+        """The aggregates of custom areas from their members, per indeling. Weights (inhabitants of an age
+        group) that the members lack in an indeling come from the same codes in the indeling of the area file:
+        health figures on the 2020 indeling are weighted by the inhabitants of 2024; they only weigh."""
         frames = []
         by_year: dict[int, list[Region]] = {}
         for a in areas:
             by_year.setdefault(a.boundary_year, []).append(a)
+        weight_ids = sorted({t for i in self.catalogue for _sign, t in i.weight_terms})
         for year, group in by_year.items():
             members = sorted({m for a in group for m in a.members})
             obs = self.store.observations(regions=members, boundary_year=year)
-            agg = aggregation.aggregate(obs, self.catalogue, {a.code: a.members for a in group}, year, "deelgebieden")
-            frames.append(agg[agg["status"].isin([Status.MEASURED.value, Status.ESTIMATED.value])])
+            other = sorted({y for a in group if a.source and a.source.startswith(_COPY_NOTE)
+                            for y in [int(a.source[len(_COPY_NOTE):].split(":")[0])]})
+            weights = None
+            if other:
+                weights = self.store.observations(regions=members, indicators=weight_ids, boundary_year=other[0])
+            agg = aggregation.aggregate(obs, self.catalogue, {a.code: a.members for a in group}, year, "deelgebieden",
+                                        weight_obs=weights, max_missing_share=aggregation.AREA_MISSING_SHARE)
+            frames.append(agg)
+        frames = [f for f in frames if not f.empty]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OBSERVATION_COLUMNS)
 
     def refresh_aggregates(self, areas: Sequence[Region]) -> int:
-        """(Re)compute observations of custom areas from their members."""
-        total = 0
-        by_year: dict[int, list[Region]] = {}
-        for a in areas:
-            by_year.setdefault(a.boundary_year, []).append(a)
-        for year, group in by_year.items():
-            members = sorted({m for a in group for m in a.members})
-            obs = self.store.observations(regions=members, boundary_year=year)
-            agg = aggregation.aggregate(obs, self.catalogue, {a.code: a.members for a in group}, year, "deelgebieden")
-            agg = agg[agg["status"].isin([Status.MEASURED.value, Status.ESTIMATED.value])]
-            with self.store.transaction() as w:
-                total += w.upsert_observations(agg[OBSERVATION_COLUMNS])
-        return total
+        """(Re)compute observations of custom areas from their members. An aggregate without a value is kept
+        too: its source says why (members without a figure)."""
+        agg = self._aggregate_areas(areas)
+        if agg.empty:
+            return 0
+        with self.store.transaction() as w:
+            return w.upsert_observations(agg[OBSERVATION_COLUMNS])
 
     def derive_ratios(self, boundary_year: int, indicators: Sequence[str] | None = None) -> int:
         """Compute ratio indicators (e.g. % 0-14 jaar) from their numerator and denominator where the
@@ -294,7 +337,10 @@ class Monitor:
         child_codes = sorted({m for ms in members.values() for m in ms})
         obs = self.store.observations(regions=child_codes, boundary_year=boundary_year)
         agg = aggregation.aggregate(obs, self.catalogue, members, boundary_year, f"{child_level}en")
-        agg = agg[agg["status"].isin([Status.MEASURED.value, Status.ESTIMATED.value])]
+        agg = agg[agg["status"].isin(_WITH_VALUE)]
+        # a model estimate (RIVM health) is published per wijk by its source or not at all: never filled in here
+        estimate = {i.id for i in self.catalogue if i.is_model_estimate}
+        agg = agg[~agg["indicator"].isin(estimate)]
         if agg.empty:
             return 0
         have = self.store.observations(regions=sorted(members), boundary_year=boundary_year)
@@ -331,7 +377,8 @@ class Monitor:
         members = self.membership(boundary_year, child_level, parent_level, gemeente)
         child_codes = sorted({m for ms in members.values() for m in ms})
         inds = [i for i in self.catalogue if indicators is None or i.id in indicators]
-        needed = {i.id for i in inds} | {x for i in inds for x in (i.numerator, i.denominator, i.weight) if x}
+        needed = {i.id for i in inds} | {x for i in inds for x in (i.numerator, i.denominator) if x}
+        needed |= {t for i in inds for _sign, t in i.weight_terms}
         obs = self.store.observations(regions=child_codes, boundary_year=boundary_year, indicators=sorted(needed))
         # compare only what was published (not derived by kansenmonitor)
         agg = aggregation.aggregate(obs, [self.catalogue[i] for i in needed if i in self.catalogue], members,
@@ -385,8 +432,10 @@ class Monitor:
         self._ledger = (stamp, ledger)
         return ledger
 
-    def _build_ledger(self, extra_obs: pd.DataFrame | None = None, extra_regions: Sequence[Region] = ()) \
-            -> disclosure.Ledger:
+    def _build_ledger(self, extra_obs: pd.DataFrame | None = None, extra_regions: Sequence[Region] = (),
+                      refusable: Sequence[Region] | None = None) -> disclosure.Ledger:
+        """The ledger with ``extra_obs`` of ``extra_regions`` in place of what the store has for them; of those
+        regions, ``refusable`` (all by default) are refused rather than suppressed when they give a member away."""
         obs = self.store.observations()
         replaced = {(r.code, r.boundary_year) for r in extra_regions}
         if replaced:
@@ -400,7 +449,8 @@ class Monitor:
             columns={"value": "denominator"})
         hierarchy = disclosure.Hierarchy.from_regions(regions)
         return disclosure.build_ledger(obs, self.catalogue.indicators, counts, hierarchy,
-                                       new_areas=[(r.code, r.boundary_year) for r in extra_regions])
+                                       new_areas=[(r.code, r.boundary_year)
+                                                  for r in (extra_regions if refusable is None else refusable)])
 
     def latest_boundary_year(self, code: str) -> int:
         years = self.store.boundary_years(code)

@@ -25,3 +25,13 @@ def test_number_agrees_with_babel(lang):
 def test_number_examples():
     assert number(12345.678, 1, "nl") == "12.345,7" and number(12345.678, 1, "en") == "12,345.7"
     assert number(None) == "–" and number(float("nan")) == "–"
+
+
+def test_a_share_of_something_keeps_the_percent_sign_with_the_number():
+    from kansenmonitor.core.model import Aggregation, Indicator, Polarity
+    from kansenmonitor.format import observation
+
+    ind = Indicator("efg", "efg", "efg", "% van de geregistreerde labels", "energie", Polarity.HIGHER_IS_WORSE,
+                    Aggregation.RATIO, decimals=1)
+    assert observation(26.04, "measured", ind) == "26,0% van de geregistreerde labels"
+    assert observation(26.04, "measured", ind, "en") == "26.0% of the registered labels"

@@ -85,7 +85,9 @@ def planted(tmp_path_factory):
     m.derive_ratios(2024)
     areas = home / "areas.yaml"
     areas.write_text("boundary_year: 2024\nareas:\n  - {code: FG-ZUID, name: Zuid en Klein, gemeente: GM9999, "
-                     "members: [BU99990201, BU99990202, BU99990102]}\n", encoding="utf-8")
+                     "members: [BU99990201, BU99990202, BU99990102]}\n"
+                     "  - {code: SD-TEST-NOORD, name: Stadsdeel Noord, level: stadsdeel, gemeente: GM9999, "
+                     "members: [BU99990101, BU99990102, BU99990103]}\n", encoding="utf-8")
     m.load_areas(areas)
     yield m
     m.close()
@@ -124,6 +126,9 @@ def test_no_page_data_twin_or_api_route_shows_a_withheld_value(sweep_client):
              "/kaart?gemeente=GM9999&niveau=buurt&indicator=misdrijven",
              "/kaart?gemeente=GM9999&niveau=buurt&indicator=inkomen_per_inwoner",
              "/kaart?gemeente=GM9999&niveau=gebied&indicator=misdrijven",
+             "/gebieden/SD-TEST-NOORD", "/gebieden?niveau=stadsdeel",
+             "/kaart?gemeente=GM9999&niveau=stadsdeel&indicator=misdrijven",
+             "/kaart?gemeente=GM9999&niveau=stadsdeel&indicator=inkomen_per_inwoner",
              "/indicatoren/misdrijven?niveau=buurt", "/indicatoren/pct_laag_inkomen?niveau=buurt",
              "/v1/gebieden", "/v1/indicatoren", "/v1/gebieden/BU99990102", "/v1/gebieden/BU99990102/vergelijkbaar",
              "/v1/waarnemingen?per_pagina=1000", "/v1/waarnemingen?gebied=BU99990102",

@@ -13,6 +13,8 @@ import pytest
 
 PAGES = [
     "/", "/kaart", "/kaart?niveau=wijk&indicator=pct_65plus", "/gebieden/BU01530603", "/gebieden/GM0153",
+    "/gebieden/SD-ENSCHEDE-ZUID", "/gebieden/FG-WESSELERBRINK", "/gebieden/WK015306", "/gebieden?niveau=stadsdeel",
+    "/kaart?niveau=stadsdeel&indicator=ervaren_gezondheid_goed_18plus",
     "/indicatoren", "/indicatoren/moeite_met_rondkomen_18plus",
     "/indices", "/indices/meervoudige_achterstand", "/indices/meervoudige_achterstand/samenhang",
     "/indices/meervoudige_achterstand/investeringen", "/indices/urgentie", "/indices/urgentie/samenhang",

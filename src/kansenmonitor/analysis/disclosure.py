@@ -15,11 +15,15 @@ repeated until nothing changes:
    one of the three is withheld and the other two are published, the withheld one could be recomputed.
    A withheld rate withholds its numerator; a withheld numerator or denominator withholds the rate;
 4. **secondary** — a region's value is a linear combination of its members' values (sum, ratio of sums,
-   weighted mean) across buurt → wijk → gemeente → Nederland and custom areas. A withheld cell is
-   recoverable when its member vector lies in the span of the published cells' vectors (exact rank test,
-   so differencing of any number of published aggregates is covered, not only "total minus siblings").
-   Then one more cell is withheld: a custom area's aggregate first, otherwise the published sibling with
-   the fewest inhabitants, otherwise the aggregate itself.
+   weighted mean) across buurt → wijk → gemeente → Nederland and custom areas (for model estimates, which
+   their source models per level, only custom areas are such combinations). A withheld cell is
+   recoverable when its member vector lies in the span of the published cells' vectors (one SVD per
+   indicator, period and indeling decides for all withheld cells at once, so differencing of any number of
+   published aggregates is covered, not only "total minus siblings"). A custom area combines the members it
+   is aggregated from (for a weighted mean: those with a value). Then one more cell is withheld: a custom
+   area's aggregate first, otherwise the published sibling with the fewest inhabitants, otherwise the
+   aggregate itself; of these the first that makes the cell unrecoverable and is not computable itself
+   (an area of whole wijken, the fifth of five stadsdelen that tile the gemeente, protect nothing).
 
 :func:`apply` clears value, numerator, denominator and interval bounds of every withheld cell and sets
 status ``suppressed`` with a note saying why, so no adapter can print a field behind a withheld value.
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -58,6 +63,8 @@ class Hierarchy:
     custom: set[tuple[str, int]] = field(default_factory=set)
     #: (code, boundary_year) → level, to prefer a sibling of the same level
     level: dict[tuple[str, int], str] = field(default_factory=dict)
+    #: (code, boundary_year) of a custom area → its own members (wijken or buurten), of which it is aggregated
+    members: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def from_regions(cls, regions: Iterable[Region]) -> Hierarchy:
@@ -96,7 +103,8 @@ class Hierarchy:
         for key, members in custom.items():
             parts = [leaves.get((m, key[1]), frozenset([m])) for m in members]
             leaves[key] = frozenset().union(*parts) if parts else frozenset()
-        return cls(leaves=leaves, custom=set(custom), level=level)
+        return cls(leaves=leaves, custom=set(custom), level=level,
+                   members={k: frozenset(v) for k, v in custom.items()})
 
 
 @dataclass
@@ -227,20 +235,16 @@ def _complement(state: dict, withheld: dict, indicators: Mapping[str, Indicator]
     return added
 
 
-def _in_span(rows: list[frozenset], target: frozenset) -> bool:
-    """Whether the 0/1 vector ``target`` is a linear combination of the 0/1 vectors ``rows`` (over leaves
-    that are not published). Positive member weights (inhabitants, denominators) do not change the answer:
-    scaling columns keeps the rank."""
-    if not target:
-        return True
-    relevant = [r for r in rows if r]
-    if not relevant:
-        return False
-    # only rows connected to the target matter
-    cols = set(target)
+#: a target vector is in the span when its distance to the row space is below this (0/1 vectors of a few hundred
+#: leaves: the distance of a vector outside the span is of the order 0.1–1, rounding error of the order 1e-13)
+SPAN_TOL = 1e-6
+
+
+def _connected(rows: list[frozenset], cols: set) -> list[frozenset]:
+    """The rows connected to ``cols`` through shared leaves (the other rows cannot change the answer)."""
     picked: list[frozenset] = []
+    pool = [r for r in rows if r]
     changed = True
-    pool = list(relevant)
     while changed:
         changed = False
         rest = []
@@ -252,20 +256,59 @@ def _in_span(rows: list[frozenset], target: frozenset) -> bool:
             else:
                 rest.append(r)
         pool = rest
+    return picked
+
+
+def spans(rows: list[frozenset], targets: list[frozenset]) -> np.ndarray:
+    """For each 0/1 vector in ``targets``, whether it is a linear combination of the 0/1 vectors ``rows`` (over
+    the leaves that are not published): whether an attacker who knows every row's value can compute the
+    target's. Positive member weights (inhabitants, denominators) do not change the answer: scaling columns
+    keeps the rank.
+
+    One factorisation for all targets: with the rows as matrix A (rows × leaves) and V an orthonormal basis of
+    its row space (from one SVD), a target t lies in the row space iff t − (t·Vᵀ)·V = 0. The same answer as
+    comparing rank(A) with rank([A; t]) per target, at the cost of a single rank computation."""
+    out = np.zeros(len(targets), dtype=bool)
+    if not targets:
+        return out
+    empty = np.array([not t for t in targets])
+    out[empty] = True
+    if empty.all():
+        return out
+    picked = _connected(rows, set().union(*(t for t in targets if t)))
     if not picked:
-        return False
-    index = {c: j for j, c in enumerate(sorted(cols))}
-    m = np.zeros((len(picked), len(index)))
+        return out
+    index = {c: j for j, c in enumerate(sorted(set().union(*picked, *targets)))}
+    a = np.zeros((len(picked), len(index)))
     for i, r in enumerate(picked):
-        m[i, [index[c] for c in r]] = 1.0
-    t = np.zeros(len(index))
-    t[[index[c] for c in target]] = 1.0
-    rank = np.linalg.matrix_rank(m)
-    return bool(np.linalg.matrix_rank(np.vstack([m, t])) == rank)
+        a[i, [index[c] for c in r]] = 1.0
+    _, sv, vt = np.linalg.svd(a, full_matrices=False)
+    tol = sv.max(initial=0.0) * max(a.shape) * np.finfo(float).eps
+    basis = vt[: int((sv > tol).sum())]
+    live = np.flatnonzero(~empty)
+    t = np.zeros((len(live), len(index)))
+    for i, k in enumerate(live):
+        t[i, [index[c] for c in targets[k]]] = 1.0
+    residual = t - (t @ basis.T) @ basis
+    out[live] = np.linalg.norm(residual, axis=1) <= SPAN_TOL
+    return out
+
+
+def _in_span(rows: list[frozenset], target: frozenset) -> bool:
+    """Whether the 0/1 vector ``target`` is a linear combination of the 0/1 vectors ``rows``, see :func:`spans`."""
+    return bool(spans(rows, [target])[0])
+
+
+def _layout(cells: dict, leaves: dict, estimate: bool, custom: set, by: int) -> tuple[frozenset, dict]:
+    """The published leaves, and per published aggregate the leaves behind it that are not published."""
+    pub_leaves = frozenset(r for r, st in cells.items() if st == "pub" and leaves[r] == frozenset([r]))
+    rows = {r: leaves[r] - pub_leaves for r, st in cells.items() if st == "pub" and r not in pub_leaves
+            and (not estimate or (r, by) in custom)}
+    return pub_leaves, rows
 
 
 def _secondary(state: dict, withheld: dict, indicators: Mapping[str, Indicator], hierarchy: Hierarchy,
-               population: dict, new_areas: set, refusals: list) -> int:
+               population: dict, new_areas: set, refusals: list, valued: set | None = None) -> int:
     """Withhold further cells until no withheld cell of an aggregatable indicator is recoverable."""
     groups: dict = {}
     for (region, by, ind, period), st in state.items():
@@ -275,19 +318,36 @@ def _secondary(state: dict, withheld: dict, indicators: Mapping[str, Indicator],
     for (by, ind, period), cells in groups.items():
         if "prot" not in cells.values():
             continue
-        leaves = {r: hierarchy.leaves[(r, by)] for r in cells}
+        # a model estimate of a wijk or gemeente is modelled on its own, not a mean of its buurten: every region
+        # is its own unknown, and only the aggregates kansenmonitor computes (custom areas) combine members, the
+        # very members (wijken or buurten) they are aggregated from
+        estimate = indicators[ind].is_model_estimate
+        if estimate:
+            leaves = {r: hierarchy.members.get((r, by)) or frozenset([r]) if (r, by) in hierarchy.custom
+                      else frozenset([r]) for r in cells}
+        else:
+            leaves = {r: hierarchy.leaves[(r, by)] for r in cells}
+        if indicators[ind].aggregation == Aggregation.WEIGHTED_MEAN and valued is not None:
+            # an own area's weighted mean may leave out members without a value (analysis.aggregation): it is a
+            # combination of the members that have one
+            for r in cells:
+                own = hierarchy.members.get((r, by))
+                if (r, by) in hierarchy.custom and own:
+                    kept = [m for m in own if (m, by, ind, period) in valued]
+                    if len(kept) < len(own):
+                        leaves[r] = frozenset().union(*(
+                            frozenset([m]) if estimate else hierarchy.leaves.get((m, by), frozenset([m]))
+                            for m in kept))
+        layout = partial(_layout, cells, leaves, estimate, hierarchy.custom, by)
         while True:
-            pub_leaves = frozenset(r for r, st in cells.items() if st == "pub" and leaves[r] == frozenset([r]))
-            rows = {r: leaves[r] - pub_leaves for r, st in cells.items() if st == "pub" and r not in pub_leaves}
-            culprit = None
-            for w in sorted(r for r, st in cells.items() if st == "prot"):
-                target = leaves[w] - pub_leaves
-                if _in_span(list(rows.values()), target):
-                    culprit = (w, target)
-                    break
-            if culprit is None:
+            pub_leaves, rows = layout()
+            prot = sorted(r for r, st in cells.items() if st == "prot")
+            targets = [leaves[w] - pub_leaves for w in prot]
+            hits = np.flatnonzero(spans(list(rows.values()), targets))
+            if not len(hits):
                 break
-            w, target = culprit
+            # the first recoverable cell in code order (one factorisation decides for all withheld cells)
+            w, target = prot[hits[0]], targets[hits[0]]
             # a custom area being loaded that isolates a withheld member is refused, not suppressed
             fresh = [r for r in rows if (r, by) in new_areas and rows[r] & (target or leaves[w])]
             if fresh and not _in_span([v for r, v in rows.items() if (r, by) not in new_areas], target):
@@ -295,7 +355,8 @@ def _secondary(state: dict, withheld: dict, indicators: Mapping[str, Indicator],
                 refusals.append({"area": area, "boundary_year": by, "indicator": ind, "period": period, "member": w})
                 cells[area] = "refused"
                 continue
-            choice = _choose(w, target, cells, leaves, rows, hierarchy, by, population, period)
+            choice = _effective(w, _candidates(w, target, cells, leaves, rows, hierarchy, by, population, period),
+                                cells, leaves, layout)
             cells[choice] = "prot"
             key = (choice, by, ind, period)
             withheld[key] = "secondary"
@@ -304,32 +365,63 @@ def _secondary(state: dict, withheld: dict, indicators: Mapping[str, Indicator],
     return added
 
 
-def _choose(w: str, target: frozenset, cells: dict, leaves: dict, rows: dict, hierarchy: Hierarchy, by: int,
-            population: dict, period: int) -> str:
-    """The cell to withhold so that ``w`` is no longer recoverable."""
+def _candidates(w: str, target: frozenset, cells: dict, leaves: dict, rows: dict, hierarchy: Hierarchy, by: int,
+                population: dict, period: int) -> list[str]:
+    """The cells that could be withheld so that ``w`` is no longer recoverable, in order of preference: a member
+    of ``w`` with the fewest inhabitants when all its members are published; a custom area's aggregate (smallest
+    first); a published sibling inside the smallest published aggregate that contains ``w`` (same level first,
+    fewest inhabitants first); that aggregate itself."""
+    def pop(r: str) -> tuple:
+        return (population.get((r, by, period), population.get((r, by), np.inf)), r)
+
+    out: list[str] = []
     w_leaves = leaves[w]
     if not target:
-        # every member of w is published: withhold the member with the fewest inhabitants
         inside = [r for r, st in cells.items() if st == "pub" and r != w and leaves[r] <= w_leaves]
-        if inside:
-            return min(inside, key=lambda r: (population.get((r, by, period), population.get((r, by), np.inf)), r))
+        out += sorted(inside, key=pop)
     involved = sorted((r for r in rows if rows[r] & (target or w_leaves) or (not target and leaves[r] >= w_leaves)),
                       key=lambda r: (len(leaves[r]), r))
-    custom = [r for r in involved if (r, by) in hierarchy.custom]
-    if custom:
-        return custom[0]
-    # the smallest published aggregate that contains w: withhold a published sibling inside it
+    out += [r for r in involved if (r, by) in hierarchy.custom]
     outer = next((r for r in involved if leaves[r] >= w_leaves), involved[0] if involved else None)
     scope = leaves[outer] if outer else frozenset().union(*leaves.values())
     level = hierarchy.level.get((w, by))
     siblings = [r for r, st in cells.items() if st == "pub" and r != outer and leaves[r] <= scope
                 and not (leaves[r] & w_leaves)]
-    if siblings:
-        same = [r for r in siblings if hierarchy.level.get((r, by)) == level] or siblings
-        return min(same, key=lambda r: (population.get((r, by, period), population.get((r, by), np.inf)), r))
+    same = sorted((r for r in siblings if hierarchy.level.get((r, by)) == level), key=pop)
+    out += same + sorted((r for r in siblings if r not in set(same)), key=pop)
     if outer is not None:
-        return outer
-    return w  # pragma: no cover - a recoverable cell always has a published row behind it
+        out.append(outer)
+    out += [r for r in involved if r != outer]
+    seen: set = set()
+    return [r for r in out if not (r in seen or seen.add(r))] or [w]
+
+
+#: how many candidates are tried for an effective choice before the first one is taken as it is
+MAX_TRIED = 40
+
+
+def _effective(w: str, candidates: list[str], cells: dict, leaves: dict, layout) -> str:
+    """The first candidate whose withholding makes ``w`` unrecoverable and that is not recoverable itself.
+
+    Withholding a cell that an attacker can compute anyway protects nothing and only costs a figure: an area
+    made of whole wijken is the sum of their published values; of five stadsdelen that tile the gemeente, the
+    fifth follows from the gemeente and the other four. Such a cell is skipped. When no single candidate is
+    enough (several must go), the first one that at least helps is taken, else the first in order; the loop
+    of :func:`_secondary` then withholds the next."""
+    helps = None
+    for c in candidates[:MAX_TRIED]:
+        before = cells[c]
+        cells[c] = "prot"
+        try:
+            pub_leaves, rows = layout()
+            still_w, still_c = spans(list(rows.values()), [leaves[w] - pub_leaves, leaves[c] - pub_leaves])
+        finally:
+            cells[c] = before
+        if not still_w and not still_c:
+            return c
+        if helps is None and not still_c:
+            helps = c
+    return helps if helps is not None else candidates[0]
 
 
 def build_ledger(obs: pd.DataFrame, indicators: Mapping[str, Indicator], counts: pd.DataFrame | None = None,
@@ -352,13 +444,15 @@ def build_ledger(obs: pd.DataFrame, indicators: Mapping[str, Indicator], counts:
             population.setdefault((r, by), float(v))
     refusals: list[dict] = []
     fresh = set(new_areas)
+    has_value = obs["value"].notna().to_numpy()
+    valued = set(_keys(obs[has_value])) if hierarchy is not None else None
     if hierarchy is not None:
         _complement(state, withheld, indicators)
     stage1 = set(withheld)
     for _ in range(50):
         added = _complement(state, withheld, indicators)
         if hierarchy is not None:
-            added += _secondary(state, withheld, indicators, hierarchy, population, fresh, refusals)
+            added += _secondary(state, withheld, indicators, hierarchy, population, fresh, refusals, valued)
         if not added:
             break
     frame = pd.DataFrame([(*k, why, 1 if k in stage1 else 2) for k, why in withheld.items()],
@@ -398,6 +492,13 @@ def apply(obs: pd.DataFrame, indicators: Mapping[str, Indicator], counts: pd.Dat
     cols = [c for c in CLEARED if c in out.columns]
     out.loc[withhold, cols] = np.nan
     out.loc[withhold, "status"] = Status.SUPPRESSED.value
+    # the denominator of a weighted mean is the sum of its weights: a figure of another indicator (inhabitants of
+    # an age group), published and protected under that indicator. Beside the mean it would give a withheld sum
+    # away, so it is never published with the mean
+    weighted = out["indicator"].astype(str).map(
+        {k: i.aggregation == Aggregation.WEIGHTED_MEAN for k, i in indicators.items()}).fillna(False).astype(bool)
+    if "denominator" in out.columns and weighted.any():
+        out.loc[weighted.to_numpy(), "denominator"] = np.nan
     return out
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from .errors import DefinitionError, Issue, UnknownIndicatorError
-from .model import Aggregation, Indicator, Polarity, Source
+from .model import Aggregation, Indicator, Polarity, Source, parse_weight
 
 REQUIRED = ("id", "label", "unit", "theme", "polarity", "aggregation")
 KNOWN_KEYS = set(REQUIRED) | {
@@ -31,6 +31,7 @@ KNOWN_KEYS = set(REQUIRED) | {
     "value_type",
     "max_value",
     "structural",
+    "aggregation_note",
 }
 
 
@@ -124,6 +125,11 @@ def parse_catalogue_file(path: Path) -> list[Indicator]:
             issues.append(Issue(name, line, "numerator", "een ratio heeft 'numerator' en 'denominator' nodig"))
         if aggregation == Aggregation.WEIGHTED_MEAN and not entry.get("weight"):
             issues.append(Issue(name, line, "weight", "een gewogen gemiddelde heeft 'weight' nodig"))
+        if entry.get("weight"):
+            try:
+                parse_weight(str(entry["weight"]))
+            except ValueError as exc:
+                issues.append(Issue(name, line, "weight", str(exc)))
         sources = []
         for src in entry.get("sources") or []:
             src = {**defaults, **strip_lines(src)}
@@ -157,6 +163,8 @@ def parse_catalogue_file(path: Path) -> list[Indicator]:
                 value_type=str(entry.get("value_type", "float")),
                 max_value=entry.get("max_value"),
                 structural=bool(entry.get("structural", False)),
+                aggregation_note_nl=_text(entry.get("aggregation_note"), "nl"),
+                aggregation_note_en=_text(entry.get("aggregation_note"), "en") or _text(entry.get("aggregation_note"), "nl"),
                 catalogue_file=path.name,
             )
         )
@@ -210,8 +218,9 @@ class Catalogue:
     def validate_references(self) -> list[Issue]:
         issues = []
         for ind in self.indicators.values():
-            for key in ("numerator", "denominator", "weight"):
-                ref = getattr(ind, key)
+            refs = [("numerator", ind.numerator), ("denominator", ind.denominator)]
+            refs += [("weight", t) for _sign, t in ind.weight_terms]
+            for key, ref in refs:
                 if ref and ref not in self.indicators:
                     issues.append(
                         Issue(ind.catalogue_file or "?", None, key, f"indicator '{ind.id}' verwijst naar onbekende '{ref}'")

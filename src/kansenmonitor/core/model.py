@@ -191,13 +191,15 @@ class Indicator:
     numerator: str | None = None  # indicator id, for ratio aggregation or derived ratios
     denominator: str | None = None
     factor: float = 1.0  # e.g. 100 for a percentage, 1000 for "per 1000 inhabitants"
-    weight: str | None = None  # indicator id, for weighted_mean
+    weight: str | None = None  # indicator id or a sum/difference of them ("inwoners - inwoners_0_14"), weighted_mean
     min_count: int | None = None  # minimum denominator count behind a published value
     decimals: int = 1
     value_type: str = "float"  # float | int | category
     max_value: float | None = None  # e.g. 100 for a percentage
     catalogue_file: str | None = None
     structural: bool = False  # part of the default similarity profile (age, households, housing, density)
+    aggregation_note_nl: str = ""  # why an indicator with aggregation 'none' cannot be computed for an own area
+    aggregation_note_en: str = ""
 
     def label(self, lang: str = "nl") -> str:
         return self.label_en if lang == "en" else self.label_nl
@@ -205,10 +207,42 @@ class Indicator:
     def definition(self, lang: str = "nl") -> str:
         return self.definition_en if lang == "en" else self.definition_nl
 
+    def aggregation_note(self, lang: str = "nl") -> str:
+        return self.aggregation_note_en if lang == "en" else self.aggregation_note_nl
+
+    @property
+    def weight_terms(self) -> tuple[tuple[int, str], ...]:
+        """The weight as signed indicator ids: ``"inwoners - inwoners_0_14"`` → ((1, "inwoners"),
+        (-1, "inwoners_0_14")). The weight of a model estimate for an age group is that group's population."""
+        return parse_weight(self.weight) if self.weight else ()
+
+    @property
+    def is_model_estimate(self) -> bool:
+        """Every source of the indicator gives model estimates (not counts): an aggregate is an estimate too."""
+        return bool(self.sources) and all(s.estimated for s in self.sources)
+
     @property
     def is_derived(self) -> bool:
         """Derived indicators are computed from a numerator and denominator indicator."""
         return self.numerator is not None and self.denominator is not None
+
+
+_WEIGHT_TERM = re.compile(r"\s*([+-]?)\s*([a-z][a-z0-9_]*)\s*")
+
+
+def parse_weight(text: str) -> tuple[tuple[int, str], ...]:
+    """Signed terms of a weight expression (``a``, ``a - b``, ``a + b - c``); ValueError when it is not one."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    while pos < len(text):
+        m = _WEIGHT_TERM.match(text, pos)
+        if m is None or m.end() == pos or (out and not m.group(1)) or (not out and m.group(1) == "-"):
+            raise ValueError(f"'{text}' is geen gewicht: gebruik indicatoren met + en -, zoals 'inwoners - inwoners_0_14'")
+        out.append((-1 if m.group(1) == "-" else 1, m.group(2)))
+        pos = m.end()
+    if not out:
+        raise ValueError("een leeg gewicht")
+    return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ from ..programme.narratives import narrative_view, visible_narratives
 from ..programme.progress import progress_rows
 from ..programme.store_lookup import StoreValues
 from ..web import i18n
+from ..web.programme.area import area_codes as _area_codes
+from ..web.programme.area import in_area as _in_area
 from ..web.programme.views import (
     EVIDENCE_LEVEL,
     INDICATOR_STATUS,
@@ -82,41 +84,6 @@ def _area(site: Site, code: str | None):
             [Issue(code, None, "gebied", f"gebied '{code}' staat niet in de database",
                    "kies een stadsdeel, focusgebied, wijk of buurt van de gemeente")],
             "Het rapport is niet gemaakt.") from None
-
-
-def _area_codes(site: Site, region) -> set[str]:
-    """The area and everything in it (members, buurten of its wijken)."""
-    codes = {region.code, *region.members}
-    for m in list(codes):
-        try:
-            r = site.region(m)
-        except LookupError:
-            continue
-        if str(r.level) == "wijk":
-            codes |= {b.code for b in site.regions_of("buurt", r.gemeente, r.boundary_year) if b.parent == r.code}
-    if str(region.level) == "buurt" and region.parent:
-        codes.add(region.parent)  # a measure for the whole wijk reaches the buurt too
-    return codes
-
-
-def _in_area(site: Site, codes: set[str], place_code: str | None) -> bool:
-    if not place_code:
-        return False
-    if place_code in codes:
-        return True
-    if place_code.upper().startswith("SCHOOL-"):
-        from ..schools.repository import school
-
-        try:
-            s = school(site.monitor, place_code.split("-", 1)[1])
-        except LookupError:
-            return False
-        return isinstance(s["buurt"], str) and s["buurt"] in codes
-    try:
-        r = site.region(place_code)
-    except LookupError:
-        return False
-    return bool(set(r.members) & codes)
 
 
 # -- period -------------------------------------------------------------------------------------------------
@@ -583,7 +550,7 @@ def build(site: Site, definition: ReportDefinition, period: int | None = None, a
         doc["decisions"] = decisions_part(site, programme, period, iv_ids, lang)
     if definition.has("verhalen"):
         doc["narratives"] = narratives_part(site, programme, codes)
-    if definition.has("situatie") and region is not None and str(region.level) in ("buurt", "wijk", "gebied"):
+    if definition.has("situatie") and region is not None and str(region.level) in ("buurt", "wijk", "stadsdeel", "gebied"):
         from ..web.situation.views import profile_view
         from .wijkprofiel import key_numbers, summary_refs
 

@@ -188,8 +188,8 @@ def create_api(site: Site) -> FastAPI:
     def gebied(code: str, indeling: Year | None = None):
         r = site.region(code, indeling)
         geometry = None
-        if r.level == Level.GEBIED and r.gemeente:
-            geometry = site.geometries("gebied", r.gemeente, r.boundary_year).get(r.code)
+        if r.level.is_custom and r.gemeente:
+            geometry = site.geometries(str(r.level), r.gemeente, r.boundary_year).get(r.code)
         else:
             full = site.monitor.region(r.code, r.boundary_year)
             geometry = json.loads(full.geometry) if full.geometry else None

@@ -15,14 +15,14 @@ COOKIE = "taal"
 LEVEL_LABEL = {
     "nl": {"land": "Nederland", "gemeente": "gemeente", "stadsdeel": "stadsdeel", "wijk": "wijk", "buurt": "buurt",
            "pc4": "postcodegebied", "gebied": "eigen gebied", "school": "school"},
-    "en": {"land": "Netherlands", "gemeente": "municipality", "stadsdeel": "district", "wijk": "district (wijk)",
+    "en": {"land": "Netherlands", "gemeente": "municipality", "stadsdeel": "city district (stadsdeel)", "wijk": "district (wijk)",
            "buurt": "neighbourhood (buurt)", "pc4": "postcode area", "gebied": "custom area", "school": "school"},
 }
 LEVEL_PLURAL = {
     "nl": {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten", "gebied": "eigen gebieden",
            "stadsdeel": "stadsdelen", "land": "Nederland", "pc4": "postcodegebieden", "school": "scholen"},
     "en": {"gemeente": "municipalities", "wijk": "districts (wijken)", "buurt": "neighbourhoods (buurten)",
-           "gebied": "custom areas", "stadsdeel": "districts", "land": "Netherlands", "pc4": "postcode areas",
+           "gebied": "custom areas", "stadsdeel": "city districts", "land": "Netherlands", "pc4": "postcode areas",
            "school": "schools"},
 }
 THEME_LABEL = {

@@ -45,9 +45,13 @@ def source_label(ref: str | None, lang: str = "nl", catalogue=None) -> dict:
     ``"CBS 85984NED, AantalInwoners_5"`` → text "CBS, Kerncijfers wijken en buurten 2024", title
     "CBS-tabel 85984NED, kolom AantalInwoners_5"; a value kansenmonitor derived
     (``"kansenmonitor: a / b × 100"``) → "Berekend uit: <label of a> en <label of b>"."""
-    ref = (ref or "").split(";")[0].strip()
+    full = (ref or "").strip()
+    ref = full.split(";")[0].strip()
     if not ref:
         return {"text": "", "title": None, "url": None}
+    agg = _AGGREGATE.match(ref)
+    if agg is not None:
+        return {"text": aggregate_words(full, agg, lang, catalogue), "title": None, "url": None}
     if ref.startswith("kansenmonitor"):
         expr = ref.split(":", 1)[1] if ":" in ref else ""
         names = re.findall(r"[a-z][a-z0-9_]+", expr)
@@ -73,6 +77,63 @@ def source_label(ref: str | None, lang: str = "nl", catalogue=None) -> dict:
     tip = (f"CBS table {table}" if lang == "en" else f"CBS-tabel {table}") + \
         (f", {'column' if lang == 'en' else 'kolom'} {column}" if column else "")
     return {"text": text, "title": tip, "url": statline_url(table)}
+
+
+#: how kansenmonitor writes the source of an aggregate (analysis.aggregation.aggregate)
+_AGGREGATE = re.compile(r"^kansenmonitor: (?P<rule>som|verhouding (?P<num>\w+)/(?P<den>\w+)|gewogen gemiddelde "
+                        r"\(gewicht (?P<weight>[\w +-]+)\)) van (?P<n>\d+) (?P<members>\w+)")
+_MISSING = re.compile(r"(\d+) zonder waarde")
+#: an own area's weighted mean that left out members without a value (analysis.aggregation, max_missing_share)
+_LEFT_OUT = re.compile(r"(\d+) zonder waarde \(([\d,]+%) van de inwoners\), niet meegeteld")
+_WEIGHT_YEAR = re.compile(r"gewicht van (\d{4})")
+#: weights in words (the population a share is of); other weights are named by their indicators' labels
+WEIGHT_WORDS = {
+    "inwoners": ("inwoners", "inhabitants"),
+    "huishoudens": ("huishoudens", "households"),
+    "inwoners - inwoners_0_14": ("inwoners van 15 jaar en ouder", "inhabitants aged 15 and over"),
+    "inwoners - inwoners_0_14 - inwoners_65plus": ("inwoners van 15 tot 65 jaar", "inhabitants aged 15 to 65"),
+    "inwoners_65plus": ("inwoners van 65 jaar en ouder", "inhabitants aged 65 and over"),
+    "scholen_eindtoets_cito_aantal": ("leerlingen met de eindtoets", "pupils who sat the final test"),
+}
+MEMBER_WORDS = {"deelgebieden": ("deelgebieden", "parts"), "buurten": ("buurten", "neighbourhoods"),
+                "wijken": ("wijken", "districts"), "gemeenten": ("gemeenten", "municipalities")}
+
+
+def aggregate_words(full: str, m: re.Match, lang: str = "nl", catalogue=None) -> str:
+    """A sentence for an aggregate's source: how it was computed from how many members, and why it is empty."""
+    en = lang == "en"
+    n = int(m.group("n"))
+    members = MEMBER_WORDS.get(m.group("members"), (m.group("members"), m.group("members")))[1 if en else 0]
+
+    def label(iid: str) -> str:
+        return catalogue[iid].label(lang) if catalogue is not None and iid in catalogue else iid
+
+    left_out = _LEFT_OUT.search(full)
+    missing = None if left_out else _MISSING.search(full)
+    if missing:
+        k = int(missing.group(1))
+        return (f"Not calculated: {k} of the {n} {members} have no figure" if en else
+                f"Niet berekend: {k} van de {n} {members} {'heeft' if k == 1 else 'hebben'} geen cijfer")
+    rule = m.group("rule")
+    if rule == "som":
+        return f"Calculated: the sum of {n} {members}" if en else f"Berekend: de som van {n} {members}"
+    if rule.startswith("verhouding"):
+        return (f"Calculated: {label(m.group('num'))} divided by {label(m.group('den'))}, over {n} {members}" if en
+                else f"Berekend: {label(m.group('num'))} gedeeld door {label(m.group('den'))}, over {n} {members}")
+    weight = m.group("weight").strip()
+    words = WEIGHT_WORDS.get(weight)
+    w = words[1 if en else 0] if words else (" minus " if en else " min ").join(
+        label(t.strip()) for t in re.split(r"\s[+-]\s", weight))
+    year = _WEIGHT_YEAR.search(full)
+    when = f" ({year.group(1)})" if year else ""
+    if left_out:
+        k, share = int(left_out.group(1)), left_out.group(2)
+        return (f"Estimated: mean of {n - k} of the {n} {members}, weighted by {w}{when}; {k} without a figure "
+                f"({share.replace(',', '.')} of the inhabitants) left out" if en else
+                f"Geschat: gemiddelde van {n - k} van de {n} {members}, gewogen naar {w}{when}; {k} zonder cijfer "
+                f"({share} van de inwoners) {'telt' if k == 1 else 'tellen'} niet mee")
+    return (f"Calculated: mean of {n} {members}, weighted by {w}{when}" if en else
+            f"Berekend: gemiddelde van {n} {members}, gewogen naar {w}{when}")
 
 
 def indicator_source_label(source, lang: str = "nl") -> dict:

@@ -24,7 +24,9 @@ from ..core.errors import UnknownRegionError
 from ..core.model import Level, Region
 from ..monitor import Monitor, RegionProfile
 
-MAP_LEVELS = ("wijk", "buurt", "pc4", "gebied")
+MAP_LEVELS = ("wijk", "buurt", "pc4", "stadsdeel", "gebied")
+#: levels of areas that are sets of wijken/buurten (their shape is the union of their members')
+CUSTOM_LEVELS = ("stadsdeel", "gebied")
 PROFILE_CACHE_SIZE = 4096  # profiles, views and pages of every area of the gemeenten in detail
 
 
@@ -184,8 +186,8 @@ class Site:
         of their members' shapes."""
 
         def load():
-            if level == "gebied":
-                areas = self.regions_of("gebied", gemeente, boundary_year)
+            if level in CUSTOM_LEVELS:
+                areas = self.regions_of(level, gemeente, boundary_year)
                 out = {}
                 for area in areas:
                     members = [m for m in area.members]
@@ -281,7 +283,7 @@ class Site:
 
         def load():
             out: dict[str, dict[str, int]] = {}
-            for level in ("gemeente", "wijk", "buurt", "pc4"):
+            for level in ("gemeente", "wijk", "buurt", "pc4", *CUSTOM_LEVELS):
                 obs = self.monitor.observations(public=True, level=level, gemeente=gemeente)
                 if obs.empty:
                     continue

@@ -16,7 +16,7 @@ from . import views
 router = APIRouter()
 
 DEFAULT_INDICATOR = "moeite_met_rondkomen_18plus"
-PAGE_LEVELS = ("gemeente", "wijk", "buurt", "gebied")
+PAGE_LEVELS = ("gemeente", "stadsdeel", "wijk", "buurt", "gebied")
 
 
 def site_of(request: Request) -> Site:
@@ -73,7 +73,8 @@ def _indicator(site: Site, iid: str, param: str | None = None):
 def home(request: Request):
     site = site_of(request)
     view = {"gemeenten": [views.region_ref(g, lang_of(request)) for g in site.detail_gemeenten()],
-            "levels": list(MAP_LEVELS)}
+            "levels": list(MAP_LEVELS),
+            "with_stadsdelen": [g.code for g in site.detail_gemeenten() if site.regions_of("stadsdeel", g.code)]}
     return respond(request, "home.html", view, view["gemeenten"], ["code", "name", "level", "boundary_year"],
                    "gemeenten")
 
@@ -155,7 +156,7 @@ def regions_page(request: Request):
                            f"'{gm}' is not possible; choose from {', '.join(sorted(gms))}")
     regions = []
     for r in site.all_regions():
-        if level is None and r.level not in (Level.WIJK, Level.BUURT, Level.GEBIED) and r.code not in gms:
+        if level is None and r.level not in (Level.STADSDEEL, Level.WIJK, Level.BUURT, Level.GEBIED) and r.code not in gms:
             continue
         if level is not None and r.level != level:
             continue

@@ -223,8 +223,58 @@ def profile_view(site: Site, region: Region, lang: str, k: int = 5) -> dict:
             "population_size": similar.population_size if similar else None,
         },
         "members": [{"code": m, "name": _name(site, m, region.boundary_year)} for m in region.members],
+        "area_source": region.source if region.level.is_custom else None,
+        "area_note": region.note if region.level.is_custom else None,
+        "not_available": not_available(site, region, rows, lang),
+        "area": _area_view(site, region, lang),
         "_locator": locator_map(site, region, prof.gemeente),
     }
+
+
+def _area_view(site: Site, region: Region, lang: str) -> dict | None:
+    """What the programmes and the store hold about the area (interventions, money, evaluations, decisions,
+    narratives), for every level below the gemeente."""
+    if region.level in (Level.GEMEENTE, Level.LAND):
+        return None
+    from ..programme.area import area_view
+
+    return area_view(site, region, lang)
+
+
+def not_available(site: Site, region: Region, rows: list[dict], lang: str) -> list[dict]:
+    """For an own area (stadsdeel, focus area): every indicator of the catalogue that has no row in its profile,
+    with the reason in words. A row without a value says why itself (its source or the disclosure note)."""
+    if not region.level.is_custom:
+        return []
+    en = lang == "en"
+    present = {r["indicator"] for r in rows}
+    have = site.data_levels(region.gemeente) if region.gemeente else {}
+    member_levels = {str(site.region(m).level) for m in region.members if m in site.codes()}
+    member = next(iter(member_levels)) if len(member_levels) == 1 else "buurt"
+    out = []
+    for ind in sorted(site.catalogue, key=lambda i: (i18n.theme(i.theme, lang), i.label(lang))):
+        if ind.id in present:
+            continue
+        levels = have.get(ind.id, {})
+        if ind.aggregation.value == "none":
+            reason = ind.aggregation_note(lang) or (
+                "This figure cannot be computed from the parts of the area: the source gives it as a percentage "
+                "or a class, without the counts behind it." if en else
+                "Dit cijfer is niet uit de delen van het gebied te berekenen: de bron geeft het als percentage of "
+                "klasse, zonder de aantallen erachter.")
+        elif member in levels:
+            reason = (f"There is no figure for the {i18n.level(member, lang, plural=True)} of this area." if en else
+                      f"Voor de {i18n.level(member, lang, plural=True)} van dit gebied is er geen cijfer.")
+        elif levels:
+            where = _elsewhere(levels, lang)
+            reason = (f"This figure is not published by {i18n.level(member, lang)}; {where}." if en else
+                      f"Dit cijfer is er niet per {i18n.level(member, lang)}; {where}.")
+        else:
+            reason = ("There are no figures for this in the database yet." if en else
+                      "Hiervan zijn er nog geen cijfers in de database.")
+        out.append({"indicator": ind.id, "label": ind.label(lang), "theme_label": i18n.theme(ind.theme, lang),
+                    "reason": reason})
+    return out
 
 
 def _name(site: Site, code: str, boundary_year: int | None = None) -> str:
@@ -245,7 +295,7 @@ def locator_map(site: Site, region: Region, gemeente: Region | None, width: floa
     if by is None:
         return None
     background = site.geometries("wijk", gemeente.code, by)
-    own_level = "gebied" if region.level == Level.GEBIED else str(region.level)
+    own_level = str(region.level)
     own = site.geometries(own_level, gemeente.code, region.boundary_year).get(region.code)
     if not background or own is None:
         return None
@@ -322,7 +372,7 @@ def map_view(site: Site, gemeente: Region, level: str, ind: Indicator, period: i
         "n_suppressed": sum(1 for r in rows if r.status == "suppressed"),
         "n_missing": sum(1 for r in rows if r.value is None and r.status != "suppressed"),
         "n_estimated": sum(1 for t in table if t["status"] == "estimated"),
-        "levels": list(MAP_LEVELS),
+        "levels": [lv for lv in MAP_LEVELS if lv == level or site.regions_of(lv, gemeente.code)],
     }
 
 
@@ -444,13 +494,13 @@ def search_regions(site: Site, query: str, lang: str, limit: int = 50) -> list[d
     gms = {g.code: g.name for g in site.detail_gemeenten()}
     newest: dict[str, Region] = {}
     for r in site.all_regions():
-        if r.level not in (Level.BUURT, Level.WIJK, Level.GEBIED, Level.GEMEENTE):
+        if r.level not in (Level.BUURT, Level.WIJK, Level.STADSDEEL, Level.GEBIED, Level.GEMEENTE):
             continue
         if (r.gemeente if r.level != Level.GEMEENTE else r.code) not in gms:
             continue
         if r.code not in newest or r.boundary_year > newest[r.code].boundary_year:
             newest[r.code] = r
-    order = {"gemeente": 0, "wijk": 1, "buurt": 2, "gebied": 3}
+    order = {"gemeente": 0, "stadsdeel": 1, "wijk": 2, "buurt": 3, "gebied": 4}
     hits = [r for r in newest.values() if q in _fold(r.name) or q == r.code.casefold()]
     hits.sort(key=lambda r: (_fold(r.name) != q, order.get(str(r.level), 9), r.name))
     return [{**region_ref(r, lang), "gemeente_name": gms.get(r.gemeente or r.code, "")} for r in hits[:limit]]
