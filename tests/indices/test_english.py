@@ -64,7 +64,8 @@ def test_result_texts_in_english_numbers_unchanged(computed):
     reasons_en = [r["reason"] for r in en["regions"] if r["reason"]]
     assert reasons_nl and len(reasons_nl) == len(reasons_en)
     assert all(("te weinig" in r or "geen gegevens" in r) for r in reasons_nl)
-    assert all(("too little data" in r or "no data" in r) for r in reasons_en)
+    assert all(("too little data" in r or "no data" in r or "too few inhabitants" in r) for r in reasons_en)
+    assert any(n.startswith("areas with fewer than 500 inhabitants get no rank and no money") for n in en["notes"])
     assert all(m["reason"].startswith("no open data") for m in en["missing_themes"])
     assert any(n.startswith("score on ") for n in en["notes"])
     assert type(nl["notes"][0]) is str  # plain strings, not messages

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kansenmonitor.indices import compute_index
+from kansenmonitor.indices import IndexInputError, compute_index, load_inputs, uncertainty
 
 # urgentie as shipped: theme -> [(indicator, polarity sign: +1 = higher is worse)]
 # (14 indicators in 5 themes since the PC4 figures: energy labels, gas use, Leefbaarometer and benefits are
@@ -125,9 +125,11 @@ def test_loader_reads_the_same_values(enschede_urgentie, naive_inputs):
     ("rank", "geometric", "imd_exponential"),
     ("zscore", "arithmetic", "imd_exponential"),
 ])
-def test_scores_match_naive_computation(urgentie, enschede_urgentie, naive_inputs, normalisation, within, across):
+def test_scores_match_naive_computation(demo_monitor, urgentie, naive_inputs, normalisation, within, across):
+    # the naive computation ranks every buurt: compare with the engine without the minimum population
+    every_buurt = load_inputs(demo_monitor, urgentie, level="buurt", gemeente="GM0153", min_population=0)
     d = urgentie.with_steps(normalisation=normalisation, within=within, across=across)
-    r = compute_index(d, enschede_urgentie)
+    r = compute_index(d, every_buurt)
     expected = naive_scores(naive_inputs, normalisation, within, across)
     got = r.scored["score"]
     assert sorted(got.index) == sorted(expected)
@@ -154,9 +156,50 @@ def test_reference_numbers_enschede(urgentie, enschede_urgentie):
     """Frozen reference numbers: a refactor cannot silently change the ranking."""
     r = compute_index(urgentie, enschede_urgentie)
     top = list(r.scored.sort_values("rank").index[:3])
-    # 14 indicators since the PC4 figures (energy labels, gas use, Leefbaarometer, benefits) were added
-    assert top == ["BU01530000", "BU01530700", "BU01530603"]
+    # 14 indicators since the PC4 figures (energy labels, gas use, Leefbaarometer, benefits) were added;
+    # Industrie- en havengebied (BU01530700, 210 inhabitants) is below the 500-inhabitant limit and not ranked
+    assert top == ["BU01530000", "BU01530603", "BU01530202"]
     assert r.scores.loc["BU01530603", "score"] == pytest.approx(0.7016918004675976, abs=1e-9)
+
+
+def test_small_areas_get_no_rank_unless_asked(demo_monitor, urgentie, enschede_urgentie):
+    """An area below the minimum population is not ranked (its reason says why, the notes name it); its figures
+    still count in the normalisation, so the other scores do not move. With a limit of 0 it is ranked again."""
+    r = compute_index(urgentie, enschede_urgentie)
+    assert enschede_urgentie.min_population == 500 and r.min_population == 500
+    pop = enschede_urgentie.population
+    assert set(r.too_small) == {c for c in enschede_urgentie.targets if pop.get(c) == pop.get(c) and pop[c] < 500}
+    assert "BU01530700" in r.too_small and pop["BU01530700"] == 210
+    assert np.isnan(r.scores.loc["BU01530700", "rank"])
+    assert r.scores["reason"]["BU01530700"] == "te weinig inwoners: 210 (een rang en geld pas vanaf 500 inwoners)"
+    assert r.to_dict("en")["regions"][[x["region"] for x in r.to_dict()["regions"]].index("BU01530700")][
+        "reason"] == "too few inhabitants: 210 (a rank and money only from 500 inhabitants)"
+    note = next(n for n in r.notes if n.code == "note.min_population")
+    assert note.startswith("gebieden met minder dan 500 inwoners krijgen geen rang en geen geld; dat zijn er hier 12")
+    assert "Industrie- en havengebied (210)" in note
+    everyone = load_inputs(demo_monitor, urgentie, level="buurt", gemeente="GM0153", min_population=0)
+    r0 = compute_index(urgentie, everyone)
+    assert r0.too_small == [] and any(n.code == "note.min_population_off" for n in r0.notes)
+    assert list(r0.scored.sort_values("rank").index[:3]) == ["BU01530000", "BU01530700", "BU01530603"]
+    both = r.scored.index
+    assert np.allclose(r.scores.loc[both, "score"], r0.scores.loc[both, "score"])  # the same scores, fewer ranks
+    unc = uncertainty(urgentie, enschede_urgentie, draws=20, seed=1)
+    assert unc.ranks.loc[r.too_small, "median_rank"].isna().all()
+    assert unc.ranks["rank_high"].max() == len(r.scored)
+    with pytest.raises(IndexInputError):
+        load_inputs(demo_monitor, urgentie, level="buurt", gemeente="GM0153", min_population=-1)
+
+
+def test_reference_is_named_for_a_reader(demo_monitor, urgentie):
+    for ref, nl, en in [("nl", "Nederland", "the Netherlands"), ("gemeente", "de eigen gemeente", "the own municipality"),
+                        ("regio_deal", "de gemeenten van de Regio Deal (Almelo en Enschede)",
+                         "the municipalities of the Regio Deal (Almelo and Enschede)")]:
+        r = compute_index(urgentie, load_inputs(demo_monitor, urgentie, level="buurt", gemeente="GM0153",
+                                                reference=ref))
+        assert r.reference == ref and r.reference_label() == nl and r.reference_label("en") == en
+        assert r.to_dict()["reference_label"] == nl
+    with pytest.raises(IndexInputError, match="referentie 'nederland' kan niet"):
+        load_inputs(demo_monitor, urgentie, level="buurt", gemeente="GM0153", reference="nederland")
 
 
 def test_wijk_level_and_regio_deal_reference(demo_monitor, mdi):

@@ -163,6 +163,37 @@ def test_cli_compute_text_and_explain(runner_app):
     assert {d["id"] for d in json.loads(res.stdout)} == {"urgentie", "meervoudige_achterstand"}
 
 
+def test_cli_reference_nl_says_nederland_and_the_limit(runner_app):
+    res = CliRunner().invoke(runner_app, ["index", "compute", "urgentie", "--gemeente", "GM0153", "--draws", "10",
+                                          "--reference", "nl"])
+    assert res.exit_code == 0, res.output
+    first = res.stdout.splitlines()[0]
+    assert first.endswith("vergeleken met Nederland") and "referentie nl" not in res.stdout
+    flat = " ".join(res.stdout.split())
+    assert "gebieden met minder dan 500 inwoners krijgen geen rang en geen geld; dat zijn er hier 12" in flat
+    assert "Industrie- en havengebied (210)" in flat
+    en = CliRunner().invoke(runner_app, ["index", "compute", "urgentie", "--gemeente", "GM0153", "--draws", "10",
+                                         "--reference", "nl", "--lang", "en"])
+    assert en.stdout.splitlines()[0].endswith("compared with the Netherlands")
+    data = json.loads(CliRunner().invoke(runner_app, ["index", "compute", "urgentie", "--gemeente", "GM0153",
+                                                      "--draws", "10", "--reference", "nl", "--json"]).stdout)
+    assert data["reference"] == "nl" and data["reference_label"] == "Nederland" and data["min_population"] == 500
+    bad = CliRunner().invoke(runner_app, ["index", "compute", "urgentie", "--gemeente", "GM0153", "--min-inwoners",
+                                          "-5"])
+    assert bad.exit_code == 2 and "--min-inwoners -5 kan niet" in bad.output
+
+
+def test_cli_target_gives_no_money_to_small_areas_unless_asked(runner_app):
+    args = ["target", "--index", "urgentie", "--gemeente", "GM0153", "--rule", "top-n:3", "--budget", "90000"]
+    data = json.loads(CliRunner().invoke(runner_app, args + ["--json"]).stdout)
+    got = [r["region"] for r in data["allocation"]["regions"]]
+    assert "BU01530700" not in got and "BU01530700" in data["too_small"] and data["min_population"] == 500
+    text = CliRunner().invoke(runner_app, args)
+    assert "Gebieden met minder dan 500 inwoners krijgen geen rang en geen geld" in " ".join(text.stdout.split())
+    asked = json.loads(CliRunner().invoke(runner_app, args + ["--min-inwoners", "0", "--json"]).stdout)
+    assert "BU01530700" in [r["region"] for r in asked["allocation"]["regions"]] and asked["too_small"] == []
+
+
 def test_cli_target_compare_and_output(runner_app, tmp_path):
     out = tmp_path / "t.xlsx"
     res = CliRunner().invoke(runner_app, ["target", "--index", "urgentie", "--gemeente", "GM0153", "--rule",

@@ -256,3 +256,46 @@ def test_validate_without_database_checks_catalogue_only(tmp_path):
                     "  catalogue_id: huishoudenz\n  region: WK015399\n", encoding="utf-8")
     res = runner.invoke(app, ["programme", "validate", str(path)])
     assert res.exit_code == 1 and "huishoudenz" in res.output and "WK015399" not in res.output
+
+
+def test_progress_says_where_the_figures_come_from(demo_env, test_programme):
+    """Each row says whether its figures come from the store, only from the programme itself, or who must
+    deliver them (the programme file's organisation and source, else the catalogue's publisher)."""
+    out = json.loads(runner.invoke(app, ["programme", "progress", str(test_programme), "--json"]).output)
+    rows = _rows(out)
+    store = rows[("ind-achter", "GM0153")]
+    assert store["data"] == "store" and store["delivery"] is None and 2016 in store["store_years"]
+    assert rows[("ind-eigen", None)]["data"] == "own"
+    linked_empty = rows[("ind-leeg", "FG-WESSELERBRINK")]  # arbeidsparticipatie is published per wijk, not buurt
+    assert linked_empty["data"] == "deliver" and linked_empty["delivery"]["organisation"] == "CBS"
+    assert rows[("ind-los", None)]["data"] == "deliver" and rows[("ind-los", None)]["delivery"] is None
+    assert out["data_counts"] == {"store": 3, "deliver": 2, "own": 1, "total": 6}
+    text = runner.invoke(app, ["programme", "progress", str(test_programme)]).output
+    assert "Gegevens: Cijfers uit de kansenmonitor (open gegevens): 2012, 2016, 2020, 2022, 2024." in text
+    assert "Gegevens: Alleen de cijfers die in het programma zelf staan." in text
+    assert "Gegevens: Geen open bron heeft deze cijfers; het programma zegt niet wie ze levert." in text
+    assert "Cijfers uit de kansenmonitor voor 3 van 6 indicatoren; 2 nog aan te leveren" in text
+    en = runner.invoke(app, ["programme", "progress", str(test_programme), "--lang", "en"]).output
+    assert "Data: No open source in the kansenmonitor: to be delivered by CBS" in en
+
+
+@pytest.mark.parametrize(("pid", "total"), [("kansrijk-enschede-2023-2033", 19), ("regio-deal-elk-talent-telt", 7)])
+def test_shipped_indicators_say_who_delivers(demo_env, pid, total):
+    """No staged open data holds these indicators with the programme's definition for the programme's area
+    (checked on the demo: 0 of 19 and 0 of 7), so every one names the organisation and the source that
+    must deliver it; a linked one switches to the store as soon as the store holds its figures."""
+    out = json.loads(runner.invoke(app, ["programme", "progress", pid, "--json"]).output)
+    rows = [i for g in out["ambitions"] for i in g["indicators"]]
+    assert out["data_counts"]["total"] == total
+    assert out["data_counts"]["store"] + out["data_counts"]["deliver"] + out["data_counts"]["own"] == total
+    for r in rows:
+        if r["data"] == "store":
+            assert r["store_years"]
+        else:
+            assert r["data"] == "deliver" and r["delivery"]["organisation"] and r["delivery"]["source"], r["id"]
+    by_id = {r["id"]: r for r in rows}
+    if pid.startswith("kansrijk"):
+        assert by_id["ind-vve-bereik"]["delivery"]["organisation"].startswith("GGD Twente")
+        assert by_id["ind-vsv"]["delivery"]["organisation"] == "DUO en RMC Twente"
+    else:
+        assert by_id["ind-mdi-score"]["delivery"]["organisation"] == "Het PON & Telos"

@@ -56,22 +56,55 @@ def test_index_page_map_table_interval_and_sensitivity(client):
     assert data["most_influential"] in {s["choice"] for s in data["sensitivity"]}
     scored = [r for r in data["rows"] if r["score"] is not None]
     assert len(scored) > 20
-    for r in scored:  # a rank is never a bare point
-        assert RANK.match(r["label"]), r["label"]
+    for r in scored:  # a rank is never a bare point: the rank of the score with the interval of the draws
+        assert RANK.match(r["point_label"]), r["point_label"]
+        assert r["point_label"].startswith(f"rang {r['rank']} (")
+        assert RANK.match(r["label"]), r["label"]  # the median with its interval, kept under its old name
         assert r["rank_low"] <= r["median_rank"] <= r["rank_high"]
-        assert escape(f'{r["name"]}: {r["label"]}') in html  # tooltip/aria-label on the map
+        assert escape(f'{r["name"]}: {r["point_label"]}') in html  # tooltip/aria-label on the map
     for r in data["rows"]:
         if r["score"] is None:
             assert r["reason"] and r["display"].startswith("geen score: ")
-    # the table is sorted by median rank by default; by score (descending) on request
-    meds = [r["median_rank"] for r in scored]
-    assert meds == sorted(meds)
+    # the table is sorted by the rank of the score by default, which is then the order of the scores
+    ranks = [r["rank"] for r in scored]
+    assert ranks == list(range(1, len(scored) + 1))
+    assert [r["score"] for r in scored] == sorted((r["score"] for r in scored), reverse=True)
+    assert "Middelste rang (mediaan)" in html and "Rang van de score (90%-marge)" in html
     by_score = _get(client, f"/indices/urgentie?gemeente={GM}&sorteer=score&volgorde=af&format=json").json()
     scores = [r["score"] for r in by_score["rows"] if r["score"] is not None]
     assert scores == sorted(scores, reverse=True)
     rows = list(csv.DictReader(io.StringIO(_get(client, f"/indices/urgentie?gemeente={GM}&format=csv").text)))
     assert len(rows) == len(data["rows"]) and "rank_low" in rows[0]
+    assert list(rows[0])[:6] == ["code", "name", "rank", "rank_low", "rank_high", "median_rank"]
 
+
+def test_small_areas_are_not_ranked_and_the_limit_is_stated(client):
+    """Industrie- en havengebied (210 inhabitants in 2024) was 'rang 2' by its score: below the default limit
+    of 500 it gets no rank and no money, the page says so and names it; min_inwoners=0 ranks it again."""
+    data = _get(client, f"/indices/urgentie?gemeente={GM}&format=json").json()
+    assert data["scope"]["min_population"] == 500 and data["scope"]["reference_label"] == "de eigen gemeente"
+    small = {t["code"]: t for t in data["scope"]["too_small"]}
+    assert small["BU01530700"] == {"code": "BU01530700", "name": "Industrie- en havengebied", "inwoners": 210.0}
+    assert all(t["inwoners"] < 500 for t in small.values())
+    row = next(r for r in data["rows"] if r["code"] == "BU01530700")
+    assert row["rank"] is None and row["score"] is None
+    assert row["reason"] == "te weinig inwoners: 210 (een rang en geld pas vanaf 500 inwoners)"
+    html = _get(client, f"/indices/urgentie?gemeente={GM}").text
+    assert "Gebieden met minder dan 500 inwoners krijgen geen rang en geen geld" in html
+    assert "Industrie- en havengebied (210)" in html and 'name="min_inwoners"' in html
+    everyone = _get(client, f"/indices/urgentie?gemeente={GM}&min_inwoners=0&format=json").json()
+    assert everyone["scope"]["too_small"] == [] and everyone["scope"]["min_population"] == 0
+    assert next(r for r in everyone["rows"] if r["code"] == "BU01530700")["rank"] == 2
+    assert "Op uw verzoek krijgen alle gebieden een rang" in _get(
+        client, f"/indices/urgentie?gemeente={GM}&min_inwoners=0").text
+    # no money either: the targeting page never selects it, unless asked
+    t = _get(client, f"/doelgroep?index=urgentie&gemeente={GM}&regel=top-n&waarde=3&format=json").json()
+    assert "BU01530700" not in {r["code"] for r in t["a"]["regions"]}
+    assert "Industrie- en havengebied (210)" in _get(client, f"/doelgroep?index=urgentie&gemeente={GM}").text
+    t0 = _get(client, f"/doelgroep?index=urgentie&gemeente={GM}&regel=top-n&waarde=3&min_inwoners=0&format=json")
+    assert "BU01530700" in {r["code"] for r in t0.json()["a"]["regions"]}
+    bad = client.get(f"/indices/urgentie?gemeente={GM}&min_inwoners=veel", cookies={"taal": "nl"})
+    assert bad.status_code == 400 and "min_inwoners" in bad.text
 
 def test_index_page_matches_engine(client, demo_monitor):
     d = indices.load_definition("urgentie", catalogue=demo_monitor.catalogue)
@@ -81,7 +114,7 @@ def test_index_page_matches_engine(client, demo_monitor):
     page = {r["code"]: r for r in data["rows"]}
     for code, r in unc.ranks.iterrows():
         if r["score"] == r["score"]:
-            assert page[code]["label"] == r["label"]
+            assert page[code]["label"] == r["label"] and page[code]["rank"] == r["rank"]
         else:
             assert page[code]["score"] is None
 
@@ -90,10 +123,10 @@ def test_region_breakdown_by_theme(client):
     data = _get(client, f"/indices/urgentie?gemeente={GM}&format=json").json()
     top = next(r for r in data["rows"] if r["score"] is not None)
     html = _get(client, f"/indices/urgentie/gebieden/{top['code']}").text
-    assert top["label"] in html and "themascore" in html
+    assert top["point_label"] in html and "themascore" in html and "vergeleken met de eigen gemeente" in html
     view = _get(client, f"/indices/urgentie/gebieden/{top['code']}?format=json").json()
     assert {t["id"] for t in view["themes"]} == {t["id"] for t in data["themes"]}
-    assert view["region"]["label"] == top["label"]
+    assert view["region"]["label"] == top["label"] and view["region"]["point_label"] == top["point_label"]
     rows = list(csv.DictReader(io.StringIO(_get(client, f"/indices/urgentie/gebieden/{top['code']}?format=csv").text)))
     assert rows and {r["theme"] for r in rows} == {t["id"] for t in data["themes"]}
     assert client.get("/indices/urgentie/gebieden/BU99999999").status_code == 404
@@ -220,6 +253,14 @@ def test_api_scores_and_coherence(client):
     scored = [g for g in body["gebieden"] if g["score"] is not None]
     assert scored and all(RANK.match(g["label"]) and g["rank_low"] <= g["median_rank"] <= g["rank_high"]
                           for g in scored)
+    # the point rank and its label stand next to the median and the interval
+    assert all(g["point_label"] == f"rang {g['rank']} ({g['rank_low']}–{g['rank_high']})" for g in scored)
+    assert body["referentie"] == "gemeente" and body["referentie_naam"] == "de eigen gemeente"
+    assert body["min_inwoners"] == 500
+    assert "BU01530700" in {t["code"] for t in body["te_weinig_inwoners"]}
+    assert _get(client, f"/v1/indices/urgentie/scores?gemeente={GM}&min_inwoners=0").json()["te_weinig_inwoners"] == []
+    dg = _get(client, f"/v1/doelgroepen?index=urgentie&gemeente={GM}&regel=top-n:3&budget=1000").json()
+    assert dg["min_inwoners"] == 500 and "BU01530700" not in {r["code"] for r in dg["selectie"]["regions"]}
     coh = _get(client, f"/v1/indices/urgentie/samenhang?gemeente={GM}").json()
     assert {"alpha", "correlations", "loadings", "flags"} <= set(coh)
 
@@ -232,6 +273,7 @@ def test_api_scores_and_coherence(client):
     (f"/v1/doelgroepen?index=urgentie&gemeente={GM}&regel=top-n:3&budget=-5", "budget"),
     (f"/v1/doelgroepen?index=urgentie&gemeente={GM}&regel=top-n:3&budget=10&vergelijk=x", "vergelijk"),
     (f"/v1/doelgroepen?index=bestaatniet&gemeente={GM}&regel=top-n:3&budget=10", "index"),
+    (f"/v1/indices/urgentie/scores?gemeente={GM}&min_inwoners=-1", "min_inwoners"),
 ])
 def test_api_bad_input_is_problem_json(client, url, param):
     r = client.get(url)
@@ -267,5 +309,7 @@ def test_region_profile_shows_rank_with_interval(client):
     assert set(labels) == {"urgentie", "meervoudige_achterstand"}
     for label in labels.values():
         assert re.fullmatch(r"rang \d+ \(\d+–\d+\)", label)
+    rows = {r["code"]: r for r in client.get(f"/indices/urgentie?gemeente={GM}&format=json").json()["rows"]}
+    assert labels["urgentie"] == rows["BU01530603"]["point_label"]  # the rank of its score, as on the index page
     html = client.get("/gebieden/BU01530603").text
     assert "Plaats op de indices" in html and "/indices/urgentie/gebieden/BU01530603" in html

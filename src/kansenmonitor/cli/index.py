@@ -29,6 +29,9 @@ LevelOpt = Annotated[str, typer.Option("--level", help="buurt (standaard) of wij
 GemeenteOpt = Annotated[list[str] | None, typer.Option("--gemeente", help="Gemeentecode, bv. GM0153 (herhaalbaar).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Uitvoer als JSON.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Taal van de teksten: nl (standaard) of en.")]
+MinPopOpt = Annotated[int, typer.Option("--min-inwoners", help="Gebieden met minder inwoners krijgen geen rang en "
+                                                             "geen geld (standaard 500; 0 = alle gebieden).")]
+ReferenceOpt = Annotated[str | None, typer.Option("--reference", help="gemeente, regio_deal of nl (Nederland).")]
 
 
 def _check_lang(lang: str) -> str:
@@ -60,15 +63,22 @@ def _emit_json(data) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def _prepare(index_id: str, level: str, gemeente: list[str] | None, reference: str | None = None):
+def _prepare(index_id: str, level: str, gemeente: list[str] | None, reference: str | None = None,
+             min_population: int | None = None):
     from .. import indices
+    from ..indices.compute import DEFAULT_MIN_POPULATION
+
+    if min_population is not None and min_population < 0:
+        _fail(ValueError(f"--min-inwoners {min_population} kan niet; geef 0 of meer"))
 
     monitor = _monitor()
     try:
         d = indices.load_definition(index_id, catalogue=monitor.catalogue, home=monitor.home)
         if level not in d.levels:
             raise indices.IndexInputError(f"Index '{d.id}' is er voor {', '.join(d.levels)}, niet voor '{level}'.")
-        inputs = indices.load_inputs(monitor, d, level=level, gemeente=gemeente or None, reference=reference)
+        inputs = indices.load_inputs(monitor, d, level=level, gemeente=gemeente or None, reference=reference,
+                                     min_population=DEFAULT_MIN_POPULATION if min_population is None
+                                     else min_population)
     except KansenmonitorError as exc:
         _fail(exc)
     return monitor, d, inputs
@@ -122,7 +132,8 @@ def compute(
     gemeente: GemeenteOpt = None,
     draws: Annotated[int, typer.Option("--draws", help="Aantal trekkingen voor de onzekerheid.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Startgetal van de toevalsgenerator.")] = 20240,
-    reference: Annotated[str | None, typer.Option("--reference", help="gemeente, regio_deal of nl.")] = None,
+    reference: ReferenceOpt = None,
+    min_population: MinPopOpt = 500,
     output: Annotated[Path | None, typer.Option("--output", help="Schrijf de rangen naar .csv of .xlsx.")] = None,
     as_json: JsonOpt = False,
     lang: LangOpt = "nl",
@@ -133,7 +144,7 @@ def compute(
     from ..indices.targeting import _export
 
     lang = _check_lang(lang)
-    monitor, d, inputs = _prepare(index_id, level, gemeente, reference)
+    monitor, d, inputs = _prepare(index_id, level, gemeente, reference, min_population)
     if draws < 1:
         _fail(ValueError("--draws moet minstens 1 zijn"))
     result = indices.compute_index(d, inputs)
@@ -155,8 +166,12 @@ def compute(
                                                      "summary", "sensitivity")}
         _emit_json(data)
         return
-    out.print(f"{d.label()} (versie {d.version}), {level}, indeling {inputs.boundary_year}, referentie {d.reference}",
-              highlight=False, markup=False)
+    if lang == "en":
+        out.print(f"{d.label()} (version {d.version}), {level}, boundaries {inputs.boundary_year}, compared with "
+                  f"{result.reference_label(lang)}", highlight=False, markup=False)
+    else:
+        out.print(f"{d.label()} (versie {d.version}), {level}, indeling {inputs.boundary_year}, vergeleken met "
+                  f"{result.reference_label(lang)}", highlight=False, markup=False)
     # the rank shown is the rank of the score in the 'score' column (the definition's own choices); the interval
     # and the median are over the Monte Carlo draws of the other reasonable choices
     lo_pct, hi_pct = (round(x) for x in unc.interval)
@@ -209,7 +224,7 @@ def explain(
     out.print(d.description_nl, highlight=False, markup=False)
     out.print(f"Stappen: {json.dumps(d.steps.to_dict(), ensure_ascii=False)}", highlight=False, markup=False)
     out.print(f"Mag variëren: {', '.join(d.alternatives) or 'niets'}; minimale dekking {d.min_coverage:.0%}; "
-              f"referentie {d.reference}", highlight=False, markup=False)
+              f"vergeleken met {result.reference_label()}", highlight=False, markup=False)
     for theme in d.themes:
         out.print(f"\nThema {theme.label()} (gewicht {theme.weight:g})", highlight=False, markup=False)
         for spec in theme.all_indicators:
@@ -313,6 +328,8 @@ def target(
     budget: Annotated[float, typer.Option("--budget", help="Te verdelen bedrag in euro.")],
     level: LevelOpt = "buurt",
     gemeente: GemeenteOpt = None,
+    reference: ReferenceOpt = None,
+    min_population: MinPopOpt = 500,
     formula: Annotated[str | None, typer.Option("--formula", help="Verdeelsleutel, bv. 'need * inwoners'.")] = None,
     compare: Annotated[str | None, typer.Option("--compare", help="Tweede regel om mee te vergelijken.")] = None,
     compare_formula: Annotated[str | None, typer.Option("--compare-formula", help="Verdeelsleutel van de tweede "
@@ -326,7 +343,7 @@ def target(
     from .. import indices
 
     lang = _check_lang(lang)
-    monitor, d, inputs = _prepare(index, level, gemeente)
+    monitor, d, inputs = _prepare(index, level, gemeente, reference, min_population)
     result = indices.compute_index(d, inputs)
     try:
         sel = indices.select(result.to_frame(), rule)
@@ -340,7 +357,9 @@ def target(
     except KansenmonitorError as exc:
         _fail(exc)
     if as_json:
-        data = {"index": d.id, "version": d.version, "level": level, "allocation": alloc.to_dict(lang),
+        data = {"index": d.id, "version": d.version, "level": level, "reference": result.reference,
+                "reference_label": result.reference_label(lang), "min_population": result.min_population,
+                "too_small": result.too_small, "allocation": alloc.to_dict(lang),
                 "population_share": sel.population_share}
         if comparison:
             data["comparison"] = comparison.to_dict(lang)
@@ -355,6 +374,11 @@ def target(
         out.print(f"Regel {rule}: {len(sel.selected)} gebieden"
                   + (f", {share:.0%} van de inwoners" if share is not None else "") + f"; verdeling {alloc.method}.",
                   highlight=False, markup=False)
+    from ..indices.messages import localise
+
+    for note in localise([n for n in result.notes if str(getattr(n, "code", "")).startswith("note.min_population")],
+                         lang):
+        out.print(note[0].upper() + note[1:] + ".", highlight=False, markup=False)
     t = Table(title=f"Verdeling van {fmt.money(budget)}")
     for col in ("code", "naam", "score", "inwoners", "bedrag", "per inwoner"):
         t.add_column(col)

@@ -30,7 +30,15 @@ from kansenmonitor.programme.indicators import STATUS_LABEL_NL, IndicatorStatus
 from kansenmonitor.programme.io_xlsx import write_xlsx
 from kansenmonitor.programme.io_yaml import write_yaml
 from kansenmonitor.programme.model import Programme
-from kansenmonitor.programme.progress import OTHER, ProgressRow, Value, progress, status_counts
+from kansenmonitor.programme.progress import (
+    OTHER,
+    ProgressRow,
+    Value,
+    data_counts,
+    data_text,
+    progress,
+    status_counts,
+)
 from kansenmonitor.programme.repository import (
     available_ids,
     import_programme,
@@ -370,6 +378,9 @@ TEXT = {
         "no_target": "geen streefwaarde", "store_src": "kansenmonitor", "own_src": "eigen meting",
         "in": "in", "years": "In de kansenmonitor: {years}.",
         "total": "Samen: {on_track} op koers, {behind} achter, {ahead} voor, {no_data} nog geen gegevens.",
+        "data": "Gegevens",
+        "data_total": "Cijfers uit de kansenmonitor voor {store} van {total} indicatoren; {deliver} nog aan te "
+                      "leveren (bij 'Gegevens' staat door wie).",
     },
     "en": {
         "store": "Figures from the kansenmonitor: database in {where}.",
@@ -386,6 +397,9 @@ TEXT = {
         "no_target": "no target", "store_src": "kansenmonitor", "own_src": "own measurement",
         "in": "in", "years": "In the kansenmonitor: {years}.",
         "total": "Together: {on_track} on track, {behind} behind, {ahead} ahead, {no_data} no data yet.",
+        "data": "Data",
+        "data_total": "Figures from the kansenmonitor for {store} of {total} indicators; {deliver} still to be "
+                      "delivered (see 'Data' for who delivers them).",
     },
 }
 
@@ -461,8 +475,7 @@ def _echo_row(row: ProgressRow, programme: Programme, monitor, lang: str) -> Non
     if status.expected is not None:
         extra.append(t["expected"].format(value=_fmt_value(status.expected, ind.unit, lang)))
     typer.echo(f"    {t['status']}: {label}" + (f" ({'; '.join(extra)})" if extra else ""))
-    if row.store_years:
-        typer.echo("    " + t["years"].format(years=", ".join(str(y) for y in row.store_years)))
+    typer.echo(f"    {t['data']}: {data_text(row, lang)}")
 
 
 @programme_app.command("progress")
@@ -489,7 +502,7 @@ def progress_cmd(
         if as_json:
             out = {
                 "programme": programme.id, "name": programme.name, "lang": lang, "year": year,
-                "database": monitor is not None, "counts": counts,
+                "database": monitor is not None, "counts": counts, "data_counts": data_counts(programme, values),
                 "ambitions": [
                     {"id": None if g.id == OTHER else g.id, "code": g.code, "name": g.name,
                      "indicators": [dict(r.as_dict(), status_label=(STATUS_LABEL_EN if lang == "en"
@@ -519,6 +532,7 @@ def progress_cmd(
                 _echo_row(row, programme, monitor, lang)
         typer.echo("")
         typer.echo(t["total"].format(**counts))
+        typer.echo(t["data_total"].format(**data_counts(programme, values)))
     finally:
         if monitor is not None:
             monitor.close()

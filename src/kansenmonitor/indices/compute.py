@@ -11,9 +11,13 @@ from ..core.model import gemeente_of
 from ..core.model import number_or_none as _num
 from . import methods
 from .definition import Definition, IndicatorSpec, Steps
-from .messages import Message, check_lang, join, localise, localise_frame, msg, pair, texts
+from .messages import CATALOGUE, Message, check_lang, join, localise, localise_frame, msg, pair, texts
 
 THEME_PREFIX = "thema:"
+
+#: Regions with fewer inhabitants than this are not ranked and get no money unless the user asks for it
+#: (an industrial estate with 200 inhabitants is not a neighbourhood in need). ``0`` ranks every region.
+DEFAULT_MIN_POPULATION = 500
 
 
 @dataclass
@@ -35,6 +39,17 @@ class IndexInputs:
     reference_values: pd.DataFrame | None = None  # group label × indicator id (raw), for distance_to_reference
     provenance: dict[str, dict] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: the reference actually used ("gemeente", "regio_deal" or "nl"); None = the definition's own
+    reference: str | None = None
+    #: targets with fewer inhabitants are not ranked (None or 0: every target is ranked); regions without a
+    #: known population are ranked (nothing says they are small)
+    min_population: float | None = None
+
+
+def reference_label(reference: str, lang: str = "nl") -> str:
+    """The reference population as a reader says it: ``nl`` → "Nederland"."""
+    code = f"reference.{reference}"
+    return msg(code).text(lang) if code in CATALOGUE else reference
 
 
 @dataclass(frozen=True)
@@ -118,6 +133,14 @@ class Engine:
             if self.M else np.zeros((len(values), 0), dtype=bool)
         self.theme_ok = theme_ok
         self.scorable = (self.coverage + 1e-12 >= definition.min_coverage) & theme_ok.all(axis=1) & (K > 0)
+        # too few inhabitants: not ranked and never selected for money; the region's values still count in the
+        # normalisation (they are real figures of the reference population)
+        self.population = (inputs.population.reindex(self.regions).to_numpy(dtype=float)
+                           if inputs.population is not None else np.full(len(self.regions), np.nan))
+        self.min_population = float(inputs.min_population) if inputs.min_population else None
+        self.small = (~np.isnan(self.population) & (self.population < self.min_population)
+                      if self.min_population else np.zeros(len(self.regions), dtype=bool))
+        self.scorable = self.scorable & ~self.small
         groups = inputs.groups.reindex(self.regions)
         if groups.isna().any():
             raise ValueError("elk gebied in de referentiepopulatie heeft een referentiegroep nodig")
@@ -223,6 +246,8 @@ def _reason(engine: Engine, i: int) -> Message | None:
     n = int(engine.n_observed[i])
     need = engine.definition.min_coverage
     parts = []
+    if engine.small[i]:  # first, and with any other reason, so that a reader sees every cause
+        parts.append(msg("reason.small_population", n=int(engine.population[i]), min=int(engine.min_population)))
     if engine.coverage[i] + 1e-12 < need:
         parts.append(msg("reason.coverage", n=n, k=K, coverage=float(engine.coverage[i]), need=need))
     empty = [engine.layout.theme_labels[m] for m in range(engine.M) if not engine.theme_ok[i, m]]
@@ -254,6 +279,12 @@ class IndexResult:
     unavailable: list[dict]
     notes: list[str]
     provenance: dict[str, dict]
+    min_population: float | None = None
+    #: target regions left out because they have fewer inhabitants than ``min_population``
+    too_small: list[str] = field(default_factory=list)
+
+    def reference_label(self, lang: str = "nl") -> str:
+        return reference_label(self.reference, lang)
 
     @property
     def scored(self) -> pd.DataFrame:
@@ -280,7 +311,9 @@ class IndexResult:
             })
         return localise({
             "index": self.definition.id, "version": self.definition.version, "level": self.level,
-            "boundary_year": self.boundary_year, "reference": self.reference, "steps": self.steps.to_dict(),
+            "boundary_year": self.boundary_year, "reference": self.reference,
+            "reference_label": self.reference_label(lang), "min_population": self.min_population,
+            "too_small": self.too_small, "steps": self.steps.to_dict(),
             "themes": [{"id": t, "label": lab} for t, lab in zip(self.theme_ids, self.theme_labels, strict=True)],
             "missing_themes": self.missing_themes, "unavailable_indicators": self.unavailable,
             "notes": self.notes, "provenance": self.provenance, "regions": rows,
@@ -320,12 +353,23 @@ def build_result(engine: Engine, steps: Steps) -> IndexResult:
         missing = ", ".join(m["theme"] for m in engine.layout.missing_themes)
         notes.append(msg("note.missing_themes", m=engine.M, total=engine.M + len(engine.layout.missing_themes),
                          missing=missing))
+    too_small = [engine.regions[i] for i in idx if engine.small[i]]
+    if engine.min_population:
+        mp = int(engine.min_population)
+        if too_small:
+            listed = ", ".join(f"{inputs.names.get(c, c)} ({int(engine.population[engine.regions.index(c)])})"
+                               for c in too_small)
+            notes.append(msg("note.min_population", min=mp, n=len(too_small), regions=listed))
+        else:
+            notes.append(msg("note.min_population_none", min=mp))
+    elif inputs.min_population == 0:
+        notes.append(msg("note.min_population_off"))
     return IndexResult(
         definition=engine.definition, steps=steps, level=inputs.level, boundary_year=inputs.boundary_year,
-        reference=engine.definition.reference, scores=frame, normalised=normalised,
+        reference=inputs.reference or engine.definition.reference, scores=frame, normalised=normalised,
         theme_ids=list(engine.layout.theme_ids), theme_labels=list(engine.layout.theme_labels),
         missing_themes=engine.layout.missing_themes, unavailable=engine.layout.unavailable, notes=notes,
-        provenance=inputs.provenance,
+        provenance=inputs.provenance, min_population=inputs.min_population, too_small=too_small,
     )
 
 

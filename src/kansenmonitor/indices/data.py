@@ -18,8 +18,8 @@ import pandas as pd
 
 from ..core.errors import KansenmonitorError
 from ..core.model import gemeente_of
-from .compute import IndexInputs
-from .definition import REGIO_DEAL_GEMEENTEN, Definition
+from .compute import DEFAULT_MIN_POPULATION, IndexInputs
+from .definition import REFERENCES, REGIO_DEAL_GEMEENTEN, Definition
 from .messages import msg
 
 
@@ -95,10 +95,18 @@ def _derive(obs: pd.DataFrame, ind, period: int | None) -> tuple[pd.Series, dict
 
 
 def load_inputs(monitor, definition: Definition, level: str = "buurt", gemeente: str | Sequence[str] | None = None,
-                boundary_year: int | None = None, reference: str | None = None) -> IndexInputs:
-    """The raw input matrix of ``definition`` for the regions of ``level`` in ``gemeente``."""
+                boundary_year: int | None = None, reference: str | None = None,
+                min_population: float | None = DEFAULT_MIN_POPULATION) -> IndexInputs:
+    """The raw input matrix of ``definition`` for the regions of ``level`` in ``gemeente``.
+
+    ``min_population``: target regions with fewer inhabitants (latest count) are not ranked and get no money
+    (default 500; ``0`` or ``None`` ranks every region)."""
+    if min_population is not None and (min_population != min_population or min_population < 0):
+        raise IndexInputError(f"de minimale bevolking moet 0 of meer inwoners zijn, niet {min_population}")
     by = int(boundary_year or definition.boundary_year)
     reference = reference or definition.reference
+    if reference not in REFERENCES:
+        raise IndexInputError(f"referentie '{reference}' kan niet; kies uit {', '.join(REFERENCES)}")
     notes: list[str] = []
     if level == "gemeente":
         # a gemeente compared with itself or with two others says little: the seeds rank gemeenten nationally
@@ -199,4 +207,5 @@ def load_inputs(monitor, definition: Definition, level: str = "buurt", gemeente:
     return IndexInputs(
         values=values, groups=groups, targets=target_codes, level=level, boundary_year=by, names=names,
         population=pop.reindex(ref_codes), reference_values=ref_values, provenance=provenance, notes=notes,
+        reference=reference, min_population=min_population,
     )

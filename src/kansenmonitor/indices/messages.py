@@ -31,6 +31,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "none of the indicators of this index has data"),
     "reason.coverage": ("te weinig gegevens: {n} van {k} indicatoren ({coverage:.0%}); minimaal {need:.0%} nodig",
                         "too little data: {n} of {k} indicators ({coverage:.0%}); at least {need:.0%} needed"),
+    "reason.small_population": (
+        "te weinig inwoners: {n} (een rang en geld pas vanaf {min} inwoners)",
+        "too few inhabitants: {n} (a rank and money only from {min} inhabitants)"),
+    "note.min_population": (
+        "gebieden met minder dan {min} inwoners krijgen geen rang en geen geld; dat zijn er hier {n}: {regions}",
+        "areas with fewer than {min} inhabitants get no rank and no money; here that is {n}: {regions}"),
+    "note.min_population_none": (
+        "gebieden met minder dan {min} inwoners krijgen geen rang en geen geld; hier valt geen gebied onder die grens",
+        "areas with fewer than {min} inhabitants get no rank and no money; no area here is below that limit"),
+    "note.min_population_off": (
+        "op uw verzoek krijgen alle gebieden een rang en kunnen ze geld krijgen, ook gebieden met heel weinig "
+        "inwoners (zoals een bedrijventerrein)",
+        "at your request every area gets a rank and can get money, also areas with very few inhabitants "
+        "(such as an industrial estate)"),
+    "reference.gemeente": ("de eigen gemeente", "the own municipality"),
+    "reference.regio_deal": ("de gemeenten van de Regio Deal (Almelo en Enschede)",
+                             "the municipalities of the Regio Deal (Almelo and Enschede)"),
+    "reference.nl": ("Nederland", "the Netherlands"),
     "reason.empty_themes": ("geen gegevens voor thema {themes}", "no data for theme {themes}"),
     "note.missing_themes": (
         "score op {m} van {total} thema's; zonder gegevens: {missing} (hun gewicht is evenredig over de andere "
@@ -58,9 +76,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "gemeenten worden vergeleken met en gerangschikt onder alle gemeenten van Nederland",
         "municipalities are compared with and ranked among all municipalities of the Netherlands"),
     "note.reference_nl_partial": (
-        "referentie NL bevat op niveau {level} maar {n} gemeenten in deze database "
+        "de vergelijking met Nederland bevat op niveau {level} maar {n} gemeenten in deze database "
         "(importeer heel NL met 'kansenmonitor init --demo --scope nl')",
-        "reference NL holds only {n} municipalities at level {level} in this database "
+        "the comparison with the Netherlands holds only {n} municipalities at level {level} in this database "
         "(import all of NL with 'kansenmonitor init --demo --scope nl')"),
     # coherence
     "coherence.alpha": ("thema {theme}: Cronbachs alfa {alpha}", "theme {theme}: Cronbach's alpha {alpha}"),

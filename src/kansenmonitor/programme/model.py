@@ -377,6 +377,10 @@ class ProgrammeIndicator:
     ambition_ids: list[str] = field(default_factory=list)
     source_location: str | None = None
     note: str | None = None
+    #: who must deliver the figures when no open source in the store has them (an organisation) and from
+    #: which source (a registration, survey or data set); shown in the progress view
+    delivered_by: str | None = None
+    delivery_source: str | None = None
     origin: Origin | None = _origin()
 
 

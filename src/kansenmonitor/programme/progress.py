@@ -38,6 +38,25 @@ class Value:
                 "source_location": self.source_location}
 
 
+#: where an indicator's figures come from: the store (open data), still to be delivered, or only the
+#: programme's own figures from its source document
+DATA_STORE = "store"
+DATA_DELIVER = "deliver"
+DATA_OWN = "own"
+DATA_STATES = (DATA_STORE, DATA_DELIVER, DATA_OWN)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Who must deliver an indicator's figures, and from which source."""
+
+    organisation: str | None
+    source: str | None
+
+    def as_dict(self) -> dict:
+        return {"organisation": self.organisation, "source": self.source}
+
+
 @dataclass(frozen=True)
 class ProgressRow:
     indicator: ProgrammeIndicator
@@ -47,6 +66,8 @@ class ProgressRow:
     latest: Value | None
     targets: list[Target] = field(default_factory=list)
     store_years: list[int] = field(default_factory=list)  # years with a value in the store
+    data: str = DATA_DELIVER  # one of DATA_STATES
+    delivery: Delivery | None = None
 
     def as_dict(self) -> dict:
         ind = self.indicator
@@ -58,7 +79,8 @@ class ProgressRow:
             "targets": [{"value": t.value, "year": t.year} for t in sorted(self.targets, key=lambda t: t.year)],
             "expected": self.status.expected,
             "status": self.status.status.value, "reason": self.status.reason,
-            "store_years": self.store_years, "note": ind.note,
+            "store_years": self.store_years, "note": ind.note, "data": self.data,
+            "delivery": self.delivery.as_dict() if self.delivery else None,
         }
 
 
@@ -113,6 +135,59 @@ def _latest(indicator: ProgrammeIndicator, values: StoreValues | None, region: s
     return best
 
 
+def data_text(row: ProgressRow, lang: str = "nl") -> str:
+    """Where the row's figures come from, in one sentence for the progress view."""
+    en = lang == "en"
+    if row.data == DATA_STORE:
+        years = ", ".join(str(y) for y in row.store_years)
+        return f"Figures from the kansenmonitor (open data): {years}." if en else \
+            f"Cijfers uit de kansenmonitor (open gegevens): {years}."
+    if row.data == DATA_OWN:
+        return "Only the figures named in the programme itself." if en else \
+            "Alleen de cijfers die in het programma zelf staan."
+    d = row.delivery
+    if d is None or not (d.organisation or d.source):
+        return "No open source has these figures; the programme does not say who delivers them." if en else \
+            "Geen open bron heeft deze cijfers; het programma zegt niet wie ze levert."
+    who = d.organisation or ("not named" if en else "niet genoemd")
+    src = f" ({'source' if en else 'bron'}: {d.source})" if d.source else ""
+    return f"No open source in the kansenmonitor: to be delivered by {who}{src}." if en else \
+        f"Geen open bron in de kansenmonitor: aan te leveren door {who}{src}."
+
+
+def delivery_of(indicator: ProgrammeIndicator, values: StoreValues | None = None) -> Delivery | None:
+    """Who delivers the indicator's figures: the programme file's ``delivered_by``/``delivery_source``, else
+    (for a linked indicator) the publisher of the catalogue indicator's source."""
+    if indicator.delivered_by or indicator.delivery_source:
+        return Delivery(indicator.delivered_by, indicator.delivery_source)
+    if indicator.catalogue_id and values is not None and indicator.catalogue_id in values.monitor.catalogue:
+        cat = values.monitor.catalogue[indicator.catalogue_id]
+        for src in cat.sources:
+            if src.publisher:
+                return Delivery(src.publisher, getattr(src, "table", None) or cat.label("nl"))
+    return None
+
+
+def data_state(indicator: ProgrammeIndicator, store_years: list[int]) -> str:
+    if store_years:
+        return DATA_STORE
+    own = (indicator.baseline is not None and (indicator.baseline.value is not None or indicator.baseline.value_text)) \
+        or any(m.value is not None or m.value_text for m in indicator.measurements)
+    return DATA_OWN if own and not (indicator.delivered_by or indicator.catalogue_id) else DATA_DELIVER
+
+
+def data_counts(programme: Programme, values: StoreValues | None = None) -> dict[str, int]:
+    """How many indicators of the programme have figures from the store (in at least one of their regions),
+    must still be delivered, or have only the programme's own figures; plus ``total``."""
+    counts = dict.fromkeys(DATA_STATES, 0)
+    for ind in programme.indicators:
+        states = {r.data for r in progress_rows(programme, ind, values)}
+        state = DATA_STORE if DATA_STORE in states else DATA_DELIVER if DATA_DELIVER in states else DATA_OWN
+        counts[state] += 1
+    counts["total"] = len(programme.indicators)
+    return counts
+
+
 def progress_rows(programme: Programme, indicator: ProgrammeIndicator, values: StoreValues | None = None,
                   year: int | None = None, tolerance: float = 0.1) -> list[ProgressRow]:
     """One row per region the indicator is followed in."""
@@ -123,8 +198,10 @@ def progress_rows(programme: Programme, indicator: ProgrammeIndicator, values: S
         store_years = []
         if indicator.catalogue_id and values is not None and region:
             store_years = [p.year for p in values.series(indicator.catalogue_id, region) if p.value is not None]
+        state = data_state(indicator, store_years)
         rows.append(ProgressRow(indicator, region, status, _baseline(indicator, status, values, region),
-                                _latest(indicator, values, region, year), list(indicator.targets), store_years))
+                                _latest(indicator, values, region, year), list(indicator.targets), store_years,
+                                state, delivery_of(indicator, values) if state != DATA_STORE else None))
     return rows
 
 

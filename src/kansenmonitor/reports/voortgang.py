@@ -24,7 +24,7 @@ from ..programme.finance import finance_by_source, finance_by_year, funding_gaps
 from ..programme.format import year_note
 from ..programme.model import BudgetKind, Programme
 from ..programme.narratives import narrative_view, visible_narratives
-from ..programme.progress import progress_rows
+from ..programme.progress import data_text, progress_rows
 from ..programme.store_lookup import StoreValues
 from ..web import i18n
 from ..web.programme.area import area_codes as _area_codes
@@ -272,6 +272,7 @@ def indicators_part(site: Site, programme: Programme, period: int, area_codes: s
                 "scope": (_("hele gemeente", "whole gemeente") if area_codes is not None and
                           row.region in programme.gemeenten else None),
                 "baseline": point(row.baseline), "latest": latest, "margin": margin,
+                "data": row.data, "data_text": data_text(row, lang),
                 "target": ("; ".join(f"{_value(t.value, ind.unit, lang)} ({t.year})" for t in targets)
                            if targets else None),
                 "status": INDICATOR_STATUS[lang].get(st.status.value, st.status.value), "status_code": st.status.value,

@@ -111,12 +111,31 @@ def parse_number(raw: str | None, name: str, default: float | None) -> float | N
     return value
 
 
+MAX_MIN_POPULATION = 100_000
+
+
+def min_population_of(raw: str | None) -> int:
+    """``min_inwoners``: areas with fewer inhabitants get no rank and no money; empty = the default (500)."""
+    if raw in (None, ""):
+        return iv.DEFAULT_MIN_POPULATION
+    text = raw.strip().replace(".", "").replace(" ", "")
+    if not text.isdigit():
+        raise BadParameter("min_inwoners", f"'{raw}' is geen aantal inwoners; vul een heel getal in, 0 of meer",
+                           f"'{raw}' is not a number of inhabitants; fill in a whole number, 0 or more")
+    value = int(text)
+    if value > MAX_MIN_POPULATION:
+        raise BadParameter("min_inwoners", f"'{raw}': hoogstens {MAX_MIN_POPULATION:,} inwoners".replace(",", "."),
+                           f"'{raw}': at most {MAX_MIN_POPULATION:,} inhabitants")
+    return value
+
+
 def _computed(request: Request, iid: str):
     site = site_of(request)
     d = definition_of(site, iid)
     gm = gemeente_of(site, request.query_params.get("gemeente"))
     level = level_of(d, request.query_params.get("niveau"))
-    return site, d, gm, level, iv.computed(site, d, gm, level)
+    mp = min_population_of(request.query_params.get("min_inwoners"))
+    return site, d, gm, level, iv.computed(site, d, gm, level, mp)
 
 
 def _choices(site: Site) -> dict:
@@ -165,7 +184,8 @@ def index_region_page(request: Request, iid: str, code: str):
     if str(region.level) not in d.levels or not region.gemeente:
         raise NotFound("gebied", f"Index '{d.id}' heeft geen score voor '{code}' ({region.level}); de index is er "
                        f"voor {', '.join(d.levels)}.", f"/indices/{d.id}")
-    c = iv.computed(site, d, gemeente_of(site, region.gemeente), str(region.level))
+    mp = min_population_of(request.query_params.get("min_inwoners"))
+    c = iv.computed(site, d, gemeente_of(site, region.gemeente), str(region.level), mp)
     if code not in c.result.scores.index:
         raise NotFound("gebied", f"'{code}' hoort niet bij de gebieden van index '{d.id}' (indeling "
                        f"{c.inputs.boundary_year}).", f"/indices/{d.id}?gemeente={region.gemeente}")
@@ -177,7 +197,8 @@ def index_region_page(request: Request, iid: str, code: str):
 @router.get("/indices/{iid}/samenhang")
 def coherence_page(request: Request, iid: str):
     site, d, gm, level, c = _computed(request, iid)
-    view = iv.coherence_view(iv.coherence_of(site, d, gm, level), c, lang_of(request), site)
+    view = iv.coherence_view(iv.coherence_of(site, d, gm, level, c.inputs.min_population or 0), c,
+                             lang_of(request), site)
     return respond(request, "indices_coherence.html", view, view["indicators"], iv.COHERENCE_CSV,
                    f"samenhang-{d.id}-{gm.code}-{level}", levels=list(d.levels), **_choices(site))
 
@@ -205,6 +226,7 @@ def targeting_page(request: Request):
     kind_b = choice(q.get("regel_b"), "regel_b", ("",) + iv.RULE_KINDS, "")
     value_b = parse_number(q.get("waarde_b"), "waarde_b", None)
     budget = parse_amount(q.get("budget"), "budget", iv.DEFAULT_BUDGET)
+    mp = min_population_of(q.get("min_inwoners"))
     rule = iv.rule_text(kind, value)
     rule_b = None
     if kind_b:
@@ -212,7 +234,7 @@ def targeting_page(request: Request):
             raise BadParameter("waarde_b", "vul een waarde in voor de tweede regel",
                                "fill in a value for the second rule")
         rule_b = iv.rule_text(kind_b, value_b)
-    c = iv.computed(site, d, gm, level)
+    c = iv.computed(site, d, gm, level, mp)
     try:
         t = iv.run_targeting(c, rule, budget)
     except RuleError as exc:
@@ -224,7 +246,7 @@ def targeting_page(request: Request):
             raise BadParameter("waarde_b", str(exc)) from None
     view = iv.targeting_view(c, t, lang)
     view["form"] = {"index": d.id, "gemeente": gm.code, "niveau": level, "regel": kind, "waarde": value,
-                    "regel_b": kind_b, "waarde_b": value_b, "budget": budget}
+                    "regel_b": kind_b, "waarde_b": value_b, "budget": budget, "min_inwoners": mp}
     filename = f"doelgroep-{d.id}-{gm.code}-{level}"
     if q.get("format") == "xlsx":
         return Response(iv.xlsx_bytes(t), media_type="application/vnd.openxmlformats-officedocument."
@@ -268,10 +290,17 @@ def _api_call(request: Request, fn):
         return problem(404, "Niet gevonden", str(exc), request.url.path, _links={"lijst": {"href": "/v1/indices"}})
 
 
-def _api_scope(site: Site, d, gemeente: str, niveau: str | None, instance: str):
+def _api_scope(site: Site, d, gemeente: str, niveau: str | None, instance: str, min_inwoners: str | None = None):
     gm = gemeente_of(site, gemeente)
     level = level_of(d, niveau)
-    return gm, level, iv.computed(site, d, gm, level)
+    return gm, level, iv.computed(site, d, gm, level, min_population_of(min_inwoners))
+
+
+def _api_scope_fields(c) -> dict:
+    """What the ranking is compared with, and which areas it leaves out for too few inhabitants (API)."""
+    scope = iv.scope_view(c, "nl")
+    return {"referentie": scope["reference"], "referentie_naam": scope["reference_label"],
+            "min_inwoners": scope["min_population"], "te_weinig_inwoners": scope["too_small"]}
 
 
 def _links(iid: str, gm: str | None = None, level: str | None = None) -> dict:
@@ -283,6 +312,8 @@ def _links(iid: str, gm: str | None = None, level: str | None = None) -> dict:
 
 Gemeente = Annotated[str, Query(description="Gemeentecode, bv. GM0153.")]
 Niveau = Annotated[str | None, Query(description="buurt (standaard) of wijk.")]
+MinInwoners = Annotated[str | None, Query(description="Gebieden met minder inwoners krijgen geen rang en geen geld "
+                                                      "(standaard 500; 0 = alle gebieden).")]
 
 
 def register_api(v1: FastAPI, the_site: Site) -> None:
@@ -307,16 +338,18 @@ def register_api(v1: FastAPI, the_site: Site) -> None:
         return _api_call(request, run)
 
     @v1.get("/indices/{iid}/scores", summary="Scores met rang en 90%-interval per gebied")
-    def api_scores(request: Request, iid: str, gemeente: Gemeente, niveau: Niveau = None):
+    def api_scores(request: Request, iid: str, gemeente: Gemeente, niveau: Niveau = None,
+                   min_inwoners: MinInwoners = None):
         def run():
             s = site(request)
             d = _api_definition(s, iid, request.url.path)
-            gm, level, c = _api_scope(s, d, gemeente, niveau, request.url.path)
-            rows = [{k: r[k] for k in ("code", "name", "score", "rank", "median_rank", "rank_low", "rank_high",
-                                       "label", "coverage", "n_observed", "n_indicators", "inwoners", "reason",
-                                       "themes")} for r in iv.score_rows(c, "nl")]
+            gm, level, c = _api_scope(s, d, gemeente, niveau, request.url.path, min_inwoners)
+            # 'rank' and 'point_label' are the rank of the score; 'median_rank' and 'label' the median over the draws
+            rows = [{k: r[k] for k in ("code", "name", "score", "rank", "point_label", "median_rank", "rank_low",
+                                       "rank_high", "label", "coverage", "n_observed", "n_indicators", "inwoners",
+                                       "reason", "themes")} for r in iv.score_rows(c, "nl")]
             return ok({"index": d.id, "versie": d.version, "gemeente": gm.code, "niveau": level,
-                       "indeling": c.inputs.boundary_year, "referentie": d.reference,
+                       "indeling": c.inputs.boundary_year, **_api_scope_fields(c),
                        "onzekerheid": {"trekkingen": c.unc.draws, "seed": c.unc.seed,
                                        "interval": list(c.unc.interval), "meest_invloedrijk": c.unc.most_influential,
                                        "samenvatting": iv.sensitivity_summary(c, "nl"),
@@ -330,12 +363,13 @@ def register_api(v1: FastAPI, the_site: Site) -> None:
         return _api_call(request, run)
 
     @v1.get("/indices/{iid}/samenhang", summary="Samenhang: correlaties, Cronbachs alfa, PCA-ladingen")
-    def api_coherence(request: Request, iid: str, gemeente: Gemeente, niveau: Niveau = None):
+    def api_coherence(request: Request, iid: str, gemeente: Gemeente, niveau: Niveau = None,
+                      min_inwoners: MinInwoners = None):
         def run():
             s = site(request)
             d = _api_definition(s, iid, request.url.path)
-            gm, level, _c = _api_scope(s, d, gemeente, niveau, request.url.path)
-            coh = iv.coherence_of(s, d, gm, level)
+            gm, level, _c = _api_scope(s, d, gemeente, niveau, request.url.path, min_inwoners)
+            coh = iv.coherence_of(s, d, gm, level, _c.inputs.min_population or 0)
             return ok({**coh.to_dict(), "gemeente": gm.code, "_links": _links(d.id, gm.code, level)})
 
         return _api_call(request, run)
@@ -346,11 +380,12 @@ def register_api(v1: FastAPI, the_site: Site) -> None:
                                                                       "top-pct:20, top-n:10 of threshold:score>=0.5")],
                       budget: Annotated[float, Query(gt=0, le=1e12, description="Te verdelen bedrag in euro.")],
                       niveau: Niveau = None,
-                      vergelijk: Annotated[str | None, Query(description="Tweede regel om mee te vergelijken.")] = None):
+                      vergelijk: Annotated[str | None, Query(description="Tweede regel om mee te vergelijken.")] = None,
+                      min_inwoners: MinInwoners = None):
         def run():
             s = site(request)
             d = _api_definition(s, index, request.url.path, param="index")
-            gm, level, c = _api_scope(s, d, gemeente, niveau, request.url.path)
+            gm, level, c = _api_scope(s, d, gemeente, niveau, request.url.path, min_inwoners)
             try:
                 t = iv.run_targeting(c, regel, budget)
             except RuleError as exc:
@@ -362,7 +397,7 @@ def register_api(v1: FastAPI, the_site: Site) -> None:
                     raise _bad("vergelijk", str(exc), request.url.path) from None
             view = iv.targeting_view(c, t, "nl")
             return ok({"index": d.id, "versie": d.version, "gemeente": gm.code, "niveau": level,
-                       "selectie": view["a"], "vergelijking": view["comparison"], "scenario_b": view["b"],
+                       **_api_scope_fields(c), "selectie": view["a"], "vergelijking": view["comparison"], "scenario_b": view["b"],
                        "_links": {"index": {"href": f"/v1/indices/{d.id}"},
                                   "pagina": {"href": "/doelgroep"}}})
 

@@ -17,11 +17,11 @@ from ... import format as fmt
 from ... import indices
 from ...core.model import Region
 from ...core.model import number_or_none as _num
-from ...indices.compute import THEME_PREFIX
+from ...indices.compute import DEFAULT_MIN_POPULATION, THEME_PREFIX
 from ...indices.messages import localise
 from ...indices.messages import text as msg_text
 from ...indices.targeting import rule_label, status_label
-from ...indices.uncertainty import option_label, rank_label, step_label
+from ...indices.uncertainty import option_label, point_rank_label, rank_label, step_label
 from .. import graphics, i18n
 from ..service import Site
 
@@ -70,19 +70,25 @@ def definitions(site: Site) -> dict[str, indices.Definition]:
     return site.cached_view(("indices", "definitions"), load)
 
 
-def computed(site: Site, d: indices.Definition, gemeente: Region, level: str) -> Computed:
+def computed(site: Site, d: indices.Definition, gemeente: Region, level: str,
+             min_population: int = DEFAULT_MIN_POPULATION) -> Computed:
+    """``min_population``: areas with fewer inhabitants get no rank and no money (0: every area)."""
+
     def load():
-        inputs = indices.load_inputs(site.monitor, d, level=level, gemeente=gemeente.code)
+        inputs = indices.load_inputs(site.monitor, d, level=level, gemeente=gemeente.code,
+                                     min_population=min_population)
         result = indices.compute_index(d, inputs)
         unc = indices.uncertainty(d, inputs, draws=PAGE_DRAWS, seed=PAGE_SEED)
         return Computed(d, inputs, result, unc, gemeente, level)
 
-    return site.cached_view(("indices", "computed", d.id, d.version, gemeente.code, level), load)
+    return site.cached_view(("indices", "computed", d.id, d.version, gemeente.code, level, int(min_population)),
+                            load)
 
 
-def coherence_of(site: Site, d: indices.Definition, gemeente: Region, level: str) -> indices.CoherenceResult:
-    c = computed(site, d, gemeente, level)
-    return site.cached_view(("indices", "coherence", d.id, d.version, gemeente.code, level),
+def coherence_of(site: Site, d: indices.Definition, gemeente: Region, level: str,
+                 min_population: int = DEFAULT_MIN_POPULATION) -> indices.CoherenceResult:
+    c = computed(site, d, gemeente, level, min_population)
+    return site.cached_view(("indices", "coherence", d.id, d.version, gemeente.code, level, int(min_population)),
                             lambda: indices.coherence(d, c.inputs))
 
 
@@ -117,17 +123,22 @@ def score_rows(c: Computed, lang: str) -> list[dict]:
         score = _num(r["score"])
         med, lo, hi = _num(r["median_rank"]), _num(r["rank_low"]), _num(r["rank_high"])
         reason = _text(msg_text(frame["reason"][code], lang))
+        rank = None if score is None else int(r["rank"])
+        point = point_rank_label(rank, lo, hi, lang) if score is not None else None
         rows.append({
             "code": code, "name": str(r["name"]), "score": score,
-            "rank": None if score is None else int(r["rank"]),
+            # the rank of this score (the definition's own choices), with the interval over the draws
+            "rank": rank, "point_label": point,
             "median_rank": None if med is None else int(med), "rank_low": None if lo is None else int(lo),
             "rank_high": None if hi is None else int(hi),
+            # the median rank over the draws with its interval (kept under its old name for API clients)
             "label": rank_label(med, lo, hi, lang) if score is not None else None,
+            "median_display": (fmt.number(med, 0, lang) if med is not None and score is not None else None),
             "interval": f"{int(lo)}–{int(hi)}" if score is not None and lo is not None else None,
             "coverage": _num(r["coverage"]), "n_observed": int(r["n_observed"]),
             "n_indicators": int(r["n_indicators"]), "inwoners": _num(r.get("inwoners")),
             "reason": reason,
-            "display": (rank_label(med, lo, hi, lang) if score is not None else
+            "display": (point if score is not None else
                         ("geen score" if lang == "nl" else "no score") + (f": {reason}" if reason else "")),
             "score_display": fmt.number(score, 2, lang), "coverage_display": fmt.number(
                 None if r["coverage"] is None else 100 * float(r["coverage"]), 0, lang) + " %",
@@ -143,7 +154,7 @@ def sort_rows(rows: list[dict], sort: str, order: str) -> list[dict]:
     if sort == "naam":
         out = sorted(rows, key=lambda r: r["name"].lower(), reverse=order == "af")
         return out
-    key = {"rang": lambda r: (r["median_rank"], r["rank"]), "score": lambda r: r["score"],
+    key = {"rang": lambda r: (r["rank"], r["median_rank"]), "score": lambda r: r["score"],
            "dekking": lambda r: r["coverage"]}[sort]
     has = [r for r in rows if r["score"] is not None or (sort == "dekking" and r["coverage"] is not None)]
     rest = [r for r in rows if r not in has]
@@ -179,9 +190,9 @@ def sensitivity_summary(c: Computed, lang: str) -> str:
 
 
 def map_areas(site: Site, c: Computed, rows: list[dict], lang: str) -> dict:
-    """The SVG map coloured by median rank (rank 1 = most need = darkest), with a legend."""
+    """The SVG map coloured by the rank of the score (rank 1 = most need = darkest), with a legend."""
     geo = site.geometries(c.level, c.gemeente.code, c.inputs.boundary_year)
-    ranks = [r["median_rank"] for r in rows if r["median_rank"] is not None]
+    ranks = [r["rank"] for r in rows if r["rank"] is not None]
     breaks = graphics.quantile_breaks(ranks)
     # low rank = more need: 'higher is better' reverses the palette so that rank 1 is darkest
     colours = graphics.palette("higher_is_better", len(breaks))
@@ -197,15 +208,25 @@ def map_areas(site: Site, c: Computed, rows: list[dict], lang: str) -> dict:
     for r in rows:
         if r["code"] not in geo:
             continue
-        cls = graphics.class_of(r["median_rank"], breaks) if r["median_rank"] is not None else None
+        cls = graphics.class_of(r["rank"], breaks) if r["rank"] is not None else None
         areas.append({"code": r["code"], "name": r["name"], "display": r["display"],
                       "fill": colours[cls] if cls is not None else "url(#hatch-missing)",
                       "d": graphics.svg_path(geo[r["code"]], proj)})
     return {"areas": areas, "legend": legend, "width": proj.width, "height": proj.height}
 
 
-SCORES_CSV = ["code", "name", "median_rank", "rank_low", "rank_high", "rank", "score", "coverage", "n_observed",
+SCORES_CSV = ["code", "name", "rank", "rank_low", "rank_high", "median_rank", "score", "coverage", "n_observed",
               "n_indicators", "inwoners", "reason"]
+
+
+def scope_view(c: Computed, lang: str) -> dict:
+    """What the ranking is compared with and which areas it leaves out for having too few inhabitants."""
+    res = c.result
+    pop = c.inputs.population
+    small = [{"code": code, "name": c.inputs.names.get(code, code),
+              "inwoners": _num(pop.get(code)) if pop is not None else None} for code in res.too_small]
+    return {"reference": res.reference, "reference_label": res.reference_label(lang),
+            "min_population": int(res.min_population or 0), "too_small": small}
 
 
 def index_view(site: Site, c: Computed, lang: str, sort: str, order: str) -> dict:
@@ -222,6 +243,7 @@ def index_view(site: Site, c: Computed, lang: str, sort: str, order: str) -> dic
         "rows": sort_rows(rows, sort, order), "sort": sort, "order": order,
         "n_scored": n_scored, "n_unscored": len(rows) - n_scored,
         "draws": c.unc.draws, "seed": c.unc.seed, "interval": list(c.unc.interval),
+        "scope": scope_view(c, lang),
         "sensitivity": sensitivity_rows(c, lang), "sensitivity_summary": sensitivity_summary(c, lang),
         "most_influential": c.unc.most_influential, "notes": localise(c.result.notes, lang),
         "missing_themes": localise([{"theme": mt["theme"], "label": mt["label"], "reason": mt["reason"],
@@ -271,8 +293,10 @@ def region_view(site: Site, c: Computed, code: str, lang: str) -> dict:
         themes.append({"id": t.id, "label": t.label(lang), "score": score,
                        "score_display": fmt.number(score, 2, lang), "indicators": inds})
     return {"index": {"id": c.definition.id, "version": c.definition.version, "label": c.definition.label(lang)},
-            "region": {k: row[k] for k in ("code", "name", "score", "rank", "median_rank", "rank_low", "rank_high",
-                                            "label", "coverage", "reason", "display", "inwoners")},
+            "region": {k: row[k] for k in ("code", "name", "score", "rank", "point_label", "median_rank",
+                                            "median_display", "rank_low", "rank_high", "label", "coverage",
+                                            "reason", "display", "inwoners")},
+            "scope": scope_view(c, lang),
             "gemeente": {"code": c.gemeente.code, "name": c.gemeente.name}, "level": c.level,
             "themes": themes, "missing_themes": [msg_text(m["label"], lang) for m in c.result.missing_themes],
             "draws": c.unc.draws}
@@ -333,7 +357,7 @@ def coherence_view(coh: indices.CoherenceResult, c: Computed, lang: str, site: S
     return {
         "index": {"id": c.definition.id, "version": c.definition.version, "label": c.definition.label(lang)},
         "gemeente": {"code": c.gemeente.code, "name": c.gemeente.name}, "level": c.level,
-        "n_regions": coh.n_regions,
+        "n_regions": coh.n_regions, "scope": scope_view(c, lang),
         "alpha": [{"theme": str(t), "theme_label": names.get(str(t), str(t)), "alpha": _num(a), "display": fmt.number(_num(a), 2, lang)}
                   for t, a in coh.alpha.items()],
         "indicators": ind_rows, "flags": [_named(m, names, lang) for m in coh.flags],
@@ -424,6 +448,7 @@ def targeting_view(c: Computed, t: Targeting, lang: str) -> dict:
 
     view = {"index": {"id": c.definition.id, "version": c.definition.version, "label": c.definition.label(lang)},
             "gemeente": {"code": c.gemeente.code, "name": c.gemeente.name}, "level": c.level,
+            "scope": scope_view(c, lang),
             "a": scenario(t.selection, t.allocation), "b": None, "comparison": None}
     if t.comparison is not None:
         comp = t.comparison
@@ -463,7 +488,8 @@ def investments_view(site: Site, c: Computed, lang: str) -> dict:
     invest = indices.stored_investments(site.monitor)
     base = {"index": {"id": c.definition.id, "version": c.definition.version, "label": c.definition.label(lang)},
             "gemeente": {"code": c.gemeente.code, "name": c.gemeente.name}, "level": c.level,
-            "has_data": bool(invest), "regions": [], "flagged": [], "high_share": None}
+            "has_data": bool(invest), "regions": [], "flagged": [], "high_share": None,
+            "scope": scope_view(c, lang)}
     if not invest:
         return base
     iv = indices.investment_view(c.result.scores, invest, indices.stored_potentials(site.monitor))

@@ -25,7 +25,7 @@ from ...programme.finance import (
 from ...programme.format import format_euro, year_note
 from ...programme.model import BudgetKind, Intervention, Programme, ProgrammeIndicator
 from ...programme.narratives import narrative_view, visible_narratives
-from ...programme.progress import OTHER, ProgressRow, progress, progress_rows
+from ...programme.progress import OTHER, ProgressRow, data_text, progress, progress_rows
 from ...programme.store_lookup import StoreValues
 from .. import graphics
 
@@ -375,6 +375,7 @@ def progress_row(site, programme: Programme, row: ProgressRow, lang: str) -> dic
         shown = _value(v.value, ind.unit, lang) if v.value is not None else (v.text or "–")
         return shown + year_note(v.year, v.published, lang)
 
+    d["data_text"] = data_text(row, lang)
     d["_display"] = {"baseline": point(row.baseline), "latest": point(row.latest),
                      "expected": _value(st.expected, ind.unit, lang) if st.expected is not None else None,
                      "targets": "; ".join(f"{_value(t.value, ind.unit, lang)} ({t.year})"

@@ -431,7 +431,7 @@ def index_ranks(site: Site, region: Region, gemeente: Region | None, lang: str) 
         if row is None:
             continue
         out.append({
-            "id": d.id, "label": d.label(lang), "rank_label": row["label"], "reason": row.get("reason"),
+            "id": d.id, "label": d.label(lang), "rank_label": row["point_label"], "reason": row.get("reason"),
             "n": sum(1 for r in rows.values() if r["score"] is not None),
             "href": f"/indices/{d.id}/gebieden/{region.code}?gemeente={gemeente.code}&niveau={region.level.value}",
         })
