@@ -40,7 +40,7 @@ FORBIDDEN = {
     "rule string": r"\b(top-pct(?:-population)?|top-n|threshold):",
     "identifier": r"\b[a-z]+_[a-z0-9]+(?:_[a-z0-9]+)*\b",
     "command": r"\bkansenmonitor [a-z]+",
-    "programme id": r"\b(?:int|amb|kans|ind)-[a-z0-9]+(?:-[a-z0-9]+)+\b",
+    "programme id": r"\b(?:int|amb|kans|ind)-[a-z0-9]+(?:-[a-z0-9]+)*\b",
 }
 INFORMAL = r"\b(je|jij|jou|jouw|jezelf)\b"
 
