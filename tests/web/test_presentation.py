@@ -87,7 +87,7 @@ def test_scenario_figures_are_the_scenario_services(client, demo_monitor):
     assert len(ids) == 2
     for sid in ids:
         v = scenario_service.show(demo_monitor, sid, "nl")
-        assert f"Scenario: {v['name']}" in html
+        assert f"Scenario ‘{v['name']}’" in html
         assert fmt.money(v["totals"]["cost"], "nl") in html
         for o in v["outcomes"]:
             d = o["change_decimals"]

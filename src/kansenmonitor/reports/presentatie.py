@@ -36,16 +36,26 @@ def area_scenarios(monitor, code: str) -> list:
 
 
 def _groups(numbers: list[dict]) -> list[list[dict]]:
-    """Key numbers on screens: consecutive themes together, never more than :data:`PER_SCREEN` on one."""
-    screens: list[list[dict]] = []
-    for k in numbers:
-        last = screens[-1] if screens else None
-        if last is not None and len(last) < PER_SCREEN and (
-                last[-1]["theme"] == k["theme"] or len({x["theme"] for x in last}) < 2):
-            last.append(k)
-        else:
-            screens.append([k])
-    return screens
+    """Key numbers on screens of at most :data:`PER_SCREEN`, in the definition's order, as even as possible
+    (12 numbers: three screens of four; 10: four, three and three)."""
+    if not numbers:
+        return []
+    count = -(-len(numbers) // PER_SCREEN)
+    size, extra = divmod(len(numbers), count)
+    out, start = [], 0
+    for i in range(count):
+        end = start + size + (1 if i < extra else 0)
+        out.append(numbers[start:end])
+        start = end
+    return out
+
+
+def _theme_title(themes: list[str], lang: str) -> str:
+    """"Inkomen, gezondheid en sociaal": the themes of a screen in one phrase."""
+    words = [themes[0]] + [t.lower() for t in themes[1:]]
+    joint = " en " if lang == "nl" else " and "
+    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + joint + words[-1]
+    return text[:1].upper() + text[1:]
 
 
 def _profile_definition(site: Site) -> ReportDefinition:
@@ -83,8 +93,7 @@ def build(site: Site, code: str, lang: str = "nl") -> dict:
         screens.append({"kind": "summary", "title": _t(lang, "In het kort", "In short"), "sentences": view["summary"]})
     for group in _groups(numbers):
         themes = list(dict.fromkeys(k["theme"] for k in group))
-        title = " en ".join(themes) if lang == "nl" else " and ".join(themes)
-        screens.append({"kind": "numbers", "title": title[:1].upper() + title[1:], "numbers": group})
+        screens.append({"kind": "numbers", "title": _theme_title(themes, lang), "numbers": group})
     from ..scenarios import service as scenario_service
 
     scenarios = []
@@ -93,10 +102,10 @@ def build(site: Site, code: str, lang: str = "nl") -> dict:
         if v is None:
             continue
         scenarios.append(v)
-        screens.append({"kind": "scenario", "title": _t(lang, "Scenario", "Scenario") + ": " + v["name"],
+        screens.append({"kind": "scenario", "title": _t(lang, "Scenario", "Scenario") + f" ‘{v['name']}’",
                         "scenario": v})
-        screens.append({"kind": "unknowns", "title": _t(lang, "Wat we niet weten", "What we do not know") + ": "
-                        + v["name"], "scenario": v,
+        screens.append({"kind": "unknowns", "title": _t(lang, "Wat we niet weten over", "What we do not know about")
+                        + f" ‘{v['name']}’", "scenario": v,
                         "lines": [t for o in v["outcomes"] for t in o["thin"]] + list(v["unknowns"])})
     if len(scenarios) > 1:
         screens.append({"kind": "compare", "title": _t(lang, "De scenario's naast elkaar", "The scenarios side by side"),
