@@ -183,3 +183,25 @@ def test_axe_every_screen_and_keys(server, browser, width):
     page.keyboard.press("ArrowLeft")
     assert page.evaluate("location.hash") == f"#scherm-{n - 1}"
     page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (.ci/setup-browser.sh)")
+def test_downloaded_file_works_from_disk(client, browser, tmp_path):
+    """The single file opened from a laptop's disk: one screen shown, the keys work under the file's own policy,
+    and it asks nothing of any server."""
+    file = tmp_path / "presentatie.html"
+    file.write_bytes(client.get(f"/gebieden/{FOCUS}/presentatie/bestand").content)
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    requests, console = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: console.append(m.text))
+    page.goto(file.as_uri())
+    assert page.locator("section.screen:visible").count() == 1 and page.locator("#scherm-1").is_visible()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("PageDown")
+    assert page.evaluate("location.hash") == "#scherm-3"
+    assert page.locator("#scherm-3").is_visible() and page.locator("section.screen:visible").count() == 1
+    page.close()
+    assert [u for u in requests if not u.startswith("file:")] == []
+    assert not [m for m in console if "Content Security Policy" in m]

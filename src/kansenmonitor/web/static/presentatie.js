@@ -12,8 +12,14 @@
   function go(i) {
     if (i < 0 || i >= screens.length || i === current()) { return; }
     window.location.hash = screens[i].id;
-    screens[i].focus();
   }
+  /* a new screen starts at the top of the page (its title bar in view) and takes the focus, so that a screen
+     reader reads where it is ("3 van 13") and the next key press starts from there */
+  window.addEventListener("hashchange", function () {
+    var el = screens[current()];
+    window.scrollTo(0, 0);
+    if (el && el.focus) { el.focus({preventScroll: true}); }
+  });
   function canScroll(down) {
     var el = document.scrollingElement || document.documentElement;
     return down ? window.innerHeight + window.scrollY < el.scrollHeight - 2 : window.scrollY > 2;
