@@ -69,6 +69,10 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
     ("GET", "/rapporten/maak"): ("/rapporten/maak", None, ALL),
     ("GET", "/rapporten/{name}"): ("/rapporten/bestaat-niet", None, ALL),
     ("GET", "/rapporten/{name}/{code}"): ("/rapporten/bestaat-niet/WK015306", None, ALL),
+    # the presentation of an area for a residents' evening: public, as the profile it is made of
+    ("GET", "/gebieden/{code}/presentatie"): ("/gebieden/BU99999999/presentatie", None, ALL),
+    ("GET", "/gebieden/{code}/presentatie/bestand"): ("/gebieden/BU99999999/presentatie/bestand", None, ALL),
+    ("GET", "/gebieden/{code}/presentatie/hand-out"): ("/gebieden/BU99999999/presentatie/hand-out", None, ALL),
     ("GET", "/scenarios"): ("/scenarios", None, ALL),
     ("POST", "/scenarios"): ("/scenarios", BAD_SCENARIO, SCENARIO_MAKERS),
     ("GET", "/scenarios/nieuw"): ("/scenarios/nieuw", None, SCENARIO_MAKERS),

@@ -31,6 +31,8 @@ PAGES = [
     # figures per postcode area and their estimates per buurt; the MDI ranked among all gemeenten
     "/kaart?niveau=pc4&indicator=pct_woningen_energielabel_efg", "/kaart?niveau=buurt&indicator=leefbaarometer_score",
     "/gebieden/PC7511", "/indices/meervoudige_achterstand?niveau=gemeente",
+    # the presentation of an area for a residents' evening (with the focus area's two scenarios) and of a buurt
+    "/gebieden/FG-WESSELERBRINK/presentatie", "/gebieden/BU01530603/presentatie",
     "/indices/meervoudige_achterstand?gemeente=GM0164",
 ]
 #: what must never reach a reader: calculation options, rule strings, indicator ids, commands

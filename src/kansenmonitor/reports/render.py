@@ -77,3 +77,41 @@ def render(doc: dict, form: str) -> bytes:
 
 
 MEDIA_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
+
+
+# -- the presentation of an area ---------------------------------------------------------------------------
+PRESENTATION_ASSETS = ("presentatie.css", "presentatie.js")
+
+
+@lru_cache(maxsize=4)
+def _static(name: str) -> str:
+    return (resources.files("kansenmonitor.web") / "static" / name).read_text(encoding="utf-8")
+
+
+def _sha256(text: str) -> str:
+    import base64
+    import hashlib
+
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def presentation_csp() -> str:
+    """The policy of the single-file presentation: exactly its own stylesheet and script (by hash), images
+    inside the file, nothing from anywhere else."""
+    css, js = (_static(n) for n in PRESENTATION_ASSETS)
+    return (f"default-src 'none'; style-src {_sha256(css)}; script-src 'self' {_sha256(js)}; img-src data:; "
+            "form-action 'none'; base-uri 'none'")
+
+
+def presentation_html(doc: dict, single_file: bool, toolbar: dict | None = None) -> str:
+    """The presentation as HTML. ``single_file``: stylesheet and script inside, with their policy in the file
+    (works from a laptop without network or server); otherwise the site's own files under ``/static``."""
+    from .. import format as fmt
+
+    lang = doc.get("lang", "nl")
+    css, js = (_static(n) for n in PRESENTATION_ASSETS)
+    assets = ({"css": css, "js": js, "csp": presentation_csp()} if single_file else
+              {"css_href": "/static/presentatie.css", "js_src": "/static/presentatie.js"})
+    template = environment().get_template("presentatie.html")
+    return template.render(doc=doc, assets=assets, toolbar=toolbar, _=i18n.translator(lang), lang=lang,
+                           number=fmt.number, euro=fmt.money)

@@ -168,6 +168,61 @@ def _report_response(request: Request, name: str, code: str | None):
                     headers={"Content-Security-Policy": REPORT_CSP})
 
 
+# -- the presentation of an area ---------------------------------------------------------------------------
+def _presentation(request: Request, code: str) -> dict:
+    from ...reports import presentatie
+
+    site = request.app.state.site
+    lang = lang_of(request)
+    try:
+        return site.cached_view(("presentation", code, lang), lambda: presentatie.build(site, code, lang))
+    except wijkprofiel.UnknownAreaError as exc:
+        raise NotFound("gebied", _message(exc), "/gebieden") from None
+    except wijkprofiel.ReportInputError as exc:
+        raise BadParameter("gebied", _message(exc)) from None
+
+
+@router.get("/gebieden/{code}/presentatie")
+def presentation_page(request: Request, code: str):
+    """The presentation in the browser: the site's own stylesheet and script (the site's strict policy)."""
+    doc = _presentation(request, code)
+    lang = doc["lang"]
+    _ = i18n.translator(lang)
+    base = f"/gebieden/{code}/presentatie"
+    links = [{"href": f"{base}/bestand?lang={lang}", "label": _("Download voor zonder internet (één bestand)",
+                                                                 "Download for use without internet (one file)")},
+             {"href": f"{base}/hand-out?lang={lang}", "label": _("Hand-out (PDF)", "Handout (PDF)")}]
+    if doc["has_wijkprofiel"]:
+        links.append({"href": f"/rapporten/wijkprofiel/{code}?lang={lang}",
+                      "label": _("Wijkprofiel om te printen", "Neighbourhood profile to print")})
+    links.append({"href": f"/gebieden/{code}?lang={lang}", "label": _("Terug naar het profiel", "Back to the profile")})
+    links.append({"href": f"{base}?lang=en", "lang": "en", "label": "English"} if lang == "nl" else
+                 {"href": f"{base}?lang=nl", "lang": "nl", "label": "Nederlands"})
+    return Response(render.presentation_html(doc, single_file=False, toolbar={"links": links}),
+                    media_type="text/html; charset=utf-8")
+
+
+@router.get("/gebieden/{code}/presentatie/bestand")
+def presentation_file(request: Request, code: str):
+    """The whole presentation as one HTML file: stylesheet, script and map inside, for a laptop without network."""
+    doc = _presentation(request, code)
+    suffix = "" if doc["lang"] == "nl" else "-" + doc["lang"]
+    return Response(render.presentation_html(doc, single_file=True).encode("utf-8"),
+                    media_type="text/html; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="presentatie-{code}{suffix}.html"',
+                             "Content-Security-Policy": render.presentation_csp()})
+
+
+@router.get("/gebieden/{code}/presentatie/hand-out")
+def presentation_handout(request: Request, code: str):
+    """The handout: every screen of the presentation on paper (tagged PDF), the scenarios included."""
+    doc = _presentation(request, code)
+    suffix = "" if doc["lang"] == "nl" else "-" + doc["lang"]
+    data = render.pdf_from_html(render.presentation_html(doc, single_file=True))
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="hand-out-{code}{suffix}.pdf"'})
+
+
 # -- API ---------------------------------------------------------------------------------------------------
 def register_api(v1: FastAPI, site) -> None:
     @v1.get("/rapporten", summary="De rapportdefinities (welke onderdelen, gebieden en cijfers)")
