@@ -59,6 +59,8 @@ def test_a_theme_first_for_residents_but_better_in_the_figures_is_flagged(scn_mo
     state = view["rows"][0]["figures"]["state"]
     assert (view["rows"][0]["diverges"] is not None) == (state == "beter")
     assert {r["theme"] for r in view["rows"]} == set(THEMES)
+    shown = [f["indicator"] for r in view["rows"] for f in r["figures"]["rows"]]
+    assert "misdrijven" not in shown and "inwoners" not in shown  # a count is not set against the gemeente
 
 
 @pytest.mark.parametrize("form, field", [

@@ -5,6 +5,7 @@ than better (the profile's own rule for a difference that matters)."""
 
 from __future__ import annotations
 
+from ..core.model import Aggregation
 from ..web import i18n
 from ..web.situation import views as situation
 from . import service
@@ -22,6 +23,8 @@ def figures(site, rnd: service.Round, lang: str = "nl") -> dict[str, dict]:
             if r["theme"] != theme or r["value"] is None or r["gemeente_value"] is None:
                 continue
             ind = r["_indicator"]
+            if ind.aggregation == Aggregation.SUM:  # a count (inhabitants, crimes) is not comparable to a gemeente
+                continue
             verdict = "gelijk"
             if r["polarity"] != "neutral" and situation.meaningful(ind, r["value"], r["gemeente_value"]):
                 higher = r["value"] > r["gemeente_value"]

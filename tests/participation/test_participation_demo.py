@@ -1,0 +1,41 @@
+"""On the real figures of the demo (Enschede): the round's summary sets what residents said beside the focus
+area's figures, leaves counts out of the comparison and flags a theme residents put first where the figures are
+better than the gemeente's."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from kansenmonitor import participation as pt
+from kansenmonitor.monitor import Monitor
+from kansenmonitor.participation.summary import summary
+from kansenmonitor.web.service import Site
+
+from .conftest import fill, round_doc
+
+
+@pytest.fixture(scope="module")
+def demo_copy(demo_home, tmp_path_factory):
+    home = tmp_path_factory.mktemp("participation") / "home"
+    shutil.copytree(demo_home, home)
+    monitor = Monitor.open(home=home, url=f"sqlite:///{home / 'kansenmonitor.sqlite'}")
+    yield monitor
+    monitor.close()
+
+
+def test_summary_beside_the_figures_of_wesselerbrink(demo_copy):
+    themes = ["veiligheid", "inkomen", "gezondheid", "wonen"]
+    rnd = pt.create_round(demo_copy, round_doc(id="test-wesselerbrink", gebied="FG-WESSELERBRINK", themas=themes),
+                          "test")
+    fill(demo_copy, rnd, 32, approve=32, first=lambda k: "veiligheid")
+    view = summary(Site(demo_copy), rnd)
+    rows = {r["theme"]: r for r in view["rows"]}
+    assert view["rows"][0]["theme"] == "veiligheid"
+    assert rows["inkomen"]["figures"]["state"] == "slechter"  # Wesselerbrink: lower income than Enschede
+    assert rows["veiligheid"]["figures"]["state"] == "beter"
+    assert rows["veiligheid"]["diverges"] and "beter" in rows["veiligheid"]["diverges"]
+    assert rows["inkomen"]["diverges"] is None
+    shown = {f["indicator"] for r in view["rows"] for f in r["figures"]["rows"]}
+    assert "misdrijven" not in shown and "inwoners" not in shown
