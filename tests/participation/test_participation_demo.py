@@ -39,3 +39,19 @@ def test_summary_beside_the_figures_of_wesselerbrink(demo_copy):
     assert rows["inkomen"]["diverges"] is None
     shown = {f["indicator"] for r in view["rows"] for f in r["figures"]["rows"]}
     assert "misdrijven" not in shown and "inwoners" not in shown
+
+
+def test_approved_input_with_consent_comes_back_in_the_wijkprofiel(demo_copy):
+    from kansenmonitor.reports.wijkprofiel import residents_said
+
+    rnd = pt.create_round(demo_copy, round_doc(id="test-profiel", gebied="FG-WESSELERBRINK"), "test")
+    ids = [pt.submit(demo_copy.store, rnd, {"idee": text, "toestemming": consent})
+           for text, consent in (("Goedgekeurd met toestemming", "ja"), ("Goedgekeurd zonder toestemming", "nee"),
+                                 ("Nog niet beoordeeld", "ja"))]
+    for i in ids[:2]:
+        pt.moderate(demo_copy.store, rnd.id, i, "goedgekeurd", None, "test")
+    site = Site(demo_copy)
+    buurt = site.region(site.region("FG-WESSELERBRINK").members[0])
+    texts = {n["text"] for n in residents_said(site, buurt, "nl")}
+    assert "Goedgekeurd met toestemming" in texts
+    assert not texts & {"Goedgekeurd zonder toestemming", "Nog niet beoordeeld"}
