@@ -55,3 +55,19 @@ def test_approved_input_with_consent_comes_back_in_the_wijkprofiel(demo_copy):
     texts = {n["text"] for n in residents_said(site, buurt, "nl")}
     assert "Goedgekeurd met toestemming" in texts
     assert not texts & {"Goedgekeurd zonder toestemming", "Nog niet beoordeeld"}
+
+
+def test_the_demo_round_is_an_example_with_a_published_summary(demo_copy):
+    from pathlib import Path
+
+    from kansenmonitor.demo import DemoContext
+    from kansenmonitor.participation.demo_steps import example_round
+
+    ctx = DemoContext(monitor=demo_copy, data=Path("."), keep=lambda c: True, stats={})
+    example_round(ctx)
+    rnd = pt.get_round(demo_copy.store, "voorbeeld-wesselerbrink")
+    assert ctx.stats["participation_rounds"] == 1 and rnd.example and rnd.is_open()
+    counts = pt.counts(demo_copy.store, rnd.id)
+    assert counts["nieuw"] > 0 and counts["afgewezen"] > 0 and counts["goedgekeurd"] >= pt.RULES.min_area_n
+    view = summary(Site(demo_copy), rnd)
+    assert view["heard"]["published"] and view["round"]["voorbeeld"]

@@ -117,7 +117,8 @@ def _moderation(request: Request, rnd: pt.Round, issues=None, status: int = 200)
     return render(request, "participatie_moderatie.html", {
         "rnd": rnd, "waiting": pt.responses(store, rnd.id, "nieuw"), "counts": pt.counts(store, rnd.id),
         "done": [r for r in pt.responses(store, rnd.id) if r["status"] != "nieuw"][-20:],
-        "errors": [{"field": i.field, "text": i.message} for i in (issues or [])]}, status_code=status)
+        "errors": [{"field": i.field, "text": i.message} for i in (issues or [])],
+        "theme_label": lambda t: i18n.theme(t, lang_of(request))}, status_code=status)
 
 
 def moderation_page(request: Request, rid: str):
