@@ -15,7 +15,7 @@ THEMES = ["inkomen", "werk", "onderwijs", "gezondheid", "wonen", "veiligheid", "
 LEAN = {"veiligheid": 1.4, "leefbaarheid": 1.1, "inkomen": 0.9, "gezondheid": 0.5, "wonen": 0.4, "werk": 0.2,
         "onderwijs": 0.0}
 IDEAS = ["Meer licht op het pad langs het winkelcentrum; 's avonds is het daar donker.",
-         "Een vaste plek in de wijk waar je hulp krijgt bij formulieren en toeslagen.",
+         "Een vaste plek in de wijk waar mensen hulp krijgen bij formulieren en toeslagen.",
          "Speelplekken opknappen, zodat kinderen buiten kunnen spelen.",
          "Een wijkwerkplaats waar jongeren een vak leren.",
          "Een buurtkamer waar ouderen elkaar kunnen ontmoeten."]
