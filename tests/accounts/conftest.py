@@ -30,6 +30,7 @@ def accounts_home(demo_home, tmp_path_factory):
 @pytest.fixture(scope="session")
 def accounts_monitor(accounts_home):
     monitor = Monitor.open(home=accounts_home, url=f"sqlite:///{accounts_home / 'kansenmonitor.sqlite'}")
+    _matrix_round(monitor)
     yield monitor
     monitor.close()
 
@@ -48,3 +49,18 @@ def role_clients(accounts_app, accounts_monitor):
     for username, role, organisation, programme in ACCOUNTS:
         clients[role] = signed_in(accounts_app, accounts_monitor, username, role, organisation, programme)
     return clients
+
+
+def _matrix_round(monitor) -> None:
+    """The open participation round the role matrix tries its participation routes on."""
+    from datetime import UTC, datetime, timedelta
+
+    from kansenmonitor import participation as pt
+
+    if pt.get_round(monitor.store, "matrix-ronde") is None:
+        today = datetime.now(UTC).date()
+        pt.create_round(monitor, {"id": "matrix-ronde", "naam": "Matrixronde", "gebied": "WK015306",
+                                  "vastgelegd": "het budget", "invloed": "de volgorde", "niveau": "raadplegen",
+                                  "wat_gebeurt_ermee": "de gemeente weegt het mee",
+                                  "open_van": (today - timedelta(days=1)).isoformat(),
+                                  "open_tot": (today + timedelta(days=30)).isoformat()}, actor="test")

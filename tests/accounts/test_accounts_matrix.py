@@ -26,6 +26,9 @@ BAD_EVALUATION = {"naam": "Geen Geldige Naam", "programma": P, "interventie": IV
                   "start": "2020"}
 
 BAD_SCENARIO = {"naam": "", "actie": "bewaren"}
+#: the participation round the matrix tries (made in tests/accounts/conftest.py); empty input stores nothing
+R = "matrix-ronde"
+PARTICIPATION_STAFF = frozenset({"programma-eigenaar", "analist", "beheerder"})
 
 #: (method, route) → (path to try, form to post or None, roles that may)
 MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
@@ -78,6 +81,14 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
     ("GET", "/scenarios/nieuw"): ("/scenarios/nieuw", None, SCENARIO_MAKERS),
     ("GET", "/scenarios/vergelijk"): ("/scenarios/vergelijk", None, ALL),
     ("GET", "/scenarios/{sid}"): ("/scenarios/bestaat-niet", None, ALL),
+    ("GET", "/participatie"): ("/participatie", None, ALL),
+    ("GET", "/participatie/{rid}"): (f"/participatie/{R}", None, ALL),
+    ("GET", "/participatie/{rid}/meedoen"): (f"/participatie/{R}/meedoen", None, ALL),
+    ("POST", "/participatie/{rid}/meedoen"): (f"/participatie/{R}/meedoen", {"toestemming": ""}, ALL),
+    ("GET", "/participatie/{rid}/bedankt"): (f"/participatie/{R}/bedankt", None, ALL),
+    ("GET", "/participatie/{rid}/moderatie"): (f"/participatie/{R}/moderatie", None, PARTICIPATION_STAFF),
+    ("POST", "/participatie/{rid}/moderatie"): (f"/participatie/{R}/moderatie", {"reactie": ""},
+                                                PARTICIPATION_STAFF),
     # the API: reading is public; a token only says who is asking
     ("GET", "/v1/openapi.json"): ("/v1/openapi.json", None, ALL),
     ("GET", "/v1/gebieden"): ("/v1/gebieden?niveau=wijk", None, ALL),
@@ -120,6 +131,10 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
     ("GET", "/v1/scenarios/{sid}"): ("/v1/scenarios/bestaat-niet", None, ALL),
     # writing through the API: a token of an account that may save scenarios (the body here is not JSON: 400)
     ("POST", "/v1/scenarios"): ("/v1/scenarios", {"naam": ""}, SCENARIO_MAKERS),
+    ("GET", "/v1/participatie/rondes"): ("/v1/participatie/rondes", None, ALL),
+    ("GET", "/v1/participatie/rondes/{rid}"): (f"/v1/participatie/rondes/{R}", None, ALL),
+    ("GET", "/v1/participatie/rondes/{rid}/samenvatting"): (f"/v1/participatie/rondes/{R}/samenvatting", None, ALL),
+    ("POST", "/v1/participatie/rondes"): ("/v1/participatie/rondes", {"naam": ""}, PARTICIPATION_STAFF),
 }
 
 
@@ -170,6 +185,9 @@ def test_role_matrix(role, role_clients, api_tokens, accounts_monitor):
     client = role_clients[role]
     store = accounts_monitor.store
     before = store.documents("evaluation")
+    from kansenmonitor import participation as pt
+
+    responses_before = len(pt.responses(store, R))
     wrong = []
     order = sorted(MATRIX, key=lambda k: k == ("POST", "/afmelden"))
     for key in order:
@@ -185,6 +203,7 @@ def test_role_matrix(role, role_clients, api_tokens, accounts_monitor):
         if refused(r) == (role in may) or r.status_code >= 500:
             wrong.append((method, path, r.status_code))
     assert not wrong, f"{role}: {wrong}"
+    assert len(pt.responses(store, R)) == responses_before  # the empty reaction stored nothing
     assert store.documents("evaluation") == before  # nothing was written by a refused or invalid request
     if role != "publiek":  # sign in again for later tests (the matrix ended with sign-out)
         from web.signin import PASSWORD

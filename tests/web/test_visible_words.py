@@ -28,6 +28,7 @@ PAGES = [
     "/zoek?q=7511", "/zoek?q=Wesselerbrink", "/zoek?q=1011",
     "/scenarios", "/scenarios/wesselerbrink-regelingen-en-werk", "/scenarios/landelijk-gebied-broekheurne-en-usselo",
     "/scenarios/vergelijk?s=wesselerbrink-regelingen-aan-huis&s=landelijk-gebied-broekheurne-en-usselo",
+    "/participatie", "/participatie/voorbeeld-wesselerbrink", "/participatie/voorbeeld-wesselerbrink/meedoen",
     # figures per postcode area and their estimates per buurt; the MDI ranked among all gemeenten
     "/kaart?niveau=pc4&indicator=pct_woningen_energielabel_efg", "/kaart?niveau=buurt&indicator=leefbaarometer_score",
     "/gebieden/PC7511", "/indices/meervoudige_achterstand?niveau=gemeente",

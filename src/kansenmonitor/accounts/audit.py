@@ -34,6 +34,9 @@ ACTION_LABELS = {
     "scenario.save": "scenario bewaard",
     "scenario.adopt": "scenario overgenomen als plan",
     "scenario.remove": "scenario verwijderd",
+    "participation.round": "inspraakronde gemaakt",
+    "participation.submit": "reactie van een inwoner ontvangen",
+    "participation.moderate": "reactie van een inwoner beoordeeld",
 }
 
 

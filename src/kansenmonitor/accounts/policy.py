@@ -35,6 +35,7 @@ ACTIONS: dict[str, str] = {
     "report": "voortgang, uitgaven, bereik en verhalen invoeren",
     "record_decision": "een besluit vastleggen (doorgaan, bijstellen, stoppen)",
     "approve": "ingevoerde cijfers en teksten vaststellen (door een tweede persoon)",
+    "manage_participation": "een inspraakronde voor een gebied opzetten en de reacties van inwoners modereren",
     "manage_users": "accounts, rollen en instellingen beheren",
 }
 READ_ACTIONS = frozenset({"read_published", "read_internal", "read_microdata", "read_history"})
@@ -69,6 +70,7 @@ POLICY: tuple[Rule, ...] = (
     Rule("record_decision", "beheerder"),
     Rule("approve", "programma-eigenaar", "own_programme"),
     Rule("approve", "beheerder"),
+    *(Rule("manage_participation", r) for r in ("programma-eigenaar", "analist", "beheerder")),
     Rule("manage_users", "beheerder"),
 )
 

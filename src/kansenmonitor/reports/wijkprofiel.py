@@ -238,6 +238,16 @@ def residents_said(site: Site, region: Region, lang: str) -> list[dict]:
                 continue
             out.append({"programme": programme.name, "title": v["title"], "text": v["text"], "date": v["date"],
                         "person": v["person"], "kind": v["source_type_nl"], "source": v["source"]})
+    from ..participation import narratives as participation_narratives
+
+    for n in participation_narratives(site.monitor.store):  # approved input of a participation round, with consent
+        if not any(_place_relation(site, p.code, inside, around, region, lang) for p in n.places):
+            continue
+        v = narrative_view(n)
+        if v is not None:
+            out.append({"programme": "inspraak" if lang == "nl" else "participation", "title": v["title"],
+                        "text": v["text"], "date": v["date"], "person": v["person"], "kind": v["source_type_nl"],
+                        "source": v["source"]})
     out.sort(key=lambda n: (n["date"] or "", n["title"] or ""))
     return out
 
