@@ -51,6 +51,22 @@ def surveys_page(request: Request):
                    capitals={k: v[1 if lang == "en" else 0] for k, v in CAPITALS.items()}, models=models)
 
 
+def _level_and_gemeente(site, q) -> tuple[str, str, list]:
+    """The level and gemeente a survey page shows, checked: Enschede first (the first user), else the first
+    gemeente with wijken. Returns the gemeenten for the picker too."""
+    level = q.get("niveau") or "wijk"
+    if level not in sv.LEVELS:
+        raise BadParameter("niveau", f"'{level}' kan niet; kies uit {', '.join(sv.LEVELS)}",
+                           f"'{level}' is not possible; choose from {', '.join(sv.LEVELS)}")
+    gms = site.detail_gemeenten()
+    gm_codes = [g.code for g in gms]
+    gemeente = q.get("gemeente") or ("GM0153" if "GM0153" in gm_codes else (gm_codes[0] if gm_codes else ""))
+    if gemeente not in gm_codes:
+        raise BadParameter("gemeente", f"'{gemeente}' kan niet; kies uit {', '.join(gm_codes)}",
+                           f"'{gemeente}' is not possible; choose from {', '.join(gm_codes)}")
+    return level, gemeente, gms
+
+
 @router.get("/enquetes/aandelen")
 def shares_page(request: Request):
     site = request.app.state.site
@@ -64,17 +80,7 @@ def shares_page(request: Request):
     if item not in {it.id for it in shares}:
         raise BadParameter("vraag", f"'{item}' kan niet; kies uit {', '.join(it.id for it in shares)}",
                            f"'{item}' is not possible; choose from {', '.join(it.id for it in shares)}")
-    level = q.get("niveau") or "wijk"
-    if level not in sv.LEVELS:
-        raise BadParameter("niveau", f"'{level}' kan niet; kies uit {', '.join(sv.LEVELS)}",
-                           f"'{level}' is not possible; choose from {', '.join(sv.LEVELS)}")
-    gms = site.detail_gemeenten()
-    gm_codes = [g.code for g in gms]
-    # Enschede first (the first user), else the first gemeente with wijken
-    gemeente = q.get("gemeente") or ("GM0153" if "GM0153" in gm_codes else (gm_codes[0] if gm_codes else ""))
-    if gemeente not in gm_codes:
-        raise BadParameter("gemeente", f"'{gemeente}' kan niet; kies uit {', '.join(gm_codes)}",
-                           f"'{gemeente}' is not possible; choose from {', '.join(gm_codes)}")
+    level, gemeente, gms = _level_and_gemeente(site, q)
     view = sv.shares_view(site, w, item, level, gemeente, lang)
     view["wave"] = sv.wave_summary(w, lang)
     view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
@@ -107,16 +113,7 @@ def classes_page(request: Request):
                            f"'{q.get('klasse')}' is not the number of a class") from None
     if not 1 <= cls <= r.k:
         raise BadParameter("klasse", f"kies een klasse van 1 tot en met {r.k}", f"choose a class from 1 to {r.k}")
-    level = q.get("niveau") or "wijk"
-    if level not in sv.LEVELS:
-        raise BadParameter("niveau", f"'{level}' kan niet; kies uit {', '.join(sv.LEVELS)}",
-                           f"'{level}' is not possible; choose from {', '.join(sv.LEVELS)}")
-    gms = site.detail_gemeenten()
-    gm_codes = [g.code for g in gms]
-    gemeente = q.get("gemeente") or ("GM0153" if "GM0153" in gm_codes else (gm_codes[0] if gm_codes else ""))
-    if gemeente not in gm_codes:
-        raise BadParameter("gemeente", f"'{gemeente}' kan niet; kies uit {', '.join(gm_codes)}",
-                           f"'{gemeente}' is not possible; choose from {', '.join(gm_codes)}")
+    level, gemeente, gms = _level_and_gemeente(site, q)
     view = sv.classes_view(site, r, w, cls, level, gemeente, lang)
     view["wave"] = sv.wave_summary(w, lang)
     view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
