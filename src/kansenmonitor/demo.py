@@ -226,7 +226,7 @@ def build_demo(monitor: Monitor, data_dir: str | Path | None = None, scope: str 
 
     def apply(batch: ImportBatch) -> None:
         context.use(Path(batch.file))
-        res = monitor.apply(batch)
+        res = monitor.apply(batch, create_regions=True)  # the demo defines its indelingen from the KWB files
         stats["observations"] = stats.get("observations", 0) + res["observations"]
 
     @add("Indicatorcatalogus")

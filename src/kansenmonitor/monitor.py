@@ -20,6 +20,7 @@ from .core.errors import (
     DefinitionError,
     ImportValidationError,
     Issue,
+    KansenmonitorError,
     UnknownIndicatorError,
     UnknownRegionError,
 )
@@ -31,6 +32,8 @@ from .store.store import OBSERVATION_COLUMNS, Store, default_home
 Progress = Callable[[str], None]
 
 IMPORT_KINDS = ("statline", "wbk", "wide", "long", "boundaries")
+IMPORT_KIND_NL = {"statline": "CBS StatLine-tabel", "wbk": "tabel van de wijk- en buurtkaart",
+                  "wide": "brede tabel", "long": "lange tabel", "boundaries": "grenzenbestand"}
 _WITH_VALUE = (Status.MEASURED.value, Status.ESTIMATED.value)
 #: the source of an area's copy in another indeling starts with these words
 _COPY_NOTE = "zelfde leden als in de indeling"
@@ -133,12 +136,31 @@ class Monitor:
         return out
 
     def read_file(self, kind: str, path: str | Path, **opts) -> ImportBatch:
-        """Read and validate a file of the given kind; nothing is written."""
-        from .sources import boundaries, statline, tabular, wbk
+        """Read and validate a file of the given kind; nothing is written.
 
+        Whatever a malformed file makes a parser raise becomes an :class:`ImportValidationError` naming the file,
+        so no traceback reaches a user."""
         path = Path(path)
         if not path.exists():
             raise ImportValidationError([Issue(str(path), None, None, "bestand niet gevonden", "controleer het pad")])
+        if kind not in IMPORT_KINDS:
+            raise ValueError(f"onbekende soort import '{kind}'; kies uit {', '.join(IMPORT_KINDS)}")
+        try:
+            return self._read_file(kind, path, **opts)
+        except KansenmonitorError:
+            raise
+        except (MemoryError, RecursionError) as exc:
+            raise ImportValidationError([Issue(str(path), None, None, "het bestand is te groot of te diep genest om "
+                                               "te lezen", "lever het in delen of als CSV")]) from exc
+        except Exception as exc:  # noqa: BLE001 - a parser's own error types differ per format and version
+            raise ImportValidationError([Issue(
+                str(path), None, None, f"het bestand kan niet worden gelezen als {IMPORT_KIND_NL.get(kind, kind)} "
+                f"({type(exc).__name__})", "controleer of het bestand volledig is en het goede formaat heeft; sla "
+                "het zo nodig opnieuw op vanuit het programma waarmee het is gemaakt")]) from exc
+
+    def _read_file(self, kind: str, path: Path, **opts) -> ImportBatch:
+        from .sources import boundaries, statline, tabular, wbk
+
         if kind == "statline":
             return statline.read_statline(
                 path, self.catalogue, table=opts.pop("table"), known_names=self.known_names(), **opts
@@ -153,15 +175,24 @@ class Monitor:
             return boundaries.read_boundaries(path, known_names=self.known_names(), **opts)
         raise ValueError(f"onbekende soort import '{kind}'; kies uit {', '.join(IMPORT_KINDS)}")
 
-    def import_file(self, kind: str, path: str | Path, **opts) -> dict:
-        """Read, validate and write one file, all or nothing. Returns counts and warnings."""
+    def import_file(
+        self, kind: str, path: str | Path, *, create_regions: bool | None = None, replace_with_missing: bool = False,
+        **opts,
+    ) -> dict:
+        """Read, validate and write one file, all or nothing. Returns counts and warnings.
+
+        Only a boundary file creates regions by default (it is the definition of an indeling); other files
+        create the regions they bring only with ``create_regions=True``. An empty cell erases a measured value
+        only with ``replace_with_missing=True``."""
         batch = self.read_file(kind, path, **opts)
-        result = self.apply(batch)
+        result = self.apply(batch, create_regions=(kind == "boundaries") if create_regions is None else create_regions,
+                            replace_with_missing=replace_with_missing)
         result["warnings"] = batch.warnings
         return result
 
-    def apply(self, batch: ImportBatch) -> dict:
-        return apply_batch(self.store, batch, self.catalogue)
+    def apply(self, batch: ImportBatch, *, create_regions: bool = False, replace_with_missing: bool = False) -> dict:
+        return apply_batch(self.store, batch, self.catalogue, create_regions=create_regions,
+                           replace_with_missing=replace_with_missing)
 
     # -- custom areas --------------------------------------------------------------------------------
     def load_areas(self, path: str | Path) -> list[Region]:

@@ -27,5 +27,5 @@ def seed_file(tmp_path) -> Path:
 @pytest.fixture
 def seeded(empty_monitor: Monitor, seed_file: Path) -> Monitor:
     """A store on each backend holding four Enschede regions (indeling 2024) and their counts."""
-    empty_monitor.import_file("wbk", seed_file, boundary_year=2024, table="85984NED")
+    empty_monitor.import_file("wbk", seed_file, boundary_year=2024, table="85984NED", create_regions=True)
     return empty_monitor

@@ -12,7 +12,7 @@ import pytest
 
 from disclosure_attacks import recovered
 from kansenmonitor import exports
-from kansenmonitor.core.errors import DefinitionError
+from kansenmonitor.core.errors import DefinitionError, ImportValidationError
 from kansenmonitor.monitor import Monitor
 
 # A wijk of three buurten; BU01530699 has 5 inhabitants (too few for any rate)
@@ -35,7 +35,7 @@ BU01530699;misdrijven;2024;175
 def small(empty_monitor: Monitor, tmp_path: Path) -> Monitor:
     kwb = tmp_path / "kwb.csv"
     kwb.write_text(KWB, encoding="utf-8")
-    empty_monitor.import_file("wbk", kwb, boundary_year=2024, table="85984NED")
+    empty_monitor.import_file("wbk", kwb, boundary_year=2024, table="85984NED", create_regions=True)
     crime = tmp_path / "crime.csv"
     crime.write_text(CRIME, encoding="utf-8")
     empty_monitor.import_file("long", crime, boundary_year=2024)
@@ -122,11 +122,26 @@ def test_a_custom_area_with_withheld_members_is_published_safely(small: Monitor,
     assert _attack(small) == []
 
 
-def test_an_invented_denominator_does_not_lift_a_small_buurt(small: Monitor, tmp_path: Path):
+def test_an_invented_denominator_is_refused_at_import(small: Monitor, tmp_path: Path):
     path = tmp_path / "lift.csv"
     path.write_text("region;indicator;period;value;numerator;denominator\n"
-                    "BU01530699;pct_0_14;2024;40,0;2;500\n", encoding="utf-8")
-    small.import_file("long", path, boundary_year=2024)
+                    "BU01530699;pct_0_14;2024;40,0;200;500\n", encoding="utf-8")
+    before = small.store.counts()
+    with pytest.raises(ImportValidationError, match="noemer 500 .* groter dan"):
+        small.import_file("long", path, boundary_year=2024)
+    assert small.store.counts() == before
+
+
+def test_an_invented_denominator_that_got_in_does_not_lift_a_small_buurt(small: Monitor):
+    # defence in depth: a row written past the importers (an older store) is still capped by the stored inwoners
+    import pandas as pd
+
+    from kansenmonitor.store.store import OBSERVATION_COLUMNS
+
+    row = dict(region="BU01530699", boundary_year=2024, indicator="pct_0_14", period=2024, value=40.0,
+               status="measured", numerator=200.0, denominator=500.0, lower=None, upper=None, source_ref="planted")
+    with small.store.transaction() as w:
+        w.upsert_observations(pd.DataFrame([row], columns=OBSERVATION_COLUMNS))
     row = small.observations(public=True, regions=["BU01530699"], indicators=["pct_0_14"]).iloc[0]
     assert row["status"] == "suppressed" and np.isnan(row["value"]) and np.isnan(row["denominator"])
 

@@ -27,7 +27,7 @@ def test_cbs_missing_markers_become_status(empty_monitor: Monitor, tmp_path: Pat
     path.write_text(
         '"WK_CODE","WK_NAAM","GM_CODE","GM_NAAM","AANT_INW","P_00_14_JR","P_MAROKKO","P_N_W_AL"\n'
         '"WK015300","Wijk 00","GM0153","Enschede",27690,-99999999,1,.\n', encoding="utf-8")
-    empty_monitor.import_file("wbk", path, boundary_year=2017, table="WBK2017")
+    empty_monitor.import_file("wbk", path, boundary_year=2017, table="WBK2017", create_regions=True)
     obs = empty_monitor.store.observations(regions=["WK015300"]).set_index("indicator")
     assert obs.loc["inwoners", "value"] == 27690
     assert obs.loc["pct_0_14", "status"] == Status.SUPPRESSED.value and pd.isna(obs.loc["pct_0_14", "value"])
@@ -50,7 +50,7 @@ def test_long_import_refuses_ambiguous_indeling(seeded: Monitor, tmp_path: Path)
     # the same code in two indelingen must never be mixed silently
     other = tmp_path / "kwb2020.csv"
     other.write_text("code,name,AantalInwoners_5\nWK015306,Wijk 06,33000\n", encoding="utf-8")
-    seeded.import_file("wbk", other, boundary_year=2020, table="85984NED")
+    seeded.import_file("wbk", other, boundary_year=2020, table="85984NED", create_regions=True)
     path = tmp_path / "long.csv"
     path.write_text("region;indicator;period;value\nWK015306;misdrijven;2023;1200\n", encoding="utf-8")
     with pytest.raises(ValueError, match="meer indelingen"):

@@ -107,3 +107,22 @@ def test_value_below_min_count_is_never_published(tiny_client, tiny_monitor):
     assert 'fill="url(#hatch-suppressed)"' in html
     api = tiny_client.get("/v1/waarnemingen?gebied=BU99990102&indicator=inkomen_per_inwoner").json()
     assert api["waarnemingen"][0]["waarde"] is None and api["waarnemingen"][0]["status"] == "suppressed"
+
+
+def test_observation_pages_disclose_as_the_whole_listing_does(client, demo_monitor):
+    """Each page is disclosed on its own (fast); together the pages equal the whole listing disclosed at once."""
+    url = "/v1/waarnemingen?gemeente=GM0153&indicator=moeite_met_rondkomen_18plus&indicator=misdrijven&per_pagina=40"
+    first = client.get(url).json()
+    rows = list(first["waarnemingen"])
+    for p in range(2, first["aantal_paginas"] + 1):
+        rows += client.get(f"{url}&pagina={p}").json()["waarnemingen"]
+    whole = demo_monitor.observations(public=True, gemeente="GM0153",
+                                      indicators=["moeite_met_rondkomen_18plus", "misdrijven"])
+    assert len(rows) == first["totaal"] == len(whole)
+    shown = {(r["gebied"], r["indicator"], r["jaar"], r["indeling"]): r["waarde"] for r in rows}
+    withheld = whole[whole["status"] == "suppressed"]
+    assert len(withheld) > 0
+    for o in withheld.itertuples():
+        assert shown[(o.region, o.indicator, int(o.period), int(o.boundary_year))] is None
+    for o in whole[whole["value"].notna()].itertuples():
+        assert shown[(o.region, o.indicator, int(o.period), int(o.boundary_year))] == pytest.approx(o.value, abs=1e-6)

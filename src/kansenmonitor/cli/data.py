@@ -95,6 +95,11 @@ def _run_import(kind: str, path: Path, **opts) -> None:
 
 
 DelimiterOpt = Annotated[str | None, typer.Option("--delimiter", help="Scheidingsteken; standaard herkend.")]
+CreateOpt = Annotated[bool, typer.Option("--create-regions", help="Leg de gebieden in dit bestand vast als nieuwe "
+                                         "gebieden (alleen voor een bestand dat een indeling beschrijft).")]
+ReplaceOpt = Annotated[bool, typer.Option("--replace-with-missing", help="Lege cellen wissen cijfers die al in de "
+                                          "kansenmonitor staan (standaard geweigerd: het bestand is dan vaak "
+                                          "afgebroken).")]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="Tekenset van het bestand, bijv. cp1252.")]
 
 
@@ -107,10 +112,13 @@ def import_statline(
     skip_unknown: Annotated[bool, typer.Option("--skip-unknown", help="Sla kolommen zonder indicator over.")] = False,
     delimiter: DelimiterOpt = None,
     encoding: EncodingOpt = "utf-8",
+    create_regions: CreateOpt = False,
+    replace_with_missing: ReplaceOpt = False,
 ) -> None:
     """Een CBS StatLine-tabel (kolommen zoals ErvarenGezondheidGoedZeerGoed_4, Perioden, Marges)."""
     _run_import("statline", file, table=table, boundary_year=boundary_year, years=year or None,
-                skip_unknown=skip_unknown, delimiter=delimiter, encoding=encoding)
+                skip_unknown=skip_unknown, delimiter=delimiter, encoding=encoding, create_regions=create_regions,
+                replace_with_missing=replace_with_missing)
 
 
 @import_app.command("odata")
@@ -140,9 +148,12 @@ def import_wbk(
     table: Annotated[str | None, typer.Option("--table", help="Bron in de catalogus, bijv. WBK2017.")] = None,
     delimiter: DelimiterOpt = None,
     encoding: EncodingOpt = "utf-8",
+    create_regions: CreateOpt = False,
+    replace_with_missing: ReplaceOpt = False,
 ) -> None:
     """Kerncijfers uit de wijk- en buurtkaart (WK_CODE, AANT_INW, P_00_14_JR …)."""
-    _run_import("wbk", file, boundary_year=year, period=period, table=table, delimiter=delimiter, encoding=encoding)
+    _run_import("wbk", file, boundary_year=year, period=period, table=table, delimiter=delimiter, encoding=encoding,
+                create_regions=create_regions, replace_with_missing=replace_with_missing)
 
 
 @import_app.command("wide")
@@ -153,10 +164,11 @@ def import_wide(
     year: Annotated[int | None, typer.Option("--year", help="Jaar van de cijfers.")] = None,
     delimiter: DelimiterOpt = None,
     encoding: EncodingOpt = "utf-8",
+    replace_with_missing: ReplaceOpt = False,
 ) -> None:
     """Een brede tabel met een mappingbestand."""
     _run_import("wide", file, mapping=mapping, boundary_year=boundary_year, year=year, delimiter=delimiter,
-                encoding=encoding)
+                encoding=encoding, replace_with_missing=replace_with_missing)
 
 
 @import_app.command("long")
@@ -168,10 +180,11 @@ def import_long(
                                                        help="Decimale komma (standaard bij ';').")] = None,
     delimiter: DelimiterOpt = None,
     encoding: EncodingOpt = "utf-8",
+    replace_with_missing: ReplaceOpt = False,
 ) -> None:
     """Een lange tabel: een waarde per rij."""
     _run_import("long", file, boundary_year=boundary_year, year=year, decimal_comma=decimal_comma,
-                delimiter=delimiter, encoding=encoding)
+                delimiter=delimiter, encoding=encoding, replace_with_missing=replace_with_missing)
 
 
 @import_app.command("boundaries")

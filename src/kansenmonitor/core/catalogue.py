@@ -30,6 +30,7 @@ KNOWN_KEYS = set(REQUIRED) | {
     "decimals",
     "value_type",
     "max_value",
+    "min_value",
     "structural",
     "aggregation_note",
 }
@@ -54,6 +55,9 @@ def load_yaml_with_lines(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise DefinitionError([Issue(str(path), None, None, "het bestand is geen UTF-8", "sla het op als UTF-8")]) from exc
+    from .limits import check_yaml_text
+
+    check_yaml_text(text, str(path))
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -162,6 +166,7 @@ def parse_catalogue_file(path: Path) -> list[Indicator]:
                 decimals=int(entry.get("decimals", 1)),
                 value_type=str(entry.get("value_type", "float")),
                 max_value=entry.get("max_value"),
+                min_value=entry.get("min_value"),
                 structural=bool(entry.get("structural", False)),
                 aggregation_note_nl=_text(entry.get("aggregation_note"), "nl"),
                 aggregation_note_en=_text(entry.get("aggregation_note"), "en") or _text(entry.get("aggregation_note"), "nl"),

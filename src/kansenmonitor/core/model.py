@@ -196,6 +196,7 @@ class Indicator:
     decimals: int = 1
     value_type: str = "float"  # float | int | category
     max_value: float | None = None  # e.g. 100 for a percentage
+    min_value: float | None = None  # declared lower bound; by default 0 for counts, shares and rates (see validate)
     catalogue_file: str | None = None
     structural: bool = False  # part of the default similarity profile (age, households, housing, density)
     aggregation_note_nl: str = ""  # why an indicator with aggregation 'none' cannot be computed for an own area

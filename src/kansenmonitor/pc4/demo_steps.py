@@ -85,7 +85,8 @@ def load_pc4(context: DemoContext) -> None:
     keep = {r.code for r in regions}
     state["gdf"] = gdf
     state["obs"] = {}
-    apply = context.monitor.apply
+    def apply(batch: ImportBatch) -> dict:  # the demo defines the PC4 areas from these files
+        return context.monitor.apply(batch, create_regions=True)
     first = True
     national = {}
     for year, name in KERNCIJFERS.items():
@@ -206,7 +207,7 @@ def load_kwb2009(context: DemoContext) -> None:
     regions = [Region(code, str(name).strip(), Level.BUURT, 2009, parent="WK" + code[2:8],
                       source=f"{path.name} (buurtcode 2009 = 2024; grenzen kunnen verschoven zijn)")
                for code, name in zip(raw.index, raw["Regio's"], strict=True)]
-    context.monitor.apply(ImportBatch("kwb2009", str(path), len(raw), obs, regions))
+    context.monitor.apply(ImportBatch("kwb2009", str(path), len(raw), obs, regions), create_regions=True)
     context.stats["buurten_2009"] = len(raw)
 
 

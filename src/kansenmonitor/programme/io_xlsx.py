@@ -207,6 +207,9 @@ def read_xlsx_unvalidated(path: str | Path) -> Programme:
     """Read a workbook into a programme; raises DefinitionError on conversion problems."""
     path = Path(path)
     file = str(path)
+    from ..core.limits import check_zip_archive
+
+    check_zip_archive(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (zip, xml, key errors)

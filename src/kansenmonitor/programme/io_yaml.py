@@ -37,6 +37,9 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 def parse_yaml_text(text: str, file: str = "<yaml>") -> Programme:
     """Parse and convert (no validation of references). Raises DefinitionError on any problem."""
+    from ..core.limits import check_yaml_text
+
+    check_yaml_text(text, file)
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:

@@ -111,6 +111,9 @@ def _scalar(node: ScalarNode):
 
 
 def _compose(text: str, file: str) -> _Node:
+    from ..core.limits import check_yaml_text
+
+    check_yaml_text(text, file)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:

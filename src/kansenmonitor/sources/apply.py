@@ -8,6 +8,7 @@ from ..core.catalogue import Catalogue
 from ..core.errors import ImportValidationError, Issue
 from ..core.model import Region
 from ..store.store import Store
+from . import validate
 from .common import ImportBatch
 
 
@@ -27,8 +28,24 @@ def merge_region(old: Region | None, new: Region) -> Region:
     )
 
 
-def apply_batch(store: Store, batch: ImportBatch, catalogue: Catalogue) -> dict:
-    """Write regions, links and observations of one batch in one transaction. Returns counts."""
+def apply_batch(
+    store: Store, batch: ImportBatch, catalogue: Catalogue, *, create_regions: bool = False,
+    replace_with_missing: bool = False,
+) -> dict:
+    """Write regions, links and observations of one batch in one transaction. Returns counts.
+
+    The batch first passes :mod:`.validate` (values, denominators, "missing" over measured values, new regions):
+    regions the store does not know are only created with ``create_regions``, and an empty cell only erases a
+    measured value with ``replace_with_missing``."""
+    found = validate._Found(batch.file)
+    validate.check_regions(batch, store, found, create_regions=create_regions)
+    if not batch.observations.empty:
+        validate.check_values(batch, catalogue, found)
+        found.raise_if_any()
+        validate.check_denominators(batch, catalogue, store, found)
+        if not replace_with_missing:
+            validate.check_missing_over_measured(batch, store, found)
+    found.raise_if_any()
     known = store.region_keys()
     batch_keys = {(r.code, r.boundary_year) for r in batch.regions}
     obs = batch.observations

@@ -74,6 +74,10 @@ def sha256_of(path: Path) -> str:
 def read_text_checked(path: Path, encoding: str = "utf-8") -> str:
     """Read a text file; a wrong encoding gets a message that says how to fix it."""
     raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise ImportValidationError([Issue(str(path), raw[: raw.index(b"\x00")].count(b"\n") + 1, None,
+                                           "het bestand bevat binaire tekens: het is geen tekstbestand (CSV)",
+                                           "lever een CSV-bestand of kies het goede importtype (xlsx, gpkg)")])
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -113,12 +117,30 @@ def read_csv_checked(
     text = read_text_checked(path, encoding)
     if not text.strip():
         raise ImportValidationError([Issue(str(path), None, None, "het bestand is leeg")])
-    header = text.splitlines()[0]
+    lines = text.splitlines()
+    header = lines[0]
     used = delimiter or sniff_delimiter(header)
-    frame = pd.read_csv(
-        io.StringIO(text), sep=used, dtype=dtype, keep_default_na=False, quoting=csv.QUOTE_MINIMAL, engine="python"
-    )
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=used, dtype=dtype, keep_default_na=False, quoting=csv.QUOTE_MINIMAL,
+            engine="python",
+        )
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        raise ImportValidationError([_csv_issue(path, exc, used)],
+                                    f"{path.name} is niet ingelezen: de store is niet gewijzigd.") from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    short = frame.isna().any(axis=1).to_numpy() if dtype is str and not frame.empty else None
+    if short is not None and short.any():
+        n_header = len(frame.columns)
+        issues = []
+        for i in short.nonzero()[0][:20]:
+            have = int(frame.iloc[i].notna().sum())
+            last = i == len(frame) - 1
+            issues.append(Issue(
+                str(path), i + 2, None, f"de rij heeft {have} van de {n_header} velden"
+                + (" en is de laatste: het bestand lijkt afgebroken" if last else ""),
+                "lever het volledige bestand; elke rij heeft evenveel velden als de kopregel"))
+        raise ImportValidationError(issues)
     if required:
         missing = [c for c in required if c not in frame.columns]
         if missing:
@@ -152,7 +174,48 @@ def read_csv_checked(
     return frame, used
 
 
+def _csv_issue(path: Path, exc: Exception, delimiter: str) -> Issue:
+    """A parser error as a Dutch message with the line it names."""
+    text = str(exc)
+    m = re.search(r"line (\d+)", text)
+    row = int(m.group(1)) if m else None
+    fields = re.search(r"Expected (\d+) fields in line \d+, saw (\d+)", text)
+    if fields:
+        message = (f"de rij heeft {fields.group(2)} velden, de kopregel {fields.group(1)}: staat er een "
+                   f"'{delimiter}' in een waarde zonder aanhalingstekens?")
+    elif "new-line character" in text:
+        message = "een los regeleinde (\\r zonder \\n) staat midden in een regel"
+    elif "field larger than field limit" in text:
+        message = "een veld is langer dan 131.072 tekens: dit is geen tabel met cijfers per gebied"
+    elif "EOF" in text or "end of data" in text or "quote" in text.lower():
+        message = "een aanhalingsteken (\") wordt geopend maar niet gesloten"
+    else:
+        message = "het bestand is geen leesbare CSV-tabel"
+    return Issue(str(path), row, None, message, "controleer het bestand in een teksteditor of sla het opnieuw op "
+                 "als CSV vanuit Excel")
+
+
+def read_excel_checked(path: Path, sheet_name: object = 0) -> pd.DataFrame:
+    """Read a worksheet as strings, after checking the archive (no zip bombs, no junk named .xlsx)."""
+    from ..core.limits import check_zip_archive
+
+    check_zip_archive(path)
+    try:
+        frame = pd.read_excel(path, sheet_name=sheet_name, dtype=str).fillna("")
+    except Exception as exc:  # openpyxl raises many kinds (zip, xml, key errors) for a broken workbook
+        raise ImportValidationError([Issue(str(path), None, None, f"het Excel-bestand kan niet worden gelezen "
+                                           f"({type(exc).__name__})", "open het in Excel en sla het opnieuw op als "
+                                           ".xlsx, of lever een CSV-bestand")]) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
 _NUMBER_NL = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+,\d+$")
+#: A plain number as people type it in a file: ASCII digits only (no ``1_000``, no Arabic-Indic or full-width
+#: digits, which Python's float() would silently accept), an optional sign, decimals and exponent.
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?$", re.ASCII)
+#: Larger than any count or amount a monitor holds: 1e308 and friends are typing or export errors.
+MAX_MAGNITUDE = 1e15
 
 
 def parse_cell(raw: object, decimal_comma: bool = False) -> tuple[float | None, Status | None, str | None]:
@@ -168,11 +231,13 @@ def parse_cell(raw: object, decimal_comma: bool = False) -> tuple[float | None, 
             return None, Status.MISSING, None
         if raw in NUMERIC_SENTINELS:
             return None, Status.SUPPRESSED, None
-        return raw, Status.MEASURED, None
+        return _checked_number(raw, repr(raw))
     if isinstance(raw, int):
+        if abs(raw) > MAX_MAGNITUDE:
+            return None, None, f"'{raw}' is onwaarschijnlijk groot (meer dan 10^15)"
         if float(raw) in NUMERIC_SENTINELS:
             return None, Status.SUPPRESSED, None
-        return float(raw), Status.MEASURED, None
+        return _checked_number(float(raw), str(raw))
     text = str(raw).strip()
     if text in CBS_SUPPRESSED_MARKERS or text.startswith("<"):
         return None, Status.SUPPRESSED, None
@@ -181,16 +246,33 @@ def parse_cell(raw: object, decimal_comma: bool = False) -> tuple[float | None, 
     candidate = text
     if decimal_comma or _NUMBER_NL.match(text):
         candidate = text.replace(".", "").replace(",", ".")
-    try:
-        value = float(candidate)
-    except ValueError:
-        if "," in text and not decimal_comma:
-            return None, None, f"'{text}' is geen getal (decimale komma? gebruik --decimal-comma)"
-        return None, None, f"'{text}' is geen getal"
+    if not _PLAIN_NUMBER.match(candidate):
+        return None, None, _not_a_number(text, decimal_comma)
+    value = float(candidate)
     if value in NUMERIC_SENTINELS:
         return None, Status.SUPPRESSED, None
-    if math.isinf(value) or math.isnan(value):
+    return _checked_number(value, text)
+
+
+def _not_a_number(text: str, decimal_comma: bool) -> str:
+    shown = text if len(text) <= 40 else text[:37] + "…"
+    if text.lower().lstrip("+-") in ("inf", "infinity", "nan"):
+        return f"'{shown}' is geen eindig getal"
+    if "_" in text:
+        return f"'{shown}' is geen getal: gebruik geen _ tussen de cijfers (schrijf 1000, niet 1_000)"
+    if any(ch.isdigit() and not ("0" <= ch <= "9") for ch in text):
+        return (f"'{shown}' bevat cijfers uit een ander schrift (zoals Arabische of brede cijfers); "
+                "gebruik de cijfers 0 tot en met 9")
+    if "," in text and not decimal_comma:
+        return f"'{shown}' is geen getal (decimale komma? gebruik --decimal-comma)"
+    return f"'{shown}' is geen getal"
+
+
+def _checked_number(value: float, text: str) -> tuple[float | None, Status | None, str | None]:
+    if not math.isfinite(value):
         return None, None, f"'{text}' is geen eindig getal"
+    if abs(value) > MAX_MAGNITUDE:
+        return None, None, f"'{text}' is onwaarschijnlijk groot (meer dan 10^15)"
     return value, Status.MEASURED, None
 
 
@@ -223,10 +305,18 @@ def record(
     }
 
 
-def observations_frame(records: list[dict]) -> pd.DataFrame:
+def observations_frame(
+    records: list[dict], rows: list[int] | None = None, fields: list[str] | None = None
+) -> pd.DataFrame:
+    """The observations of a batch; ``rows``/``fields`` (the file row and column of each) let later checks
+    name where a value came from. The store writes only :data:`OBSERVATION_COLUMNS`."""
     from ..store.store import OBSERVATION_COLUMNS
 
     frame = pd.DataFrame.from_records(records, columns=OBSERVATION_COLUMNS)
+    if rows is not None and len(rows) == len(frame):
+        frame["_row"] = rows
+    if fields is not None and len(fields) == len(frame):
+        frame["_field"] = fields
     return frame
 
 

@@ -210,6 +210,7 @@ def parse_statline(
             "lower": out["lower"].values,
             "upper": out["upper"].values,
             "source_ref": [f"CBS {table}, {c}; {Path(file).name}" for c in out["_col"]],
+            "_field": out["_col"].values,
         }
     )
     regions = []

@@ -13,8 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from ..core.catalogue import Catalogue, load_yaml_with_lines, strip_lines
 from ..core.errors import ImportValidationError, Issue
 from ..core.model import Status
@@ -26,6 +24,7 @@ from .common import (
     observations_frame,
     parse_cell,
     read_csv_checked,
+    read_excel_checked,
     record,
     sha256_of,
 )
@@ -137,7 +136,7 @@ def read_long(
                    str(rec.get("source") or "").strip() or f"{path.name}, rij {row}", **extra)
         )
         rows.append(row)
-    obs = observations_frame(records)
+    obs = observations_frame(records, rows)
     check_duplicates(obs, rows, issues)
     issues.raise_if_any()
     return ImportBatch(kind="long", file=str(path), rows=len(frame), observations=obs, sha256=sha256_of(path))
@@ -174,8 +173,7 @@ def read_wide(
     path = Path(path)
     mapping = load_mapping(mapping_path)
     if path.suffix.lower() in (".xlsx", ".xls"):
-        frame = pd.read_excel(path, sheet_name=mapping.get("sheet", 0), dtype=str).fillna("")
-        frame.columns = [str(c).strip() for c in frame.columns]
+        frame = read_excel_checked(path, sheet_name=mapping.get("sheet", 0))
         used = ","
     else:
         frame, used = read_csv_checked(
@@ -200,7 +198,7 @@ def read_wide(
         issues.raise_if_any()
     source = mapping.get("source") or {}
     source_label = ", ".join(str(source[k]) for k in ("publisher", "table") if source.get(k)) or path.name
-    records, rows = [], []
+    records, rows, fields = [], [], []
     for i, rec in enumerate(frame.to_dict("records")):
         row = i + 2
         code = str(rec[mapping["region_column"]]).strip()
@@ -220,7 +218,8 @@ def read_wide(
                 record(code, by_year, ind_id, int(period_default), value, status, f"{source_label}, {col}; {path.name}")
             )
             rows.append(row)
-    obs = observations_frame(records)
+            fields.append(col)
+    obs = observations_frame(records, rows, fields)
     check_duplicates(obs, rows, issues)
     issues.raise_if_any()
     return ImportBatch(kind="wide", file=str(path), rows=len(frame), observations=obs, sha256=sha256_of(path),

@@ -24,6 +24,7 @@ from .common import (
     observations_frame,
     parse_cell,
     read_csv_checked,
+    read_excel_checked,
     record,
     sha256_of,
 )
@@ -127,6 +128,7 @@ def parse_attribute_table(
 
     records: list[dict] = []
     rows: list[int] = []
+    fields: list[str] = []
     regions: dict[str, Region] = {}
     seen_codes: dict[str, int] = {}
     for i, rec in enumerate(frame.to_dict("records")):
@@ -176,7 +178,8 @@ def parse_attribute_table(
                        f"{src.publisher} {src.table}, {col}; {Path(file).name}")
             )
             rows.append(row)
-    obs = observations_frame(records)
+            fields.append(col)
+    obs = observations_frame(records, rows, fields)
     check_duplicates(obs, rows, issues)
     issues.raise_if_any()
     warnings = []
@@ -212,7 +215,7 @@ def read_wbk(
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xls"):
-        frame = pd.read_excel(path, dtype=str).fillna("")
+        frame = read_excel_checked(path)
     elif suffix in (".dbf", ".shp", ".gpkg"):
         import pyogrio
 

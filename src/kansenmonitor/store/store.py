@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, and_, create_engine, delete, event, func, insert, select, tuple_
 from sqlalchemy.engine import Connection
@@ -27,6 +28,9 @@ from . import schema as s
 
 ENV_HOME = "KANSENMONITOR_HOME"
 ENV_URL = "KANSENMONITOR_DATABASE_URL"
+
+#: How long a SQLite writer waits for another one (an import while the server saves) before giving up.
+SQLITE_BUSY_SECONDS = 30.0
 
 OBSERVATION_COLUMNS = [
     "region",
@@ -41,6 +45,26 @@ OBSERVATION_COLUMNS = [
     "upper",
     "source_ref",
 ]
+
+
+#: Larger than any count or amount in a monitor (the importers refuse such values; see sources.validate).
+UNUSABLE_MAGNITUDE = 1e15
+
+
+def _unusable_as_missing(df: pd.DataFrame) -> pd.DataFrame:
+    """Numbers no importer lets in (inf, NaN-as-value, 1e308) that an older store or a direct write holds are read as
+    missing, so that no page, chart or export breaks on them."""
+    cols = ["value", "numerator", "denominator", "lower", "upper"]
+    x = df[cols].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        bad = np.isinf(x) | (np.abs(x) > UNUSABLE_MAGNITUDE)
+    if not bad.any():
+        return df
+    df = df.copy()
+    df[cols] = np.where(bad, np.nan, x)
+    lost = bad[:, 0] & df["status"].isin(["measured", "estimated"]).to_numpy()
+    df.loc[lost, "status"] = "missing"
+    return df
 
 
 def default_home() -> Path:
@@ -322,7 +346,9 @@ class Store:
                 )
             path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            engine = create_engine(url, future=True)
+            # SQLite: wait for another writer (an import, a save) instead of failing at once with "database is locked"
+            connect_args = {"timeout": SQLITE_BUSY_SECONDS} if url.startswith("sqlite") else {}
+            engine = create_engine(url, future=True, connect_args=connect_args)
         except (SQLAlchemyError, ImportError) as exc:
             raise StoreError(f"Kan de database niet openen ({url}): {exc}") from exc
         if engine.dialect.name == "sqlite":
@@ -374,9 +400,18 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Writer]:
-        """One all-or-nothing unit of work."""
-        with self.engine.begin() as conn:
-            yield Writer(conn)
+        """One all-or-nothing unit of work. A SQLite store that another writer holds for longer than
+        :data:`SQLITE_BUSY_SECONDS` gives a :class:`StoreError` that says so (and nothing is changed)."""
+        try:
+            with self.engine.begin() as conn:
+                yield Writer(conn)
+        except OperationalError as exc:
+            if "locked" in str(exc.orig if getattr(exc, "orig", None) else exc).lower():
+                raise StoreError(
+                    f"Er loopt al een andere import of opslag in deze database; na {SQLITE_BUSY_SECONDS:g} seconden "
+                    "wachten is deze niet doorgegaan en er is niets gewijzigd. Probeer het over een paar minuten "
+                    "opnieuw.") from None
+            raise
 
     # -- meta --------------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -515,7 +550,7 @@ class Store:
             return pd.DataFrame(columns=OBSERVATION_COLUMNS)
         for col in ("value", "numerator", "denominator", "lower", "upper"):
             df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
-        return df
+        return _unusable_as_missing(df)
 
     def periods(self, indicator: str | None = None) -> list[int]:
         q = select(s.observations.c.period).distinct()

@@ -182,8 +182,12 @@ def load_codebook(path: str | Path) -> Codebook:
     """Read and check a codebook YAML file; raise :class:`DefinitionError` listing every problem."""
     path = Path(path)
     file = path.name
+    from ..core.limits import check_yaml_text
+
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        check_yaml_text(text, str(path))
+        raw = yaml.safe_load(text)
     except FileNotFoundError:
         raise DefinitionError([Issue(str(path), None, None, "het codeboek is niet gevonden",
                                      "controleer de naam en de map")]) from None

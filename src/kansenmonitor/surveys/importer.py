@@ -65,6 +65,9 @@ def read_survey_file(path: str | Path) -> RawSurvey:
         frame, _ = read_csv_checked(path)
         first = 2
     elif suffix in (".xlsx", ".xlsm"):
+        from ..core.limits import check_zip_archive
+
+        check_zip_archive(path)
         try:
             frame = pd.read_excel(path, dtype=object, sheet_name=0)
         except Exception as exc:  # openpyxl raises many kinds for a broken file

@@ -96,10 +96,12 @@ def region_json(r, geometry: dict | None = None, with_geometry: bool = False) ->
     return out
 
 
-def paged(request: Request, key: str, items: list, page: int, size: int) -> Response:
-    total = len(items)
+def paged(request: Request, key: str, items: list, page: int, size: int, total: int | None = None) -> Response:
+    """One page of ``items``; with ``total``, ``items`` is that page already (sliced before costly work)."""
+    sliced = total is not None
+    total = len(items) if total is None else total
     pages = max(1, math.ceil(total / size))
-    start = (page - 1) * size
+    start = 0 if sliced else (page - 1) * size
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("pagina", "per_pagina")]
 
     def href(p):
@@ -249,11 +251,15 @@ def create_api(site: Site) -> FastAPI:
         for code in gebied or []:
             if code not in site.codes():
                 raise UnknownRegionError(f"Gebied '{code}' is onbekend.")
-        obs = site.monitor.observations(public=True, regions=gebied, indicators=indicator, periods=jaar,
-                                        level=niveau, gemeente=gemeente, boundary_year=indeling)
+        # page first, then disclose only that page: disclosure is decided per cell in the store's ledger (computed
+        # once per store content), so a page's cells are withheld exactly as they would be in the whole listing
+        obs = site.monitor.store.observations(regions=gebied, indicators=indicator, periods=jaar,
+                                              level=niveau, gemeente=gemeente, boundary_year=indeling)
+        total = len(obs)
         items = []
         if not obs.empty:
-            obs = obs.sort_values(["region", "indicator", "period", "boundary_year"])
+            obs = obs.sort_values(["region", "indicator", "period", "boundary_year"], kind="stable")
+            obs = site.monitor.disclose(obs.iloc[(pagina - 1) * per_pagina: pagina * per_pagina])
             for o in obs.itertuples():
                 shown = publishable(o.value, o.status)
                 items.append({
@@ -263,6 +269,6 @@ def create_api(site: Site) -> FastAPI:
                     "ondergrens": _num(o.lower) if shown else None, "bovengrens": _num(o.upper) if shown else None,
                     "bron": o.source_ref, "privacy": getattr(o, "disclosure", None),
                 })
-        return paged(request, "waarnemingen", items, pagina, per_pagina)
+        return paged(request, "waarnemingen", items, pagina, per_pagina, total=total)
 
     return api

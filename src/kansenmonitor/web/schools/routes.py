@@ -245,7 +245,7 @@ def register_api(v1: FastAPI, site) -> None:
     def api_selection(request: Request, gemeente: Annotated[str, Query(description="Gemeentecode.")],
                       regel: Annotated[str, Query(description="ocw:15, top-pct-population:15, top-n:10, "
                                                   "threshold:vve>75 …")],
-                      budget: Annotated[float | None, Query(gt=0, description="Bedrag in euro.")] = None,
+                      budget: Annotated[float | None, Query(gt=0, le=1e12, description="Bedrag in euro (tot 10^12).")] = None,
                       verdeling: Annotated[str, Query(description="gewogen, leerling, school of behoefte")] = "gewogen",
                       vergelijk: Annotated[str | None, Query(description="Tweede regel.")] = None):
         try:
