@@ -321,22 +321,24 @@ def observations_frame(
 
 
 def check_duplicates(frame: pd.DataFrame, rows: list[int], issues: IssueCollector, what: str = "waarde") -> None:
-    """Report rows that give the same region × indicator × period twice."""
+    """Report rows that give the same region × indicator × period twice (vectorised: a national file has
+    millions of rows)."""
     if frame.empty:
         return
-    keys = frame[["region", "boundary_year", "indicator", "period"]].astype(str).agg("|".join, axis=1)
-    first: dict[str, int] = {}
-    for key, row in zip(keys, rows, strict=True):
-        if key in first:
-            region, _, indicator, period = key.split("|")
-            issues.add(
-                row,
-                None,
-                f"dubbele {what} voor {region} × {indicator} × {period} (ook in rij {first[key]})",
-                "verwijder een van beide rijen",
-            )
-        else:
-            first[key] = row
+    keys = frame[["region", "boundary_year", "indicator", "period"]].reset_index(drop=True)
+    dup = keys.duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return
+    row_of = pd.Series(rows).reset_index(drop=True)
+    first_row = row_of.groupby([keys[c] for c in keys.columns], sort=False).transform("first")
+    for i in dup.nonzero()[0][: issues.limit]:
+        k = keys.iloc[i]
+        issues.add(
+            int(row_of.iat[i]),
+            None,
+            f"dubbele {what} voor {k['region']} × {k['indicator']} × {k['period']} (ook in rij {int(first_row.iat[i])})",
+            "verwijder een van beide rijen",
+        )
 
 
 def check_max(value: float | None, max_value: float | None, row: int, field: str, issues: IssueCollector) -> None:

@@ -209,7 +209,7 @@ def parse_statline(
             "denominator": np.nan,
             "lower": out["lower"].values,
             "upper": out["upper"].values,
-            "source_ref": [f"CBS {table}, {c}; {Path(file).name}" for c in out["_col"]],
+            "source_ref": (f"CBS {table}, " + out["_col"].astype(str) + f"; {Path(file).name}").values,
             "_field": out["_col"].values,
         }
     )
