@@ -10,7 +10,8 @@ Public API::
     result.to_dict(lang="en")          # JSON-ready
 
 Methods: ``did`` (classic 2x2), ``cs`` (staggered adoption, Callaway & Sant'Anna), ``scm`` (synthetic
-control) and ``its`` (interrupted time series, weaker evidence). See docs/evaluatie.md.
+control), ``sdid`` (synthetic difference-in-differences, Arkhangelsky et al.), ``ascm`` (ridge-augmented
+synthetic control, Ben-Michael et al.) and ``its`` (interrupted time series, weaker evidence). See docs/evaluatie.md.
 """
 
 from __future__ import annotations
@@ -27,14 +28,16 @@ from .results import (
     ItsResult,
     Message,
     PretrendTest,
+    SdidResult,
     StaggeredResult,
     SynthResult,
     TwfeDiagnostic,
 )
+from .sdid import synthetic_did
 from .staggered import callaway_santanna, event_study_pretrend
 from .synth import synthetic_control
 
-METHODS = ("did", "cs", "scm", "its")
+METHODS = ("did", "cs", "scm", "sdid", "its")
 
 
 def evaluate(
@@ -60,6 +63,8 @@ def evaluate(
         )
     if method == "scm":
         return synthetic_control(panel, alpha=alpha, seed=seed, **options)
+    if method == "sdid":
+        return synthetic_did(panel, alpha=alpha, seed=0 if seed is None else seed, **options)
     if method == "its":
         return interrupted_time_series(panel, alpha=alpha, **options)
     raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
@@ -77,6 +82,7 @@ __all__ = [
     "PanelError",
     "PretrendTest",
     "StaggeredResult",
+    "SdidResult",
     "SynthResult",
     "TwfeDiagnostic",
     "balance_table",
@@ -88,4 +94,5 @@ __all__ = [
     "interrupted_time_series",
     "minimal_detectable_effect",
     "synthetic_control",
+    "synthetic_did",
 ]

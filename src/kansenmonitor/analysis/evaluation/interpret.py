@@ -81,6 +81,34 @@ def _design_sentence(r: EffectResult, lang: str) -> str:
             f"We vergeleken de eenheid met de maatregel met een 'synthetische' vergelijking: een gewogen mix "
             f"van {n_d} eenheden zonder maatregel die vóór de start zo goed mogelijk op de eenheid leek."
         )
+    if r.method == "sdid":
+        n_d = getattr(r, "n_donors", n_ctrl)
+        if lang == "en":
+            return (
+                f"We compared the change in '{r.outcome}' in {r.n_treated} unit{'s' if r.n_treated != 1 else ''} with the measure with the change "
+                f"in a weighted mix of {n_d} units without it (synthetic difference-in-differences): the mix and "
+                "the years before the start that count most were chosen so that the two lines ran in parallel "
+                "before the start."
+            )
+        return (
+            f"We vergeleken de verandering van '{r.outcome}' in {r.n_treated} "
+            f"{'eenheid' if r.n_treated == 1 else 'eenheden'} met de maatregel met "
+            f"de verandering in een gewogen mix van {n_d} eenheden zonder maatregel (synthetische "
+            "verschil-in-verschillen): de mix en de jaren vóór de start die het zwaarst tellen zijn zo gekozen "
+            "dat beide lijnen vóór de start gelijk opliepen."
+        )
+    if r.method == "ascm":
+        n_d = getattr(r, "n_donors", n_ctrl)
+        if lang == "en":
+            return (
+                f"We compared the unit with the measure with a 'synthetic' comparison of {n_d} units without it, "
+                "corrected for what the mix could not match before the start (augmented synthetic control)."
+            )
+        return (
+            f"We vergeleken de eenheid met de maatregel met een 'synthetische' vergelijking van {n_d} eenheden "
+            "zonder maatregel, gecorrigeerd voor wat de mix vóór de start niet kon nabootsen (aangevulde "
+            "synthetische controle)."
+        )
     if lang == "en":
         return (
             "There is no comparison group. We looked at whether '" + r.outcome + "' after the start deviates "
@@ -190,6 +218,8 @@ def interpret(r: EffectResult, lang: str = "nl") -> str:
         )
     if r.method == "scm":
         parts.extend(_scm_checks(r, lang))
+    if r.method == "sdid":
+        parts.extend(_sdid_checks(r, lang))
     for m in r.warnings:
         if m.code in REPEATED_WARNINGS:
             parts.append(m.text(lang))
@@ -224,3 +254,20 @@ def _scm_checks(r: EffectResult, lang: str) -> list[str]:
             f"gemiddeld een verschil van {n(row['mean_gap'])}, tegen {n(r.estimate)} erna."
         )
     return out
+
+
+def _sdid_checks(r: EffectResult, lang: str) -> list[str]:
+    """How SDID relates to its two companions on the same data."""
+    n = lambda x: fmt_number(x, lang)  # noqa: E731
+    sc, did = getattr(r, "sc_estimate", None), getattr(r, "did_estimate", None)
+    if sc is None or did is None:
+        return []
+    if lang == "en":
+        return [
+            f"For comparison: a plain synthetic control gives {n(sc)}, a plain difference-in-differences "
+            f"{n(did)}."
+        ]
+    return [
+        f"Ter vergelijking: een gewone synthetische controle geeft {n(sc)}, een gewone verschil-in-verschillen "
+        f"{n(did)}."
+    ]

@@ -244,6 +244,37 @@ class SynthResult(EffectResult):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SdidResult(EffectResult):
+    """Synthetic difference-in-differences (Arkhangelsky et al. 2021) with its SC and DiD companions."""
+
+    unit_weights: pd.DataFrame  # donor, weight (omega)
+    time_weights: pd.DataFrame  # time, weight (lambda, pre-periods)
+    series: pd.DataFrame  # time, treated (mean), synthetic (omega-weighted donors), time_weight, post
+    sc_estimate: float  # synthetic control on the same panel (synthdid's sc_estimate)
+    did_estimate: float  # plain difference-in-differences (synthdid's did_estimate)
+    se_method: str  # placebo, jackknife or none
+    replications: int
+    noise_level: float
+    zeta_omega: float
+    n_donors: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AscmResult(EffectResult):
+    """Ridge-augmented synthetic control (Ben-Michael, Feller & Rothstein 2021)."""
+
+    weights: pd.DataFrame  # donor, weight (augmented: may be negative), scm_weight
+    gaps: pd.DataFrame  # time, event_time, treated, synthetic, gap
+    lambda_: float  # ridge penalty (chosen by leave-one-period-out cross-validation unless given)
+    lambda_cv: pd.DataFrame | None  # lambda, cv_error, cv_se
+    scm_estimate: float
+    pre_rmspe: float
+    scm_pre_rmspe: float
+    placebos: pd.DataFrame | None  # unit, pre_rmspe, post_rmspe, ratio, mean_post_gap
+    n_donors: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class ItsResult(EffectResult):
     """Interrupted time series (segmented regression) with Newey-West standard errors."""
 
@@ -261,8 +292,10 @@ __all__ = [
     "DesignReport",
     "DidResult",
     "EffectResult",
+    "AscmResult",
     "ItsResult",
     "Message",
+    "SdidResult",
     "PretrendTest",
     "StaggeredResult",
     "SynthResult",
