@@ -74,6 +74,7 @@ def test_treated_unit_above_every_donor_is_warned():
     res = synthetic_control(Panel.from_frame(wide_to_frame(y, 9), **KW))
     m = {m.code: m for m in res.warnings}
     assert "outside_hull" in m and "hoger dan alle vergelijkingseenheden" in m["outside_hull"].nl
+    assert "methode ascm" in m["outside_hull"].nl and "method sdid" in m["outside_hull"].en
 
 
 @pytest.mark.parametrize(

@@ -16,12 +16,14 @@ synthetic control, Ben-Michael et al.) and ``its`` (interrupted time series, wea
 
 from __future__ import annotations
 
+from .ascm import augmented_synthetic_control
 from .design import MdeResult, balance_table, minimal_detectable_effect
 from .did import difference_in_differences
 from .interpret import interpret
 from .its import interrupted_time_series
 from .panel import Panel, PanelError
 from .results import (
+    AscmResult,
     DesignReport,
     DidResult,
     EffectResult,
@@ -37,7 +39,7 @@ from .sdid import synthetic_did
 from .staggered import callaway_santanna, event_study_pretrend
 from .synth import synthetic_control
 
-METHODS = ("did", "cs", "scm", "sdid", "its")
+METHODS = ("did", "cs", "scm", "sdid", "ascm", "its")
 
 
 def evaluate(
@@ -65,6 +67,8 @@ def evaluate(
         return synthetic_control(panel, alpha=alpha, seed=seed, **options)
     if method == "sdid":
         return synthetic_did(panel, alpha=alpha, seed=0 if seed is None else seed, **options)
+    if method == "ascm":
+        return augmented_synthetic_control(panel, alpha=alpha, seed=seed, **options)
     if method == "its":
         return interrupted_time_series(panel, alpha=alpha, **options)
     raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
@@ -72,6 +76,7 @@ def evaluate(
 
 __all__ = [
     "METHODS",
+    "AscmResult",
     "DesignReport",
     "DidResult",
     "EffectResult",
@@ -85,6 +90,7 @@ __all__ = [
     "SdidResult",
     "SynthResult",
     "TwfeDiagnostic",
+    "augmented_synthetic_control",
     "balance_table",
     "callaway_santanna",
     "difference_in_differences",

@@ -270,8 +270,10 @@ class AscmResult(EffectResult):
     scm_estimate: float
     pre_rmspe: float
     scm_pre_rmspe: float
-    placebos: pd.DataFrame | None  # unit, pre_rmspe, post_rmspe, ratio, mean_post_gap
+    rmspe_ratio: float
+    placebos: pd.DataFrame | None  # unit, pre_rmspe, post_rmspe, ratio, mean_post_gap (same lambda)
     n_donors: int
+    predictors: tuple[str, ...] = ()  # predictors balanced besides the pre-period outcomes
 
 
 @dataclass(frozen=True, kw_only=True)

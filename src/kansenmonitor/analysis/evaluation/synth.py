@@ -400,10 +400,13 @@ def _message_outside(unit: str, above: bool) -> Message:
         "outside_hull",
         f"Eenheid '{unit}' lag vóór de start in de meeste jaren {where_nl} dan alle vergelijkingseenheden. Een "
         "gewogen mix van vergelijkingseenheden kan haar dan niet goed volgen; de synthetische controle is "
-        "daardoor onbetrouwbaar. Kies vergelijkingseenheden die meer op haar lijken, of de methode cs.",
+        "daardoor onbetrouwbaar. Gebruik de aangevulde synthetische controle (methode ascm) of synthetische "
+        "verschil-in-verschillen (methode sdid), die daarvoor corrigeren, of kies vergelijkingseenheden die meer "
+        "op haar lijken.",
         f"Unit '{unit}' was {where_en} than every comparison unit in most years before the start. A weighted mix "
-        "of comparison units cannot track it then, so the synthetic control is unreliable. Choose comparison "
-        "units that resemble it more, or the method cs.",
+        "of comparison units cannot track it then, so the synthetic control is unreliable. Use the augmented "
+        "synthetic control (method ascm) or synthetic difference-in-differences (method sdid), which correct for "
+        "this, or choose comparison units that resemble it more.",
     )
 
 
