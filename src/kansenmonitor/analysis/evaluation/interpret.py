@@ -242,6 +242,9 @@ def _scm_checks(r: EffectResult, lang: str) -> list[str]:
             else f"In de placebotoets deed elke vergelijkingseenheid om de beurt alsof zij de maatregel had: bij "
             f"{rank} van de {J} was het verschil na de start, vergeleken met vóór de start, even groot of groter."
         )
+    loo = getattr(r, "leave_one_out", None)
+    if loo is not None and len(loo):
+        out.append(leave_one_out_sentence(loo, r.estimate, lang))
     it = getattr(r, "in_time_summary", None)
     if it is not None and len(it):
         row = it.iloc[0]
@@ -271,3 +274,39 @@ def _sdid_checks(r: EffectResult, lang: str) -> list[str]:
         f"Ter vergelijking: een gewone synthetische controle geeft {n(sc)}, een gewone verschil-in-verschillen "
         f"{n(did)}."
     ]
+
+
+def leave_one_out_sentence(loo, estimate: float, lang: str = "nl") -> str:
+    """'Zonder donor X wordt het effect ...': the heaviest donor's refit and the range over all refits."""
+    n = lambda x: fmt_number(x, lang)  # noqa: E731
+    est = loo.groupby("donor", sort=False).agg(weight=("weight", "mean"), estimate=("estimate", "mean"))
+    top = est["weight"].idxmax()
+    e_top, w_top = float(est.loc[top, "estimate"]), float(est.loc[top, "weight"])
+    lo, hi = float(est["estimate"].min()), float(est["estimate"].max())
+    flips = (lo < 0 < hi) or (estimate > 0 > lo) or (estimate < 0 < hi)
+    k = len(est)
+    if lang == "en":
+        s = (
+            f"Without comparison unit '{top}' (weight {n(w_top)}, the heaviest in the mix) the effect becomes "
+            f"{n(e_top)} instead of {n(estimate)}."
+        )
+        if k > 1:
+            s += (
+                f" Leaving out each of the {k} comparison units with a weight in turn, the effect lies between "
+                f"{n(lo)} and {n(hi)}."
+            )
+        if flips:
+            s += " Whether the effect is positive or negative therefore depends on a single comparison unit."
+        return s
+    s = (
+        f"Zonder vergelijkingseenheid '{top}' (gewicht {n(w_top)}, de zwaarste in de mix) wordt het effect "
+        f"{n(e_top)} in plaats van {n(estimate)}."
+    )
+    if k > 1:
+        s += (
+            f" Laten we telkens één van de {k} vergelijkingseenheden met een gewicht weg, dan ligt het effect "
+            f"tussen {n(lo)} en {n(hi)}."
+        )
+    if flips:
+        s += " Of het effect positief of negatief is, hangt dus af van één vergelijkingseenheid."
+    return s

@@ -241,6 +241,9 @@ class SynthResult(EffectResult):
     v_search: str | None = None  # multistart or equal (None: V not searched)
     # every start of the V search: start, loss, pre_rmspe, weight_shift (vs chosen), estimate, chosen
     v_starts: pd.DataFrame | None = None
+    # refit without each donor with positive weight: treated_unit, donor, weight, estimate, pre_rmspe,
+    # largest_donor (of the refit)
+    leave_one_out: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
