@@ -252,7 +252,9 @@ class SdidResult(EffectResult):
 
     unit_weights: pd.DataFrame  # donor, weight (omega)
     time_weights: pd.DataFrame  # time, weight (lambda, pre-periods)
-    series: pd.DataFrame  # time, treated (mean), synthetic (omega-weighted donors), time_weight, post
+    # time, treated (mean), synthetic (omega-weighted donors), counterfactual (synthetic + the lambda-weighted
+    # pre-period gap: its post-period mean gap is the estimate), time_weight, post
+    series: pd.DataFrame
     sc_estimate: float  # synthetic control on the same panel (synthdid's sc_estimate)
     did_estimate: float  # plain difference-in-differences (synthdid's did_estimate)
     se_method: str  # placebo, jackknife or none

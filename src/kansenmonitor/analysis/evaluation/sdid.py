@@ -331,7 +331,9 @@ def synthetic_did(
     times = wide.times
     sy = fit.omega @ Y[:N0]
     ty = Y[N0:].mean(axis=0)
-    series = pd.DataFrame({"time": times, "treated": ty, "synthetic": sy,
+    # SDID compares changes: the counterfactual is the weighted donors shifted by the time-weighted pre-period gap
+    shift = float(fit.lam @ (ty[:T0] - sy[:T0]))
+    series = pd.DataFrame({"time": times, "treated": ty, "synthetic": sy, "counterfactual": sy + shift,
                            "time_weight": np.concatenate([fit.lam, np.zeros(T - T0)]),
                            "post": np.arange(T) >= T0})
     design = DesignReport(
