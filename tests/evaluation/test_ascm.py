@@ -88,6 +88,8 @@ def test_corrects_a_unit_outside_the_hull():
     assert abs(r.estimate - 2.0) < abs(r.scm_estimate - 2.0)
     text = r.interpret()
     assert "aangevulde synthetische controle" in text
+    assert "zonder aanvulling zou de schatting" in text and "In de placebotoets" in text
+    assert "without the augmentation the estimate would be" in r.interpret("en")
     assert r.to_dict(lang="en")["weights"]
 
 

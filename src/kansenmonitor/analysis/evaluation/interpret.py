@@ -13,6 +13,7 @@ from .results import EffectResult
 
 #: Warning codes whose text is repeated in the interpretation.
 REPEATED_WARNINGS = (
+    "ascm_extrapolation",
     "few_donors",
     "poor_prefit",
     "its_weak",
@@ -220,6 +221,9 @@ def interpret(r: EffectResult, lang: str = "nl") -> str:
         parts.extend(_scm_checks(r, lang))
     if r.method == "sdid":
         parts.extend(_sdid_checks(r, lang))
+    if r.method == "ascm":
+        parts.extend(_ascm_checks(r, lang))
+        parts.extend(_scm_checks(r, lang))
     for m in r.warnings:
         if m.code in REPEATED_WARNINGS:
             parts.append(m.text(lang))
@@ -310,3 +314,20 @@ def leave_one_out_sentence(loo, estimate: float, lang: str = "nl") -> str:
     if flips:
         s += " Of het effect positief of negatief is, hangt dus af van één vergelijkingseenheid."
     return s
+
+
+def _ascm_checks(r: EffectResult, lang: str) -> list[str]:
+    """What the augmentation changed: the fit before the start and the estimate without it."""
+    n = lambda x: fmt_number(x, lang)  # noqa: E731
+    pre, scm_pre, scm = (getattr(r, k, None) for k in ("pre_rmspe", "scm_pre_rmspe", "scm_estimate"))
+    if pre is None or scm_pre is None or scm is None:
+        return []
+    if lang == "en":
+        return [
+            f"Before the start the augmented comparison deviates {n(pre)} on average from the unit, the plain "
+            f"synthetic control {n(scm_pre)}; without the augmentation the estimate would be {n(scm)}."
+        ]
+    return [
+        f"Vóór de start wijkt de aangevulde vergelijking gemiddeld {n(pre)} af van de eenheid, de gewone "
+        f"synthetische controle {n(scm_pre)}; zonder aanvulling zou de schatting {n(scm)} zijn."
+    ]
