@@ -74,6 +74,7 @@ def test_treated_unit_above_every_donor_is_warned():
     res = synthetic_control(Panel.from_frame(wide_to_frame(y, 9), **KW))
     m = {m.code: m for m in res.warnings}
     assert "outside_hull" in m and "hoger dan alle vergelijkingseenheden" in m["outside_hull"].nl
+    assert "methode ascm" in m["outside_hull"].nl and "method sdid" in m["outside_hull"].en
 
 
 @pytest.mark.parametrize(
@@ -106,3 +107,28 @@ def test_fewer_donors_than_predictors_is_refused():
     # a window mean of the outcome keeps the number of predictors below the number of donors
     res = synthetic_control(panel, predictors=["x", "y:2000-2004", "y:2005-2009"])
     assert len(res.predictors) == 3
+
+
+def test_leave_one_donor_out_refits_without_each_weighted_donor():
+    rng = np.random.default_rng(9)
+    y = factor_panel(rng, n_donors=15, T=16, T0=10, effect=3.0, noise=0.1)
+    res = synthetic_control(Panel.from_frame(wide_to_frame(y, 10), **KW), placebos=False, leave_one_out=True)
+    loo = res.leave_one_out
+    weighted = res.weights[res.weights["weight"] > 1e-6]
+    assert set(loo["donor"]) == set(weighted["donor"])
+    # each refit is a real refit: the dropped donor is not in it, and its estimate differs from the full fit
+    assert not (loo["donor"] == loo["largest_donor"]).any()
+    assert (loo["estimate"] - res.estimate).abs().max() > 1e-6
+    assert loo["estimate"].between(2.0, 4.0).all()
+    text = res.interpret()
+    top = weighted.sort_values("weight").iloc[-1]["donor"]
+    assert f"Zonder vergelijkingseenheid '{top}'" in text and "ligt het effect tussen" in text
+    assert "Without comparison unit" in res.interpret("en")
+    assert res.to_dict()["leave_one_out"]
+
+
+def test_leave_one_donor_out_needs_three_donors():
+    rng = np.random.default_rng(1)
+    y = factor_panel(rng, n_donors=2, T=8, T0=5)
+    with pytest.raises(PanelError, match="--leave-one-out"):
+        synthetic_control(Panel.from_frame(wide_to_frame(y, 5), **KW), leave_one_out=True)

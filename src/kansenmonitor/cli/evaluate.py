@@ -1,6 +1,8 @@
 """CLI command ``kansenmonitor evaluate``: estimate the effect of a measure from a panel file.
 
-Mounted on the main app with :func:`register`. Bad input gives a message on stderr and exit code 2.
+Mounted on the main app with :func:`register`. Bad input gives a message on stderr and exit code 2; with
+``--json`` that message is a problem document (RFC 9457 style: type, title, status, detail, issues) on stderr,
+in English with ``--lang en`` (the details of data problems found by the estimators are in Dutch only).
 """
 
 from __future__ import annotations
@@ -18,12 +20,37 @@ METHOD_NAMES = {
     "did": ("verschil-in-verschillen (2x2)", "difference-in-differences (2x2)"),
     "cs": ("gespreide start (Callaway & Sant'Anna)", "staggered adoption (Callaway & Sant'Anna)"),
     "scm": ("synthetische controle", "synthetic control"),
+    "sdid": ("synthetische verschil-in-verschillen", "synthetic difference-in-differences"),
+    "ascm": ("aangevulde synthetische controle (ridge)", "augmented synthetic control (ridge)"),
     "its": ("onderbroken tijdreeks (zwakker bewijs)", "interrupted time series (weaker evidence)"),
 }
 
 
-def _fail(message: str) -> None:
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]Fout:[/] {message}")
+#: How errors are reported in the running command (set from --json and --lang).
+_MODE = {"json": False, "lang": "nl"}
+
+
+def _fail(message: str, en: str | None = None, issues: list | None = None) -> None:
+    """Report bad input and stop with exit code 2 (a problem document on stderr with --json)."""
+    english = _MODE["lang"] == "en" and en is not None
+    if _MODE["json"]:
+        body = {
+            "type": "about:blank",
+            "title": "Invalid input; nothing was changed" if _MODE["lang"] == "en"
+            else "Ongeldige invoer; er is niets gewijzigd",
+            "status": 2,
+            "detail": en if english else message,
+            "detail_lang": "en" if english else "nl",
+        }
+        if issues:
+            body["issues"] = [
+                {"file": i.file, "row": i.row, "field": i.field, "message": i.message, "hint": i.hint}
+                for i in issues
+            ]
+        sys.stderr.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+        raise typer.Exit(code=2)
+    label = "Error" if _MODE["lang"] == "en" else "Fout"
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]{label}:[/] {en if english else message}")
     raise typer.Exit(code=2)
 
 
@@ -67,6 +94,10 @@ def _summary(result, lang: str, reading: str | None = None) -> None:
         console.print(ev)
     if result.method == "scm":
         _scm_tables(console, result, lang)
+    if result.method == "sdid":
+        _sdid_tables(console, result, lang)
+    if result.method == "ascm":
+        _ascm_tables(console, result, lang)
     console.print()
     console.print(reading or result.interpret(lang))
     from kansenmonitor.analysis.evaluation.interpret import REPEATED_WARNINGS
@@ -102,6 +133,13 @@ def _scm_tables(console: Console, result, lang: str) -> None:
         for row in result.balance.itertuples():
             bt.add_row(row.predictor, n(row.v), n(row.treated), n(row.synthetic), n(row.donor_mean))
         console.print(bt)
+    if result.leave_one_out is not None and len(result.leave_one_out):
+        lt = Table(title="Without one comparison unit" if en else "Zonder één vergelijkingseenheid")
+        for col in (("Left out", "Its weight", "Estimate") if en else ("Weggelaten", "Gewicht", "Schatting")):
+            lt.add_column(col, justify="left" if col in ("Left out", "Weggelaten") else "right")
+        for row in result.leave_one_out.itertuples():
+            lt.add_row(str(row.donor), n(row.weight), n(row.estimate))
+        console.print(lt)
     if len(result.placebos):
         rank = int((result.placebos["ratio"] >= result.rmspe_ratio).sum())
         how = (
@@ -122,6 +160,66 @@ def _scm_tables(console: Console, result, lang: str) -> None:
         )
 
 
+def _weights_table(console: Console, title: str, rows, lang: str, extra: tuple[str, str] | None = None) -> None:
+    from kansenmonitor.analysis.evaluation.interpret import fmt_number
+
+    en = lang == "en"
+    t = Table(title=title)
+    t.add_column("Comparison unit" if en else "Vergelijkingseenheid")
+    t.add_column("Weight" if en else "Gewicht", justify="right")
+    if extra:
+        t.add_column(extra[1 if en else 0], justify="right")
+    for row in rows:
+        t.add_row(str(row[0]), *(fmt_number(x, lang) for x in row[1:]))
+    console.print(t)
+
+
+def _sdid_tables(console: Console, result, lang: str) -> None:
+    """Unit and time weights of synthetic difference-in-differences, and its two companions."""
+    from kansenmonitor.analysis.evaluation.interpret import fmt_number
+
+    en = lang == "en"
+    w = result.unit_weights[result.unit_weights["weight"] >= 0.001].sort_values("weight", ascending=False)
+    _weights_table(console, "Unit weights" if en else "Gewichten van de vergelijkingseenheden",
+                   w[["donor", "weight"]].itertuples(index=False), lang)
+    tw = result.time_weights[result.time_weights["weight"] >= 0.001]
+    t = Table(title="Years before the start that count" if en else "Jaren vóór de start die meetellen")
+    t.add_column("Year" if en else "Jaar")
+    t.add_column("Weight" if en else "Gewicht", justify="right")
+    for row in tw.itertuples():
+        t.add_row(f"{row.time:g}", fmt_number(row.weight, lang))
+    console.print(t)
+    how = {"placebo": ("placebo (vergelijkingseenheden doen om de beurt alsof)", "placebo"),
+           "jackknife": ("jackknife (telkens één eenheid weggelaten)", "jackknife"), "none": ("geen", "none")}
+    console.print(
+        (f"Synthetic control: {fmt_number(result.sc_estimate, lang)}; difference-in-differences: "
+         f"{fmt_number(result.did_estimate, lang)}. Uncertainty: {how[result.se_method][1]}.")
+        if en
+        else (f"Synthetische controle: {fmt_number(result.sc_estimate, lang)}; verschil-in-verschillen: "
+              f"{fmt_number(result.did_estimate, lang)}. Onzekerheid: {how[result.se_method][0]}.")
+    )
+
+
+def _ascm_tables(console: Console, result, lang: str) -> None:
+    """Augmented and plain synthetic-control weights and the fit before the start."""
+    from kansenmonitor.analysis.evaluation.interpret import fmt_number
+
+    en = lang == "en"
+    w = result.weights[(result.weights["weight"].abs() >= 0.001) | (result.weights["scm_weight"] >= 0.001)]
+    w = w.reindex(w["weight"].abs().sort_values(ascending=False).index)
+    _weights_table(console, "Augmented synthetic control: weights" if en else "Aangevulde synthetische controle: "
+                   "gewichten", w[["donor", "weight", "scm_weight"]].itertuples(index=False), lang,
+                   ("Gewicht zonder aanvulling", "Weight without augmentation"))
+    n = lambda x: fmt_number(x, lang)  # noqa: E731
+    console.print(
+        (f"Fit before the start (RMSPE): {n(result.pre_rmspe)} augmented, {n(result.scm_pre_rmspe)} without; "
+         f"estimate without augmentation {n(result.scm_estimate)}; ridge parameter {n(result.lambda_)}.")
+        if en
+        else (f"Afwijking vóór de start (RMSPE): {n(result.pre_rmspe)} met aanvulling, {n(result.scm_pre_rmspe)} "
+              f"zonder; schatting zonder aanvulling {n(result.scm_estimate)}; ridge-parameter {n(result.lambda_)}.")
+    )
+
+
 def _store_panel(programme_id, intervention_id, indicator, level, start, gemeenten, notes):
     """The panel of an intervention from the database: its places are treated from its start year."""
     from kansenmonitor.monitor import Monitor
@@ -135,11 +233,13 @@ def _store_panel(programme_id, intervention_id, indicator, level, start, gemeent
     found = [i for i in programme.interventions if i.id == intervention_id]
     if not found:
         _fail(f"interventie '{intervention_id}' bestaat niet in '{programme_id}'; zie 'kansenmonitor programme show "
-              f"{programme_id}'.")
+              f"{programme_id}'.", f"intervention '{intervention_id}' does not exist in '{programme_id}'; see "
+              f"'kansenmonitor programme show {programme_id}'.")
     item = found[0]
     year = start or item.start_year
     if year is None:
-        _fail(f"interventie '{intervention_id}' heeft geen startjaar; geef het op met --start.")
+        _fail(f"interventie '{intervention_id}' heeft geen startjaar; geef het op met --start.",
+              f"intervention '{intervention_id}' has no start year; give it with --start.")
     placebo = placebo_reason(item, year)
     monitor = Monitor.open(create=False)
     if level == "school":
@@ -184,7 +284,9 @@ def _save(name, result, source, method, control, seed, lang) -> None:
     # saved evaluations are never replaced: decisions cite them as evidence
     if not store.add_document("evaluation", name, json.loads(json.dumps(body, default=str))):
         _fail(f"Er is al een evaluatie '{name}'; een bewaarde evaluatie wordt nooit vervangen (besluiten kunnen "
-              "ernaar verwijzen). Kies met --save een andere naam.")
+              "ernaar verwijzen). Kies met --save een andere naam.",
+              f"There already is an evaluation '{name}'; a saved evaluation is never replaced (decisions may cite "
+              "it). Choose another name with --save.")
     Console(stderr=True, highlight=False).print(f"Bewaard als evaluatie '{name}'.")
 
 
@@ -212,7 +314,13 @@ def register(app: typer.Typer) -> None:
             None, "--treated-from", help="Kolom met de eerste periode van de maatregel (leeg/0 = nooit)."
         ),
         treatment: str | None = typer.Option(None, "--treatment", help="Of: kolom met 0/1 per rij."),
-        method: str = typer.Option("cs", "--method", help="did, cs, scm of its."),
+        method: str = typer.Option(
+            "cs",
+            "--method",
+            help="did (verschil-in-verschillen), cs (gespreide start), scm (synthetische controle), sdid "
+            "(synthetische verschil-in-verschillen), ascm (aangevulde synthetische controle) of its (onderbroken "
+            "tijdreeks).",
+        ),
         control: str = typer.Option("never", "--control", help="never of notyet (alleen cs)."),
         covariates: list[str] = typer.Option(
             [], "--covariate", help="Kenmerk (herhaalbaar): cs (doubly robust), did en scm."
@@ -221,7 +329,7 @@ def register(app: typer.Typer) -> None:
         predictor: list[str] = typer.Option(
             [],
             "--predictor",
-            help="Voorspeller voor scm (herhaalbaar): kolom, of kolom:2015-2019 (gemiddelde over die jaren), "
+            help="Voorspeller voor scm of ascm (herhaalbaar): kolom, of kolom:2015-2019 (gemiddelde over die jaren), "
             "kolom:2019 of kolom:2011-2019/2 (om het jaar).",
         ),
         fit_periods: str | None = typer.Option(
@@ -232,7 +340,19 @@ def register(app: typer.Typer) -> None:
         placebo_refit_v: bool = typer.Option(
             False, "--placebo-refit-v", help="Kies V opnieuw voor elke placebo (scm; trager)."
         ),
-        as_json: bool = typer.Option(False, "--json", help="Geef het resultaat als JSON."),
+        leave_one_out: bool = typer.Option(
+            False, "--leave-one-out", help="scm: schat opnieuw zonder elke vergelijkingseenheid met een gewicht."
+        ),
+        se_method: str = typer.Option(
+            "auto", "--se-method", help="sdid: auto, placebo (één eenheid met maatregel), jackknife of none."
+        ),
+        replications: int = typer.Option(200, "--replications", min=2, help="sdid: aantal placebo-trekkingen."),
+        ridge_lambda: float | None = typer.Option(
+            None, "--ridge-lambda", help="ascm: eigen ridge-parameter (standaard gekozen met kruisvalidatie)."
+        ),
+        as_json: bool = typer.Option(
+            False, "--json", help="Geef het resultaat als JSON (fouten als JSON op stderr)."
+        ),
         bootstrap: int = typer.Option(999, "--bootstrap", min=0, help="Aantal bootstrap-trekkingen (cs)."),
         inference: str = typer.Option(
             "auto",
@@ -248,37 +368,71 @@ def register(app: typer.Typer) -> None:
         from kansenmonitor.analysis.evaluation import METHODS, Panel, evaluate
         from kansenmonitor.core.errors import ValidationError
 
-        if method not in METHODS:
-            _fail(f"onbekende methode '{method}'; kies uit {', '.join(METHODS)}.")
-        if control not in ("never", "notyet"):
-            _fail(f"onbekende vergelijkingsgroep '{control}'; kies never of notyet.")
+        _MODE.update(json=as_json, lang=lang if lang in ("nl", "en") else "nl")
         if lang not in ("nl", "en"):
-            _fail(f"onbekende taal '{lang}'; kies nl of en.")
+            _fail(f"onbekende taal '{lang}'; kies nl of en.", f"unknown language '{lang}'; choose nl or en.")
+        if method not in METHODS:
+            _fail(f"onbekende methode '{method}'; kies uit {', '.join(METHODS)}.",
+                  f"unknown method '{method}'; choose one of {', '.join(METHODS)}.")
+        if control not in ("never", "notyet"):
+            _fail(f"onbekende vergelijkingsgroep '{control}'; kies never of notyet.",
+                  f"unknown comparison group '{control}'; choose never or notyet.")
         if level not in ("buurt", "wijk", "school"):
-            _fail(f"onbekend niveau '{level}'; kies buurt, wijk of school.")
+            _fail(f"onbekend niveau '{level}'; kies buurt, wijk of school.",
+                  f"unknown level '{level}'; choose buurt, wijk or school.")
+        if leave_one_out and method != "scm":
+            _fail("--leave-one-out hoort bij --method scm.", "--leave-one-out belongs to --method scm.")
+        if (se_method != "auto" or replications != 200) and method != "sdid":
+            _fail("--se-method en --replications horen bij --method sdid.",
+                  "--se-method and --replications belong to --method sdid.")
+        if ridge_lambda is not None and method != "ascm":
+            _fail("--ridge-lambda hoort bij --method ascm.", "--ridge-lambda belongs to --method ascm.")
         if save:
             from kansenmonitor.store import Store
 
             if Store.open().get_document("evaluation", save) is not None:
                 _fail(f"Er is al een evaluatie '{save}'; een bewaarde evaluatie wordt nooit vervangen (besluiten "
-                      "kunnen ernaar verwijzen). Kies met --save een andere naam.")
+                      "kunnen ernaar verwijzen). Kies met --save een andere naam.",
+                      f"There already is an evaluation '{save}'; a saved evaluation is never replaced (decisions "
+                      "may cite it). Choose another name with --save.")
         notes: list[str] = []
         source: dict = {}
         options: dict = {}
         if inference not in ("auto", "asymptotic", "permutation"):
-            _fail(f"onbekende toets '{inference}' voor --inference; kies auto, asymptotic of permutation.")
+            _fail(f"onbekende toets '{inference}' voor --inference; kies auto, asymptotic of permutation.",
+                  f"unknown test '{inference}' for --inference; choose auto, asymptotic or permutation.")
         if method == "cs":
             options.update(inference=inference, permutations=permutations)
         elif inference != "auto":
-            _fail("--inference hoort bij --method cs.")
+            _fail("--inference hoort bij --method cs.", "--inference belongs to --method cs.")
         predictors = []
-        if predictor or fit_periods or v or placebo_refit_v or v_search != "multistart":
+        if method == "scm" and leave_one_out:
+            options["leave_one_out"] = True
+        if method == "sdid":
+            options.update(se_method=se_method, replications=replications)
+        if method == "ascm":
+            options["lambda_"] = ridge_lambda
+            if fit_periods or v or placebo_refit_v or v_search != "multistart":
+                _fail("--fit-periods, --v, --v-search en --placebo-refit-v horen bij --method scm; ascm gebruikt "
+                      "alle jaren vóór de start.",
+                      "--fit-periods, --v, --v-search and --placebo-refit-v belong to --method scm; ascm uses every "
+                      "year before the start.")
+            if predictor:
+                from kansenmonitor.analysis.evaluation.synth import parse_predictor
+
+                try:
+                    options["predictors"] = [parse_predictor(p) for p in predictor]
+                except ValueError as exc:
+                    _fail(f"{exc}.")
+        elif predictor or fit_periods or v or placebo_refit_v or v_search != "multistart":
             if method != "scm":
-                _fail("--predictor, --fit-periods, --v, --v-search en --placebo-refit-v horen bij --method scm.")
+                _fail("--predictor, --fit-periods, --v, --v-search en --placebo-refit-v horen bij --method scm.",
+                      "--predictor, --fit-periods, --v, --v-search and --placebo-refit-v belong to --method scm.")
             from kansenmonitor.analysis.evaluation.synth import V_SEARCHES, parse_predictor
 
             if v_search not in V_SEARCHES:
-                _fail(f"onbekende zoekmethode '{v_search}' voor --v-search; kies multistart of equal.")
+                _fail(f"onbekende zoekmethode '{v_search}' voor --v-search; kies multistart of equal.",
+                      f"unknown search '{v_search}' for --v-search; choose multistart or equal.")
             try:
                 predictors = [parse_predictor(p) for p in predictor]
             except ValueError as exc:
@@ -287,12 +441,14 @@ def register(app: typer.Typer) -> None:
                 try:
                     options["fit_periods"] = parse_predictor(f"x:{fit_periods}").periods
                 except ValueError:
-                    _fail(f"--fit-periods '{fit_periods}' zijn geen jaren; geef bijv. 2012-2019 of 2015,2017,2019.")
+                    _fail(f"--fit-periods '{fit_periods}' zijn geen jaren; geef bijv. 2012-2019 of 2015,2017,2019.",
+                          f"--fit-periods '{fit_periods}' are not years; give e.g. 2012-2019 or 2015,2017,2019.")
             if v:
                 try:
                     options["v"] = [float(x.replace(" ", "")) for x in v.split(",")]
                 except ValueError:
-                    _fail(f"--v '{v}' bevat iets anders dan getallen; geef bijv. --v 0.5,0.3,0.2.")
+                    _fail(f"--v '{v}' bevat iets anders dan getallen; geef bijv. --v 0.5,0.3,0.2.",
+                          f"--v '{v}' contains something other than numbers; give e.g. --v 0.5,0.3,0.2.")
             if predictors:
                 options["predictors"] = predictors
             options["v_search"] = v_search
@@ -300,19 +456,24 @@ def register(app: typer.Typer) -> None:
         try:
             if programme or intervention:
                 if data is not None:
-                    _fail("kies --data (een bestand) of --programme/--intervention (de database), niet beide.")
+                    _fail("kies --data (een bestand) of --programme/--intervention (de database), niet beide.",
+                          "choose --data (a file) or --programme/--intervention (the database), not both.")
                 if not (programme and intervention and indicator):
-                    _fail("uit de database zijn --programme, --intervention en --indicator nodig.")
+                    _fail("uit de database zijn --programme, --intervention en --indicator nodig.",
+                          "from the database --programme, --intervention and --indicator are needed.")
                 frame, source = _store_panel(programme, intervention, indicator, level, start, gemeente, notes)
                 panel = Panel.from_frame(frame.rename(columns={"outcome": indicator}), unit="unit", time="time",
                                          outcome=indicator, treated_from="treated_from")
             else:
                 if data is None or unit is None or time is None or outcome is None:
-                    _fail("geef --data, --unit, --time en --outcome (of --programme, --intervention en --indicator).")
+                    _fail("geef --data, --unit, --time en --outcome (of --programme, --intervention en --indicator).",
+                          "give --data, --unit, --time and --outcome (or --programme, --intervention and "
+                          "--indicator).")
                 if (treated_from is None) == (treatment is None):
-                    _fail("geef precies één van --treated-from (startperiode) of --treatment (0/1 per rij).")
+                    _fail("geef precies één van --treated-from (startperiode) of --treatment (0/1 per rij).",
+                          "give exactly one of --treated-from (start period) or --treatment (0/1 per row).")
                 needed = list(covariates)
-                for spec in predictors:
+                for spec in predictors or options.get("predictors", []):
                     if spec.variable != outcome and spec.variable not in needed:
                         needed.append(spec.variable)
                 panel = Panel.from_file(
@@ -324,12 +485,12 @@ def register(app: typer.Typer) -> None:
                     treatment=treatment,
                     covariates=tuple(needed),
                     weights=weights,
-                    covariate_gaps=method == "scm",
+                    covariate_gaps=method in ("scm", "ascm"),
                 )
                 source = {"data": str(data), "unit": unit, "time": time, "outcome": outcome}
             result = evaluate(panel, method=method, control=control, bootstrap=bootstrap, seed=seed, **options)
         except ValidationError as exc:
-            _fail(str(exc))
+            _fail(str(exc), issues=exc.issues)
             return
         if save:
             _save(save, result, source, method, control, seed, lang)

@@ -10,31 +10,36 @@ Public API::
     result.to_dict(lang="en")          # JSON-ready
 
 Methods: ``did`` (classic 2x2), ``cs`` (staggered adoption, Callaway & Sant'Anna), ``scm`` (synthetic
-control) and ``its`` (interrupted time series, weaker evidence). See docs/evaluatie.md.
+control), ``sdid`` (synthetic difference-in-differences, Arkhangelsky et al.), ``ascm`` (ridge-augmented
+synthetic control, Ben-Michael et al.) and ``its`` (interrupted time series, weaker evidence). See docs/evaluatie.md.
 """
 
 from __future__ import annotations
 
+from .ascm import augmented_synthetic_control
 from .design import MdeResult, balance_table, minimal_detectable_effect
 from .did import difference_in_differences
 from .interpret import interpret
 from .its import interrupted_time_series
 from .panel import Panel, PanelError
 from .results import (
+    AscmResult,
     DesignReport,
     DidResult,
     EffectResult,
     ItsResult,
     Message,
     PretrendTest,
+    SdidResult,
     StaggeredResult,
     SynthResult,
     TwfeDiagnostic,
 )
+from .sdid import synthetic_did
 from .staggered import callaway_santanna, event_study_pretrend
 from .synth import synthetic_control
 
-METHODS = ("did", "cs", "scm", "its")
+METHODS = ("did", "cs", "scm", "sdid", "ascm", "its")
 
 
 def evaluate(
@@ -60,6 +65,10 @@ def evaluate(
         )
     if method == "scm":
         return synthetic_control(panel, alpha=alpha, seed=seed, **options)
+    if method == "sdid":
+        return synthetic_did(panel, alpha=alpha, seed=0 if seed is None else seed, **options)
+    if method == "ascm":
+        return augmented_synthetic_control(panel, alpha=alpha, seed=seed, **options)
     if method == "its":
         return interrupted_time_series(panel, alpha=alpha, **options)
     raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
@@ -67,6 +76,7 @@ def evaluate(
 
 __all__ = [
     "METHODS",
+    "AscmResult",
     "DesignReport",
     "DidResult",
     "EffectResult",
@@ -77,8 +87,10 @@ __all__ = [
     "PanelError",
     "PretrendTest",
     "StaggeredResult",
+    "SdidResult",
     "SynthResult",
     "TwfeDiagnostic",
+    "augmented_synthetic_control",
     "balance_table",
     "callaway_santanna",
     "difference_in_differences",
@@ -88,4 +100,5 @@ __all__ = [
     "interrupted_time_series",
     "minimal_detectable_effect",
     "synthetic_control",
+    "synthetic_did",
 ]

@@ -13,6 +13,7 @@ from .results import EffectResult
 
 #: Warning codes whose text is repeated in the interpretation.
 REPEATED_WARNINGS = (
+    "ascm_extrapolation",
     "few_donors",
     "poor_prefit",
     "its_weak",
@@ -80,6 +81,34 @@ def _design_sentence(r: EffectResult, lang: str) -> str:
         return (
             f"We vergeleken de eenheid met de maatregel met een 'synthetische' vergelijking: een gewogen mix "
             f"van {n_d} eenheden zonder maatregel die vóór de start zo goed mogelijk op de eenheid leek."
+        )
+    if r.method == "sdid":
+        n_d = getattr(r, "n_donors", n_ctrl)
+        if lang == "en":
+            return (
+                f"We compared the change in '{r.outcome}' in {r.n_treated} unit{'s' if r.n_treated != 1 else ''} with the measure with the change "
+                f"in a weighted mix of {n_d} units without it (synthetic difference-in-differences): the mix and "
+                "the years before the start that count most were chosen so that the two lines ran in parallel "
+                "before the start."
+            )
+        return (
+            f"We vergeleken de verandering van '{r.outcome}' in {r.n_treated} "
+            f"{'eenheid' if r.n_treated == 1 else 'eenheden'} met de maatregel met "
+            f"de verandering in een gewogen mix van {n_d} eenheden zonder maatregel (synthetische "
+            "verschil-in-verschillen): de mix en de jaren vóór de start die het zwaarst tellen zijn zo gekozen "
+            "dat beide lijnen vóór de start gelijk opliepen."
+        )
+    if r.method == "ascm":
+        n_d = getattr(r, "n_donors", n_ctrl)
+        if lang == "en":
+            return (
+                f"We compared the unit with the measure with a 'synthetic' comparison of {n_d} units without it, "
+                "corrected for what the mix could not match before the start (augmented synthetic control)."
+            )
+        return (
+            f"We vergeleken de eenheid met de maatregel met een 'synthetische' vergelijking van {n_d} eenheden "
+            "zonder maatregel, gecorrigeerd voor wat de mix vóór de start niet kon nabootsen (aangevulde "
+            "synthetische controle)."
         )
     if lang == "en":
         return (
@@ -190,6 +219,11 @@ def interpret(r: EffectResult, lang: str = "nl") -> str:
         )
     if r.method == "scm":
         parts.extend(_scm_checks(r, lang))
+    if r.method == "sdid":
+        parts.extend(_sdid_checks(r, lang))
+    if r.method == "ascm":
+        parts.extend(_ascm_checks(r, lang))
+        parts.extend(_scm_checks(r, lang))
     for m in r.warnings:
         if m.code in REPEATED_WARNINGS:
             parts.append(m.text(lang))
@@ -212,6 +246,9 @@ def _scm_checks(r: EffectResult, lang: str) -> list[str]:
             else f"In de placebotoets deed elke vergelijkingseenheid om de beurt alsof zij de maatregel had: bij "
             f"{rank} van de {J} was het verschil na de start, vergeleken met vóór de start, even groot of groter."
         )
+    loo = getattr(r, "leave_one_out", None)
+    if loo is not None and len(loo):
+        out.append(leave_one_out_sentence(loo, r.estimate, lang))
     it = getattr(r, "in_time_summary", None)
     if it is not None and len(it):
         row = it.iloc[0]
@@ -224,3 +261,73 @@ def _scm_checks(r: EffectResult, lang: str) -> list[str]:
             f"gemiddeld een verschil van {n(row['mean_gap'])}, tegen {n(r.estimate)} erna."
         )
     return out
+
+
+def _sdid_checks(r: EffectResult, lang: str) -> list[str]:
+    """How SDID relates to its two companions on the same data."""
+    n = lambda x: fmt_number(x, lang)  # noqa: E731
+    sc, did = getattr(r, "sc_estimate", None), getattr(r, "did_estimate", None)
+    if sc is None or did is None:
+        return []
+    if lang == "en":
+        return [
+            f"For comparison: a plain synthetic control gives {n(sc)}, a plain difference-in-differences "
+            f"{n(did)}."
+        ]
+    return [
+        f"Ter vergelijking: een gewone synthetische controle geeft {n(sc)}, een gewone verschil-in-verschillen "
+        f"{n(did)}."
+    ]
+
+
+def leave_one_out_sentence(loo, estimate: float, lang: str = "nl") -> str:
+    """'Zonder donor X wordt het effect ...': the heaviest donor's refit and the range over all refits."""
+    n = lambda x: fmt_number(x, lang)  # noqa: E731
+    est = loo.groupby("donor", sort=False).agg(weight=("weight", "mean"), estimate=("estimate", "mean"))
+    top = est["weight"].idxmax()
+    e_top, w_top = float(est.loc[top, "estimate"]), float(est.loc[top, "weight"])
+    lo, hi = float(est["estimate"].min()), float(est["estimate"].max())
+    flips = (lo < 0 < hi) or (estimate > 0 > lo) or (estimate < 0 < hi)
+    k = len(est)
+    if lang == "en":
+        s = (
+            f"Without comparison unit '{top}' (weight {n(w_top)}, the heaviest in the mix) the effect becomes "
+            f"{n(e_top)} instead of {n(estimate)}."
+        )
+        if k > 1:
+            s += (
+                f" Leaving out each of the {k} comparison units with a weight in turn, the effect lies between "
+                f"{n(lo)} and {n(hi)}."
+            )
+        if flips:
+            s += " Whether the effect is positive or negative therefore depends on a single comparison unit."
+        return s
+    s = (
+        f"Zonder vergelijkingseenheid '{top}' (gewicht {n(w_top)}, de zwaarste in de mix) wordt het effect "
+        f"{n(e_top)} in plaats van {n(estimate)}."
+    )
+    if k > 1:
+        s += (
+            f" Laten we telkens één van de {k} vergelijkingseenheden met een gewicht weg, dan ligt het effect "
+            f"tussen {n(lo)} en {n(hi)}."
+        )
+    if flips:
+        s += " Of het effect positief of negatief is, hangt dus af van één vergelijkingseenheid."
+    return s
+
+
+def _ascm_checks(r: EffectResult, lang: str) -> list[str]:
+    """What the augmentation changed: the fit before the start and the estimate without it."""
+    n = lambda x: fmt_number(x, lang)  # noqa: E731
+    pre, scm_pre, scm = (getattr(r, k, None) for k in ("pre_rmspe", "scm_pre_rmspe", "scm_estimate"))
+    if pre is None or scm_pre is None or scm is None:
+        return []
+    if lang == "en":
+        return [
+            f"Before the start the augmented comparison deviates {n(pre)} on average from the unit, the plain "
+            f"synthetic control {n(scm_pre)}; without the augmentation the estimate would be {n(scm)}."
+        ]
+    return [
+        f"Vóór de start wijkt de aangevulde vergelijking gemiddeld {n(pre)} af van de eenheid, de gewone "
+        f"synthetische controle {n(scm_pre)}; zonder aanvulling zou de schatting {n(scm)} zijn."
+    ]

@@ -241,6 +241,44 @@ class SynthResult(EffectResult):
     v_search: str | None = None  # multistart or equal (None: V not searched)
     # every start of the V search: start, loss, pre_rmspe, weight_shift (vs chosen), estimate, chosen
     v_starts: pd.DataFrame | None = None
+    # refit without each donor with positive weight: treated_unit, donor, weight, estimate, pre_rmspe,
+    # largest_donor (of the refit)
+    leave_one_out: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SdidResult(EffectResult):
+    """Synthetic difference-in-differences (Arkhangelsky et al. 2021) with its SC and DiD companions."""
+
+    unit_weights: pd.DataFrame  # donor, weight (omega)
+    time_weights: pd.DataFrame  # time, weight (lambda, pre-periods)
+    # time, treated (mean), synthetic (omega-weighted donors), counterfactual (synthetic + the lambda-weighted
+    # pre-period gap: its post-period mean gap is the estimate), time_weight, post
+    series: pd.DataFrame
+    sc_estimate: float  # synthetic control on the same panel (synthdid's sc_estimate)
+    did_estimate: float  # plain difference-in-differences (synthdid's did_estimate)
+    se_method: str  # placebo, jackknife or none
+    replications: int
+    noise_level: float
+    zeta_omega: float
+    n_donors: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AscmResult(EffectResult):
+    """Ridge-augmented synthetic control (Ben-Michael, Feller & Rothstein 2021)."""
+
+    weights: pd.DataFrame  # donor, weight (augmented: may be negative), scm_weight
+    gaps: pd.DataFrame  # time, event_time, treated, synthetic, gap
+    lambda_: float  # ridge penalty (chosen by leave-one-period-out cross-validation unless given)
+    lambda_cv: pd.DataFrame | None  # lambda, cv_error, cv_se
+    scm_estimate: float
+    pre_rmspe: float
+    scm_pre_rmspe: float
+    rmspe_ratio: float
+    placebos: pd.DataFrame | None  # unit, pre_rmspe, post_rmspe, ratio, mean_post_gap (same lambda)
+    n_donors: int
+    predictors: tuple[str, ...] = ()  # predictors balanced besides the pre-period outcomes
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -261,8 +299,10 @@ __all__ = [
     "DesignReport",
     "DidResult",
     "EffectResult",
+    "AscmResult",
     "ItsResult",
     "Message",
+    "SdidResult",
     "PretrendTest",
     "StaggeredResult",
     "SynthResult",

@@ -400,10 +400,13 @@ def _message_outside(unit: str, above: bool) -> Message:
         "outside_hull",
         f"Eenheid '{unit}' lag vóór de start in de meeste jaren {where_nl} dan alle vergelijkingseenheden. Een "
         "gewogen mix van vergelijkingseenheden kan haar dan niet goed volgen; de synthetische controle is "
-        "daardoor onbetrouwbaar. Kies vergelijkingseenheden die meer op haar lijken, of de methode cs.",
+        "daardoor onbetrouwbaar. Gebruik de aangevulde synthetische controle (methode ascm) of synthetische "
+        "verschil-in-verschillen (methode sdid), die daarvoor corrigeren, of kies vergelijkingseenheden die meer "
+        "op haar lijken.",
         f"Unit '{unit}' was {where_en} than every comparison unit in most years before the start. A weighted mix "
-        "of comparison units cannot track it then, so the synthetic control is unreliable. Choose comparison "
-        "units that resemble it more, or the method cs.",
+        "of comparison units cannot track it then, so the synthetic control is unreliable. Use the augmented "
+        "synthetic control (method ascm) or synthetic difference-in-differences (method sdid), which correct for "
+        "this, or choose comparison units that resemble it more.",
     )
 
 
@@ -422,6 +425,7 @@ def synthetic_control(
     seed: int | None = 0,
     max_treated: int = 10,
     n_draws: int = 10000,
+    leave_one_out: bool = False,
 ) -> SynthResult:
     """Synthetic control for one or a few treated units; donors are the never-treated units.
 
@@ -432,6 +436,8 @@ def synthetic_control(
     chooses V (default: all pre-periods). ``placebo_refit_v``: re-optimise V for every placebo (slow).
     ``v_search``: ``"multistart"`` (default; the best of several starts) or ``"equal"`` (only the equal-weights
     start of R Synth and pysyncon). Every start's fit and estimate is in ``result.v_starts``.
+    ``leave_one_out``: refit without each donor that has a positive weight (V searched again unless given)
+    and report the effect of each refit in ``result.leave_one_out``.
     """
     if v_search not in V_SEARCHES:
         raise _error(panel, "v_search", f"onbekende zoekmethode voor V '{v_search}'", "Kies multistart of equal.")
@@ -462,6 +468,14 @@ def synthetic_control(
     if user_v is not None and (not np.all(np.isfinite(user_v)) or np.any(user_v < 0) or user_v.sum() <= 0):
         raise _error(panel, "v", "de gewichten V moeten getallen ≥ 0 zijn, niet allemaal 0", "Pas V aan.")
 
+    if leave_one_out:
+        panel.require(
+            J >= 3,
+            f"zonder één vergelijkingseenheid blijft er maar {J - 1} over; dan valt er niets te vergelijken",
+            "Laat --leave-one-out weg, of voeg vergelijkingseenheden toe.",
+            field="leave_one_out",
+        )
+    loo_rows: list[tuple] = []
     weight_rows, gap_rows, placebo_rows, pgap_rows, balance_rows = [], [], [], [], []
     v_rows: list[tuple[str, str, float]] = []
     in_time_rows, in_time_summary, start_rows = [], [], []
@@ -599,6 +613,22 @@ def synthetic_control(
             placebo_ratio_sets.append(np.array(pr))
             placebo_gap_sets.append(np.array(pg))
             placebo_pre_sets.append(np.array(pp))
+        if leave_one_out:
+            for j in np.flatnonzero(w > 1e-6):
+                others = np.delete(np.arange(J), j)
+                search_again = user_v is None and Xd is not None and Xd.shape[0] <= J - 1
+                fj = _fit(
+                    wide.y[i], Yd[others], fit_cols,
+                    Xt, None if Xd is None else Xd[:, others],
+                    None if search_again else fit.v,
+                    None if spec is None else spec.groups,
+                    v_search,
+                )
+                gj = wide.y[i] - Yd[others].T @ fj.w
+                a, _b = _rmspe(gj, pre_mask, post_mask)
+                top = others[int(np.argmax(fj.w))]
+                loo_rows.append((unit, wide.units[donors[j]], float(w[j]), float(gj[n_pre:].mean()), a,
+                                 wide.units[donors[top]]))
         if in_time_placebo and len(fit_cols) >= 4:
             fake = int(fit_cols[len(fit_cols) // 2])
             it_fit = fit_cols[fit_cols < fake]
@@ -755,6 +785,11 @@ def synthetic_control(
         fit_periods=fit_used,
         v_loss=float(np.mean(losses)),
         v_search=v_search if has_spec and user_v is None else None,
+        leave_one_out=pd.DataFrame(
+            loo_rows, columns=["treated_unit", "donor", "weight", "estimate", "pre_rmspe", "largest_donor"]
+        )
+        if leave_one_out
+        else None,
         v_starts=pd.DataFrame(
             start_rows,
             columns=["treated_unit", "start", "loss", "pre_rmspe", "weight_shift", "estimate", "chosen"],

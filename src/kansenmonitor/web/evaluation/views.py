@@ -40,6 +40,8 @@ METHOD_LABEL = {
     "did": ("verschil-in-verschillen (2x2)", "difference-in-differences (2x2)"),
     "cs": ("gespreide start (Callaway & Sant'Anna)", "staggered adoption (Callaway & Sant'Anna)"),
     "scm": ("synthetische controle", "synthetic control"),
+    "sdid": ("synthetische verschil-in-verschillen", "synthetic difference-in-differences"),
+    "ascm": ("aangevulde synthetische controle", "augmented synthetic control"),
     "its": ("onderbroken tijdreeks (zwakker bewijs)", "interrupted time series (weaker evidence)"),
 }
 CONTROL_LABEL = {
@@ -520,6 +522,14 @@ def result_view(result_dict: dict, source: dict, lang: str) -> dict:
                       key=lambda row: (unit_names.get(row["unit"], row["unit"]), row["x"]))
         for row in rows:
             row["unit_name"] = unit_names.get(row["unit"], row["unit"])
+    elif method == "sdid" and r.get("series"):
+        chart_kind = "levels"
+        rows = [{"x": int(g["time"]), "observed": g.get("treated"), "counterfactual": g.get("counterfactual")}
+                for g in r["series"]]
+    elif method == "ascm" and r.get("gaps"):
+        chart_kind = "levels"
+        rows = [{"x": int(g["time"]), "observed": g.get("treated"), "counterfactual": g.get("synthetic")}
+                for g in r["gaps"]]
     elif method == "its" and r.get("series"):
         chart_kind = "levels"
         rows = [{"x": int(g["time"]), "observed": g.get("observed"), "counterfactual": g.get("counterfactual")}
@@ -548,6 +558,14 @@ def result_view(result_dict: dict, source: dict, lang: str) -> dict:
                    "code": w["donor"], "name": names_by_code.get(w["donor"], w["donor"]), "weight": w["weight"]}
                   for w in r["weights"] if (w.get("weight") or 0) >= 0.001]
         donors.sort(key=lambda d: (d["treated_name"], -d["weight"]))
+    mix = r.get("unit_weights") if method == "sdid" else r.get("weights") if method == "ascm" else None
+    if mix:
+        names_by_code = {u["code"]: u["name"] for u in source.get("comparison_units", [])}
+        treated = ", ".join(treated_names(source).values())
+        donors = [{"treated_unit": "", "treated_name": treated, "code": w["donor"],
+                   "name": names_by_code.get(w["donor"], w["donor"]), "weight": w["weight"]}
+                  for w in mix if abs(w.get("weight") or 0) >= 0.001]
+        donors.sort(key=lambda d: -abs(d["weight"]))
     balance, placebo_chart = ([], None) if method != "scm" else _scm_view(r, fmt, lang, treated_names(source))
     ci = None
     if r.get("ci_low") is not None and r.get("ci_high") is not None:
@@ -569,11 +587,20 @@ def result_view(result_dict: dict, source: dict, lang: str) -> dict:
                            for w in r.get("warnings", [])],
         "_interpretation": _named(interpretation, source),
         "chart_kind": chart_kind, "chart_rows": rows, "donors": donors, "balance": balance,
+        "method_details": {k: r.get(k) for k in _DETAILS.get(method, ())},
         "_unit_charts": unit_charts, "per_unit": len({row.get("unit") for row in rows}) > 1,
         "_placebo": placebo_chart,
         "_chart": chart, "_fmt": {"estimate": fmt(r.get("estimate")), "se": fmt(r.get("se")),
                                   "ci_low": fmt(ci[0]) if ci else None, "ci_high": fmt(ci[1]) if ci else None},
     }
+
+
+#: Method-specific figures the result view passes on (its JSON twin) besides the common ones.
+_DETAILS = {
+    "sdid": ("sc_estimate", "did_estimate", "se_method", "replications", "time_weights", "noise_level"),
+    "ascm": ("lambda_", "scm_estimate", "pre_rmspe", "scm_pre_rmspe", "lambda_cv"),
+    "scm": ("leave_one_out",),
+}
 
 
 def _named(text, source: dict):
