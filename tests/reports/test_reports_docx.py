@@ -179,3 +179,31 @@ def _definition_file():
     from importlib import resources
 
     return resources.files("kansenmonitor.reports") / "definitions" / "wijkprofiel.yaml"
+
+
+def test_the_date_follows_the_data_not_the_clock(demo_home, tmp_path, defs):
+    import shutil
+
+    from kansenmonitor.monitor import Monitor
+    from kansenmonitor.programme.decisions import record_decision
+    from kansenmonitor.programme.repository import load_programme
+
+    home = tmp_path / "home"
+    shutil.copytree(demo_home, home)
+    monitor = Monitor.open(home=home, url=f"sqlite:///{home / 'kansenmonitor.sqlite'}")
+    try:
+        site = Site(monitor)
+        before = documents.build(site, defs["kansrijk-enschede-voortgang"], None, 2025, "nl")
+        first = render.render(before, "docx")
+        assert render.render(documents.build(Site(monitor), defs["kansrijk-enschede-voortgang"], None, 2025, "nl"),
+                             "docx") == first
+        record_decision(monitor.store, load_programme("kansrijk-enschede-2023-2033"), "int-naschools", "doorgaan",
+                        "Het loopt zoals gepland.", "college van B&W", on="2025-06-01")
+        after = documents.build(Site(monitor), defs["kansrijk-enschede-voortgang"], None, 2025, "nl")
+        assert after["data_version"] > before["data_version"]
+        word = docx.Document(io.BytesIO(render.render(after, "docx")))
+        assert word.core_properties.created.replace(tzinfo=None) == datetime.fromisoformat(
+            after["data_version"]).replace(tzinfo=None)
+        assert "Het loopt zoals gepland." in all_text(word)
+    finally:
+        monitor.close()

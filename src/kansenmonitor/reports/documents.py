@@ -32,14 +32,28 @@ def _build(site: Site, definition: ReportDefinition, area: str | None, period: i
 
 
 def data_version(site: Site) -> str | None:
-    """When the data in the store last changed (the newest import or saved document), as an ISO timestamp: the
-    date a file carries instead of the clock, so the same store gives the same file."""
+    """When the data in the store last changed (the newest import, saved document — a decision, an evaluation —
+    or residents' input and its moderation), as an ISO timestamp: the date a file carries instead of the clock,
+    so the same store gives the same file."""
+    from ..participation.service import last_change
+
     store = site.monitor.store
     stamps = [str(i["imported_at"]) for i in store.imports() if i.get("imported_at")]
     documents_changed = store.change_stamp()[3][0]
     if documents_changed:
         stamps.append(str(documents_changed))
-    return max(stamps) if stamps else None
+    participation_changed = last_change(store)
+    if participation_changed:
+        stamps.append(participation_changed)
+    # every stamp is UTC ISO 8601 ("2026-12-03T13:49:18+00:00"); a date alone is read as midnight UTC
+    return max(stamps, key=_instant) if stamps else None
+
+
+def _instant(stamp: str):
+    from datetime import UTC, datetime
+
+    when = datetime.fromisoformat(stamp)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def prepare(site: Site, definition: ReportDefinition, codes: list[str]) -> None:
