@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from urllib.parse import unquote_to_bytes
 
 from docx import Document
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
@@ -126,9 +126,7 @@ class _Writer:
 
         def flush():
             nonlocal page_break
-            if loose and any(_SPACE.sub("", x if isinstance(x, str) else x.text_content() or "") or
-                             (not isinstance(x, str) and (x.tag == "img" or x.find(".//img") is not None))
-                             for x in loose):
+            if any(_has_content(x) for x in loose):
                 p = target.add_paragraph()
                 self._page_break(p, page_break)
                 page_break = False
@@ -223,6 +221,8 @@ class _Writer:
         width = max(sum(int(c.get("colspan") or 1) for c in tr if c.tag in ("th", "td")) for tr in rows)
         table = target.add_table(rows=len(rows), cols=width)
         table.style = "Table Grid"
+        if caption is not None:
+            _table_alt(table, _SPACE.sub(" ", caption.text_content()).strip())
         for r, tr in enumerate(rows):
             row = table.rows[r]
             if r < len(head):
@@ -248,8 +248,6 @@ class _Writer:
             self.inline(p, el, {"bold": header, "italic": False})
             _trim(p)
             if "num" in _classes(el):
-                from docx.enum.text import WD_ALIGN_PARAGRAPH
-
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
     # inline ------------------------------------------------------------------------------------------
@@ -324,6 +322,22 @@ class _Writer:
         svg_blip.set(qn("r:embed"), rid)
         ext_lst.append(ext)
         blip.append(ext_lst)
+
+
+def _has_content(x) -> bool:
+    """Whether loose HTML (a text or an inline element) holds anything to show: text or a picture."""
+    if isinstance(x, str):
+        return bool(x.strip())
+    return bool((x.text_content() or "").strip()) or x.tag == "img" or x.find(".//img") is not None
+
+
+def _table_alt(table, caption: str) -> None:
+    """The caption as the table's own alternative text (Word: Table Properties > Alt Text)."""
+    tbl_pr = table._tbl.tblPr
+    for tag in ("w:tblCaption", "w:tblDescription"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), caption[:250])
+        tbl_pr.append(el)
 
 
 def _repeat_header(row) -> None:
