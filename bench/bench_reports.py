@@ -6,7 +6,8 @@ their similar areas in one read, one pass of disclosure control), then per profi
 tagged PDF — is timed (the shared part spread over the profiles), and then WeasyPrint alone on the same HTML string. The ratio (full / WeasyPrint alone) says how
 much the data work adds: the target is at most 1.5×. Two passes: cold (empty caches, as the first batch after
 start-up) and warm (caches filled, as the web app after warming up). Peak memory is the process's maximum
-resident set size. Not a test: ``python bench/bench_reports.py [--gemeente GM0153] [--limit N]``.
+resident set size. Each profile is timed in full and then WeasyPrint alone right after it (interleaved, so a
+change in the machine's load hits both alike). Not a test: ``python bench/bench_reports.py [--gemeente GM0153] [--limit N]``.
 """
 
 from __future__ import annotations
@@ -38,10 +39,11 @@ def open_demo() -> Monitor:
     return monitor
 
 
-def one_pass(site: Site, definition, codes: list[str]) -> tuple[list[float], list[float], float]:
+def one_pass(site: Site, definition, codes: list[str]) -> tuple[list[float], list[float], float, list[float]]:
     """Time the batch as the CLI makes it: first what all profiles share (:func:`documents.prepare`, once), then
-    each profile. Returns (full time per profile, WeasyPrint alone per profile, the shared preparation)."""
-    full, alone, html_of = [], [], []
+    each profile. Returns (full time per profile, WeasyPrint alone per profile, the shared preparation, the data
+    work per profile: document model and HTML, without the PDF)."""
+    full, alone, data = [], [], []
     t = time.perf_counter()
     documents.prepare(site, definition, codes)
     shared = time.perf_counter() - t
@@ -52,23 +54,24 @@ def one_pass(site: Site, definition, codes: list[str]) -> tuple[list[float], lis
         except NoDataError:
             continue
         html = render.html(doc)
+        data.append(time.perf_counter() - t)
         render.pdf_from_html(html)
         full.append(time.perf_counter() - t)
-        html_of.append(html)
-    for html in html_of:
+        # WeasyPrint alone on the same HTML right after, so both see the same load on a shared machine
         t = time.perf_counter()
         render.pdf_from_html(html)
         alone.append(time.perf_counter() - t)
-    return full, alone, shared
+    return full, alone, shared, data
 
 
-def report(label: str, full: list[float], alone: list[float], shared: float) -> None:
+def report(label: str, full: list[float], alone: list[float], shared: float, data: list[float]) -> None:
     """The shared preparation is spread over the profiles: the ratio is of the whole batch."""
     n = len(full)
     mean_full = (sum(full) + shared) / n
     mean_alone = statistics.fmean(alone)
     print(f"{label}: {n} profielen · volledig {mean_full:.2f} s per profiel (waarvan gedeelde voorbereiding "
-          f"{shared / n:.2f} s; mediaan per profiel zonder die {statistics.median(full):.2f}) · "
+          f"{shared / n:.2f} s; gegevens en HTML {(sum(data) + shared) / n:.2f} s; mediaan per profiel zonder de "
+          f"voorbereiding {statistics.median(full):.2f}) · "
           f"WeasyPrint alleen {mean_alone:.2f} s · verhouding {mean_full / mean_alone:.2f}× (doel ≤ 1,5×) · "
           f"totaal {sum(full) + shared:.0f} s")
 
@@ -86,10 +89,8 @@ def main() -> None:
     if args.limit:
         codes = codes[: args.limit]
     render.pdf_from_html("<html lang='nl'><head><title>opwarmen</title></head><body><p>x</p></body></html>")
-    full, alone, shared = one_pass(site, definition, codes)
-    report("koud (lege caches)", full, alone, shared)
-    full, alone, shared = one_pass(site, definition, codes)
-    report("warm (caches gevuld)", full, alone, shared)
+    report("koud (lege caches)", *one_pass(site, definition, codes))
+    report("warm (caches gevuld)", *one_pass(site, definition, codes))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"piekgeheugen (max RSS): {peak:.0f} MB")
 
