@@ -6,10 +6,12 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 fi
-# WeasyPrint (tagged PDF reports) needs Pango and a sans-serif font from Debian
-if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+# WeasyPrint (tagged PDF reports) needs Pango and a sans-serif font from Debian; CairoSVG (the print bitmaps of
+# the charts in the Word reports) needs Cairo
+if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || ! ldconfig -p | grep -q 'libcairo.so.2' \
+    || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-dejavu-core
 fi
 if ! "$root/.venv/bin/python" -c "import playwright" 2>/dev/null; then
   "$root/.venv/bin/python" -m pip install -q playwright

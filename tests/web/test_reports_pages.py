@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 
+import docx
 import pikepdf
 import pytest
 
 from .axe import CHROMIUM, assert_accessible
 
 BUURT = "BU01530603"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +53,16 @@ def test_pdf_and_csv_downloads(client):
     assert rows and {"indicator", "gebied", "periode", "bron"} <= set(rows[0])
 
 
+def test_docx_download(client):
+    page = client.get(f"/rapporten/wijkprofiel/{BUURT}").text
+    assert "?format=docx&amp;lang=nl" in page and "Word-bestand om aan te vullen" in page
+    assert 'value="docx"' in client.get("/rapporten?gemeente=GM0153").text
+    r = client.get(f"/rapporten/wijkprofiel/{BUURT}?format=docx")
+    assert r.status_code == 200 and r.headers["content-type"] == DOCX
+    assert 'attachment; filename="wijkprofiel-BU01530603.docx"' == r.headers["content-disposition"]
+    assert docx.Document(io.BytesIO(r.content)).core_properties.title == "Wijkprofiel Wesselerbrink Noord-Oost"
+
+
 def test_errors_are_plain(client):
     r = client.get("/rapporten/wijkprofiel/BU99999999")
     assert r.status_code == 404 and "staat niet in de database" in r.text
@@ -58,7 +70,7 @@ def test_errors_are_plain(client):
     assert r.status_code == 400 and "is een gemeente" in r.text
     r = client.get("/rapporten/jaarverslag/BU01530603")
     assert r.status_code == 404
-    r = client.get(f"/rapporten/wijkprofiel/{BUURT}?format=docx")
+    r = client.get(f"/rapporten/wijkprofiel/{BUURT}?format=odt")
     assert r.status_code == 400 and "format" in r.text
     r = client.get("/rapporten/maak?definitie=wijkprofiel")
     assert r.status_code == 400 and "gebied" in r.text
@@ -77,6 +89,41 @@ def test_api_lists_definitions_and_builds_one(client):
     r = client.get("/v1/rapporten/wijkprofiel/GM0153")
     assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json"
     assert client.get("/v1/rapporten/wijkprofiel/BU99999999").status_code == 404
+
+
+def test_api_format_by_query_or_accept(client):
+    r = client.get(f"/v1/rapporten/wijkprofiel/{BUURT}?formaat=docx")
+    assert r.status_code == 200 and r.headers["content-type"] == DOCX
+    assert docx.Document(io.BytesIO(r.content)).core_properties.language == "nl-NL"
+    r = client.get(f"/v1/rapporten/wijkprofiel/{BUURT}", headers={"Accept": DOCX})
+    assert r.headers["content-type"] == DOCX and r.headers["vary"] == "Accept"
+    r = client.get(f"/v1/rapporten/wijkprofiel/{BUURT}", headers={"Accept": "text/csv;q=0.5, application/pdf"})
+    assert r.headers["content-type"] == "application/pdf"
+    r = client.get(f"/v1/rapporten/wijkprofiel/{BUURT}?formaat=csv", headers={"Accept": "application/pdf"})
+    assert r.headers["content-type"].startswith("text/csv")  # the query wins
+    r = client.get(f"/v1/rapporten/wijkprofiel/{BUURT}", headers={"Accept": "image/png"})
+    assert r.headers["content-type"].startswith("application/json")
+    r = client.get(f"/v1/rapporten/wijkprofiel/{BUURT}?format=html")  # the older name still works
+    assert r.headers["content-type"].startswith("text/html")
+    listed = client.get("/v1/rapporten").json()["rapporten"]
+    assert all("docx" in d["formaten"] for d in listed)
+
+
+@pytest.mark.parametrize(("path", "status", "param"), [
+    ("/v1/rapporten/jaarverslag", 404, "definitie"),
+    ("/v1/rapporten/wijkprofiel/BU99999999", 404, "gebied"),
+    ("/v1/rapporten/wijkprofiel/GM0153", 400, "gebied"),
+    ("/v1/rapporten/kansrijk-enschede-voortgang?periode=2031", 400, "periode"),
+    ("/v1/rapporten/kansrijk-enschede-voortgang?periode=twee", 400, "periode"),
+    (f"/v1/rapporten/wijkprofiel/{BUURT}?formaat=odt", 400, "formaat"),
+    (f"/v1/rapporten/wijkprofiel/{BUURT}?lang=de", 400, "lang"),
+])
+def test_api_problems_name_the_parameter(client, path, status, param):
+    r = client.get(path)
+    assert r.status_code == status and r.headers["content-type"] == "application/problem+json"
+    body = r.json()
+    assert body["status"] == status and body["instance"] == path.split("?")[0]
+    assert [p["name"] for p in body["invalid_params"]] == [param] and body["invalid_params"][0]["reason"]
 
 
 def test_council_report_pages(client):

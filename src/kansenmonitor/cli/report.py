@@ -16,10 +16,10 @@ from ..core.errors import KansenmonitorError
 from .base import fail, open_monitor, out
 
 report_app = typer.Typer(help="Rapporten uit dezelfde cijfers: de voortgangsrapportage voor de raad en "
-                         "wijkprofielen om te printen, als HTML of toegankelijke PDF.", no_args_is_help=True)
+                         "wijkprofielen om te printen, als HTML, toegankelijke PDF of Word-bestand.", no_args_is_help=True)
 
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="html, pdf of csv (de bijlage met de herkomst "
-                                        "van elk getal).")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="html, pdf, docx (Word, om aan te vullen) of csv "
+                                        "(de bijlage met de herkomst van elk getal).")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Taal: nl (standaard) of en.")]
 
 
@@ -142,6 +142,7 @@ def build_cmd(
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from ..reports import documents
     from ..reports.definition import definition
     from ..reports.wijkprofiel import NoDataError
     from ..web.service import Site
@@ -160,6 +161,7 @@ def build_cmd(
     by = site.map_boundary_year("buurt", all_buurten)
     buurten = site.regions_of("buurt", all_buurten, by)
     folder = output or Path(".")
+    documents.prepare(site, d, [b.code for b in buurten])  # what all profiles share, once for the batch
     # make every document first, write only when all succeeded (all-or-nothing for the batch)
     made: list[tuple[Path, bytes]] = []
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),

@@ -398,6 +398,20 @@ def heard(store, rnd: Round, rules: Rules = RULES) -> dict:
     return out
 
 
+def last_change(store) -> str | None:
+    """When input last came in or was moderated (an ISO timestamp), or ``None``: part of the data version that
+    a generated report carries as its date."""
+    if not ready(store):
+        return None
+    from sqlalchemy import func
+
+    t = participation_responses.c
+    with store.engine.connect() as conn:
+        row = conn.execute(select(func.max(t.submitted_at), func.max(t.moderated_at))).one()
+    stamps = [str(x) for x in row if x]
+    return max(stamps) if stamps else None
+
+
 def narratives(store, area_code: str | None = None) -> list:
     """Approved input with consent as programme narratives (anonymous), linked to the area and the theme the
     resident put first, for the reports and the programme."""

@@ -12,6 +12,12 @@ from .wijkprofiel import ReportInputError
 def build(site: Site, definition: ReportDefinition, area: str | None = None, period: int | None = None,
           lang: str = "nl") -> dict:
     """The document model (plain data) of ``definition``; the templates in ``templates/`` only format it."""
+    doc = _build(site, definition, area, period, lang)
+    doc["data_version"] = data_version(site)
+    return doc
+
+
+def _build(site: Site, definition: ReportDefinition, area: str | None, period: int | None, lang: str) -> dict:
     if definition.kind == "wijkprofiel":
         if area is None:
             raise ReportInputError([Issue(definition.file, None, "gebied", "een wijkprofiel is voor één buurt of wijk",
@@ -23,6 +29,46 @@ def build(site: Site, definition: ReportDefinition, area: str | None = None, per
                                    "Het rapport is niet gemaakt.")
         return wijkprofiel.build(site, definition, area, lang)
     return voortgang.build(site, definition, period, area, lang)
+
+
+def data_version(site: Site) -> str | None:
+    """When the data in the store last changed (the newest import, saved document — a decision, an evaluation —
+    or residents' input and its moderation), as an ISO timestamp: the date a file carries instead of the clock,
+    so the same store gives the same file."""
+    from ..participation.service import last_change
+
+    store = site.monitor.store
+    stamps = [str(i["imported_at"]) for i in store.imports() if i.get("imported_at")]
+    documents_changed = store.change_stamp()[3][0]
+    if documents_changed:
+        stamps.append(str(documents_changed))
+    participation_changed = last_change(store)
+    if participation_changed:
+        stamps.append(participation_changed)
+    # every stamp is UTC ISO 8601 ("2026-12-03T13:49:18+00:00"); a date alone is read as midnight UTC
+    return max(stamps, key=_instant) if stamps else None
+
+
+def _instant(stamp: str):
+    from datetime import UTC, datetime
+
+    when = datetime.fromisoformat(stamp)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def prepare(site: Site, definition: ReportDefinition, codes: list[str]) -> None:
+    """Before a batch of reports: what every report of the batch needs, computed once for all of them (the
+    profiles of all the areas and of their similar areas from one read of the store, one pass of disclosure
+    control, the similarity model) instead of area by area."""
+    if definition.kind != "wijkprofiel" or not codes:
+        return
+    regions = []
+    for code in codes:
+        try:
+            regions.append(site.region(code))
+        except LookupError:
+            continue
+    site.warm_up(regions=regions)
 
 
 def areas_of(site: Site, definition: ReportDefinition, gemeente: str | None = None) -> list[dict]:

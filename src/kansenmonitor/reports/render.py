@@ -1,4 +1,5 @@
-"""A report document model → one self-contained HTML file, a tagged PDF (PDF/UA-1) or the CSV annex.
+"""A report document model → one self-contained HTML file, a tagged PDF (PDF/UA-1), an editable DOCX or the CSV
+annex.
 
 The HTML has its stylesheet and images inside it (no network, no files beside it), so the file the CLI writes,
 the page the web app serves and the PDF WeasyPrint renders are one and the same document. WeasyPrint's
@@ -18,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..web import i18n
 
-FORMATS = ("html", "pdf", "csv")
+FORMATS = ("html", "pdf", "docx", "csv")
 REF_COLUMNS = ["onderdeel", "indicator", "gebied", "periode", "waarde", "eenheid", "bron"]
 
 
@@ -50,6 +51,17 @@ def pdf(doc: dict) -> bytes:
     return pdf_from_html(html(doc))
 
 
+def docx(doc: dict) -> bytes:
+    """The document as an editable Word file, made from the same HTML (see :mod:`.word`)."""
+    from datetime import datetime
+
+    from . import word
+
+    stamp = doc.get("data_version")
+    created = datetime.fromisoformat(stamp) if stamp else None
+    return word.docx_from_html(html(doc), doc.get("lang", "nl"), created=created)
+
+
 def pdf_from_html(text: str) -> bytes:
     import weasyprint
 
@@ -71,12 +83,16 @@ def render(doc: dict, form: str) -> bytes:
         return html(doc).encode("utf-8")
     if form == "pdf":
         return pdf(doc)
+    if form == "docx":
+        return docx(doc)
     if form == "csv":
         return refs_csv(doc).encode("utf-8")
     raise ValueError(f"onbekend formaat '{form}'; kies uit {', '.join(FORMATS)}")
 
 
-MEDIA_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
+MEDIA_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
+               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               "csv": "text/csv; charset=utf-8"}
 
 
 # -- the presentation of an area ---------------------------------------------------------------------------

@@ -133,10 +133,20 @@ class Site:
             if (code, boundary_year) in index:
                 return index[(code, boundary_year)]
             return self.monitor.region(code, boundary_year)  # raises with a helpful message
-        years = sorted(y for (c, y) in index if c == code) if code in self.codes() else []
-        if not years:
+        newest = self.newest_boundary_years().get(code)
+        if newest is None:
             raise UnknownRegionError(f"Gebied '{code}' is onbekend.")
-        return index[(code, years[-1])]
+        return index[(code, newest)]
+
+    def newest_boundary_years(self) -> dict[str, int]:
+        """Code → its newest indeling (a dict, so that looking up an area by code does not scan every area)."""
+        def load() -> dict[str, int]:
+            out: dict[str, int] = {}
+            for c, y in self.region_index():
+                out[c] = max(out.get(c, y), y)
+            return out
+
+        return self._cache.get("newest_boundary_years", load)
 
     def codes(self) -> set[str]:
         return self._cache.get("codes", lambda: {c for (c, _y) in self.region_index()})

@@ -3,9 +3,10 @@
 Pages (Dutch first, ``?lang=en``): ``/rapporten`` (pick a definition, an area and a period),
 ``/rapporten/maak`` (the form's target: sends you on to the report), ``/rapporten/{definitie}`` (a programme's
 council report; ``?periode=2025``) and ``/rapporten/{definitie}/{code}`` (for one area) — the same HTML as the
-file, with a print button and downloads; ``?format=pdf`` the tagged PDF, ``?format=csv`` the annex with the
-reference of every number. API: ``/v1/rapporten`` (the definitions), ``/v1/rapporten/{definitie}`` and
-``/v1/rapporten/{definitie}/{code}`` (``?format=json|html|pdf|csv&periode=…``).
+file, with a print button and downloads; ``?format=pdf`` the tagged PDF, ``?format=docx`` the editable Word file,
+``?format=csv`` the annex with the reference of every number. API: ``/v1/rapporten`` (the definitions),
+``/v1/rapporten/{definitie}`` and ``/v1/rapporten/{definitie}/{gebied}`` (``?formaat=json|html|pdf|docx|csv`` or
+the ``Accept`` header, ``&periode=…``); errors are problem+json naming the parameter.
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ def make_report(request: Request):
     params = {"lang": lang_of(request)}
     if q.get("periode"):
         params["periode"] = str(_period(q.get("periode")))
-    if q.get("format") in ("pdf", "csv"):
+    if q.get("format") in ("pdf", "docx", "csv"):
         params["format"] = q["format"]
     target = f"/rapporten/{name}/{code}" if code else f"/rapporten/{name}"
     return RedirectResponse(f"{target}?{urlencode(params)}", status_code=303)
@@ -157,6 +158,8 @@ def _report_response(request: Request, name: str, code: str | None):
     keep = f"&periode={doc['period']}" if doc.get("period") else ""
     toolbar = {
         "downloads": [{"href": f"{base}?format=pdf&lang={lang}{keep}", "label": _("PDF downloaden", "Download PDF")},
+                      {"href": f"{base}?format=docx&lang={lang}{keep}",
+                       "label": _("Word-bestand om aan te vullen", "Word file to edit")},
                       {"href": f"{base}?format=csv&lang={lang}{keep}",
                        "label": _("Herkomst van de getallen (CSV)", "Origin of the numbers (CSV)")}],
         "back": ({"href": f"/gebieden/{code}", "label": _("Terug naar het profiel", "Back to the profile")}
@@ -224,7 +227,47 @@ def presentation_handout(request: Request, code: str):
 
 
 # -- API ---------------------------------------------------------------------------------------------------
+#: what ``Accept`` may ask for → the format (``?formaat=`` wins over ``Accept``)
+ACCEPT = {"application/json": "json", "text/html": "html", "application/pdf": "pdf",
+          render.MEDIA_TYPES["docx"].split(";")[0]: "docx", "text/csv": "csv"}
+API_FORMATS = ("json", *render.FORMATS)
+
+
+FormaatQuery = Annotated[str | None, Query(description="json, html, pdf, docx of csv (anders: de header Accept; "
+                                         "standaard json).")]
+FormatQuery = Annotated[str | None, Query(description="Oude naam van formaat.", deprecated=True)]
+LangQuery = Annotated[str, Query(description="nl of en.")]
+PeriodeQuery = Annotated[str | None, Query(description="Verslagjaar van een voortgangsrapportage, bv. 2025.")]
+
+
+def negotiated_format(formaat: str | None, accept: str | None) -> str | None:
+    """The format of an API answer: ``?formaat=`` (or the older ``?format=``), else the first media type of
+    ``Accept`` (by weight) that a report has, else JSON. ``None``: the query asks for a format that does not exist
+    (``Accept`` without a match falls back to JSON, as */* does)."""
+    if formaat not in (None, ""):
+        return formaat if formaat in API_FORMATS else None
+    if not accept:
+        return "json"
+    weighted = []
+    for i, item in enumerate(accept.split(",")):
+        media, *params = (x.strip() for x in item.split(";"))
+        q = 1.0
+        for prm in params:
+            if prm.startswith("q="):
+                try:
+                    q = float(prm[2:])
+                except ValueError:
+                    q = 0.0
+        weighted.append((-q, i, media.lower()))
+    for minus_q, _i, media in sorted(weighted):
+        if media in ACCEPT and minus_q < 0:
+            return ACCEPT[media]
+    return "json"
+
+
 def register_api(v1: FastAPI, site) -> None:
+    from ..api import api_lang, invalid_params_problem
+
     @v1.get("/rapporten", summary="De rapportdefinities (welke onderdelen, gebieden en cijfers)")
     def api_definitions(request: Request):
         try:
@@ -234,25 +277,45 @@ def register_api(v1: FastAPI, site) -> None:
         return ok({"rapporten": [
             {"id": d.id, "soort": d.kind, "titel": d.title, "omschrijving": d.description, "niveaus": list(d.levels),
              "onderdelen": list(d.sections), "indicatoren": list(d.indicators), "programma": d.programme,
-             "periode": d.period, "gebieden": list(d.areas),
-             "_links": {"voorbeeld": {"href": f"/v1/rapporten/{d.id}/{{code}}"}}} for d in defs.values()]})
+             "periode": d.period, "gebieden": list(d.areas), "formaten": list(API_FORMATS),
+             "_links": {"self": {"href": f"/v1/rapporten/{d.id}"},
+                        "gebied": {"href": f"/v1/rapporten/{d.id}/{{gebied}}", "templated": True}}}
+            for d in defs.values()]})
 
-    def build_api(request: Request, name: str, code: str | None, format: str, lang: str, periode: int | None):
+    def not_found(request: Request, name: str, reason_nl: str, reason_en: str) -> Response:
+        en = api_lang(request) == "en"
+        return problem(404, "Not found" if en else "Niet gevonden", reason_en if en else reason_nl,
+                       request.url.path, invalid_params=[{"name": name, "reason": reason_en if en else reason_nl}])
+
+    def build_api(request: Request, name: str, code: str | None, formaat: str | None, lang: str,
+                  periode: str | None):
         defs = _definitions(site)
         if name not in defs:
-            return problem(404, "Niet gevonden", f"Er is geen rapport '{name}'; kies uit {', '.join(defs)}.",
-                           request.url.path)
-        if format not in ("json", *render.FORMATS):
-            return problem(400, "Ongeldige invoer", "format: kies json, html, pdf of csv", request.url.path)
+            shown = ", ".join(defs)
+            return not_found(request, "definitie", f"er is geen rapport '{name}'; kies uit {shown}",
+                             f"there is no report '{name}'; choose from {shown}")
+        form = negotiated_format(formaat, request.headers.get("accept"))
+        if form is None:
+            return invalid_params_problem(request, [("formaat", f"kies uit {', '.join(API_FORMATS)}",
+                                                     f"choose from {', '.join(API_FORMATS)}")])
         if lang not in ("nl", "en"):
-            return problem(400, "Ongeldige invoer", "lang: kies nl of en", request.url.path)
+            return invalid_params_problem(request, [("lang", "kies nl of en", "choose nl or en")])
+        period = None
+        if periode not in (None, ""):
+            try:
+                period = int(periode)
+            except ValueError:
+                return invalid_params_problem(request, [("periode", f"'{periode}' is geen jaar",
+                                                         f"'{periode}' is not a year")])
         try:
-            doc = documents.build(site, defs[name], code, periode, lang)
+            doc = documents.build(site, defs[name], code, period, lang)
         except wijkprofiel.UnknownAreaError as exc:
-            return problem(404, "Niet gevonden", _message(exc), request.url.path)
+            return not_found(request, "gebied", _message(exc), f"area '{code}' is not in the database")
         except wijkprofiel.ReportInputError as exc:
-            return problem(400, "Ongeldige invoer", _message(exc), request.url.path)
-        if format == "json":
+            field = exc.issues[0].field if exc.issues else "gebied"
+            param = {"period": "periode", "gebied": "gebied", "programme": "definitie"}.get(field or "", "gebied")
+            return invalid_params_problem(request, [(param, _message(exc), None)])
+        if form == "json":
             body = {k: v for k, v in doc.items() if k != "map"}
             if doc.get("map"):
                 body["map"] = {"alt": doc["map"]["alt"], "names": doc["map"]["names"]}
@@ -260,22 +323,20 @@ def register_api(v1: FastAPI, site) -> None:
                 if k.get("trend"):
                     k["trend"] = {"alt": k["trend"]["alt"], "text": k["trend"]["text"]}
             return ok(body)
-        return _download(render.render(doc, format), format, _filename(name, code, lang, format, doc.get("period")))
+        response = _download(render.render(doc, form), form, _filename(name, code, lang, form, doc.get("period")))
+        response.headers["Vary"] = "Accept"
+        return response
 
-    @v1.get("/rapporten/{name}", summary="Een rapport voor het hele programma maken (voortgangsrapportage)")
-    def api_whole_report(request: Request, name: str,
-                         format: Annotated[str, Query(description="json, html, pdf of csv.")] = "json",
-                         lang: Annotated[str, Query(description="nl of en.")] = "nl",
-                         periode: Annotated[int | None, Query(description="Verslagjaar, bv. 2025.")] = None):
-        return build_api(request, name, None, format, lang, periode)
+    @v1.get("/rapporten/{definitie}", summary="Een rapport voor het hele programma maken (voortgangsrapportage)")
+    def api_whole_report(request: Request, definitie: str, formaat: FormaatQuery = None, format: FormatQuery = None,
+                         lang: LangQuery = "nl", periode: PeriodeQuery = None):
+        return build_api(request, definitie, None, formaat or format, lang, periode)
 
-    @v1.get("/rapporten/{name}/{code}", summary="Eén rapport voor een gebied maken: JSON (het document), HTML, PDF "
-            "of CSV")
-    def api_report(request: Request, name: str, code: str,
-                   format: Annotated[str, Query(description="json, html, pdf of csv.")] = "json",
-                   lang: Annotated[str, Query(description="nl of en.")] = "nl",
-                   periode: Annotated[int | None, Query(description="Verslagjaar (voortgangsrapportage).")] = None):
-        return build_api(request, name, code, format, lang, periode)
+    @v1.get("/rapporten/{definitie}/{gebied}", summary="Eén rapport voor een gebied maken: JSON (het document), "
+            "HTML, PDF, DOCX of CSV")
+    def api_report(request: Request, definitie: str, gebied: str, formaat: FormaatQuery = None,
+                   format: FormatQuery = None, lang: LangQuery = "nl", periode: PeriodeQuery = None):
+        return build_api(request, definitie, gebied, formaat or format, lang, periode)
 
 
 def register(app: FastAPI, v1: FastAPI) -> None:
