@@ -149,3 +149,18 @@ def test_comparison_words():
     assert comparison(58.4, 71.9, "higher_is_better", "%", True, "en")["text"] == "lower, worse"
     assert comparison(14.0, 13.8, "neutral", "%", False)["arrow"] == "≈"
     assert comparison(None, 13.8, "neutral", "%", False)["direction"] == "unknown"
+
+
+def test_the_same_words_of_several_residents_appear_once_with_their_number(site, definition):
+    from kansenmonitor.reports.wijkprofiel import _grouped
+
+    said = [{"programme": "inspraak", "title": "Speeltuin", "text": "Meer  licht bij de speeltuin.", "date": d,
+             "person": "inwoner", "kind": "inspraak", "source": None} for d in ("2025-03-01", "2025-03-04")]
+    said.append({**said[0], "text": "Een bankje bij de bushalte.", "date": "2025-03-02"})
+    grouped = _grouped(said, "nl")
+    assert [(g["text"], g["count"], g["person"], g["date"]) for g in grouped] == [
+        ("Meer  licht bij de speeltuin.", 2, "2 inwoners", "2025-03-04"),
+        ("Een bankje bij de bushalte.", 1, "inwoner", "2025-03-02")]
+    doc = wijkprofiel.build(site, definition, "WK015306", "nl")  # the demo round in Wesselerbrink
+    texts = [" ".join(n["text"].split()).lower() for n in doc["narratives"]]
+    assert len(texts) == len(set(texts))

@@ -249,6 +249,25 @@ def residents_said(site: Site, region: Region, lang: str) -> list[dict]:
                         "text": v["text"], "date": v["date"], "person": v["person"], "kind": v["source_type_nl"],
                         "source": v["source"]})
     out.sort(key=lambda n: (n["date"] or "", n["title"] or ""))
+    return _grouped(out, lang)
+
+
+def _grouped(said: list[dict], lang: str) -> list[dict]:
+    """The same words from several residents once, with how many said them (newest date): a participation evening
+    reads what was said, not the same sentence twelve times."""
+    groups: dict[tuple, dict] = {}
+    for n in said:
+        key = (n["programme"], (n["title"] or "").strip().lower(), " ".join((n["text"] or "").split()).lower())
+        g = groups.get(key)
+        if g is None:
+            groups[key] = {**n, "count": 1}
+            continue
+        g["count"] += 1
+        g["date"] = max(d for d in (g["date"], n["date"]) if d) if (g["date"] or n["date"]) else None
+    out = list(groups.values())
+    for g in out:
+        if g["count"] > 1:
+            g["person"] = f"{g['count']} inwoners" if lang == "nl" else f"{g['count']} residents"
     return out
 
 
