@@ -41,7 +41,8 @@ def places_to_treatment(
             region = monitor.region(code)
         except LookupError:
             if skipped is not None:
-                skipped.append(f"{code}: geen gebied in de database (leg het vast met 'kansenmonitor areas load')")
+                skipped.append(f"{code}: dit gebied is nog niet vastgelegd in de kansenmonitor; een beheerder kan het "
+                               "toevoegen als eigen gebied")
             continue
         if region.level in (Level.GEMEENTE, Level.LAND):
             if skipped is not None:

@@ -472,7 +472,7 @@ def design_view(site: Site, built: Built, lang: str) -> dict:
         "n_pre_periods": n_pre, "n_post_periods": n_post, "n_treated": n_treated, "n_comparison": n_comparison,
         "treated": [{"code": c, "name": _name(site, c)} for c in sorted(built.treated)],
         "comparison": built.comparison, "skipped_places": built.notes,
-        "dropped_units": [str(u) for u in wide.dropped],
+        "dropped_units": [_name(site, str(u)) for u in wide.dropped], "dropped_codes": [str(u) for u in wide.dropped],
         "mde": mde, "mde_text": mde_text, "mde_error": mde_error, "pretrend": pretrend, "balance": balance,
         "pre_trend_data": means, "_chart": chart,
     }
