@@ -1,0 +1,120 @@
+"""Honest DiD (Rambachan & Roth, Delta^SD(M), FLCI) against R HonestDiD and the Python honestdid port.
+
+Reference: R HonestDiD's BCdata_EventStudy (Benzarti & Carloni 2019; 4 pre, 4 post). The fixture
+honestdid_bc.json is made by fixtures/make_honestdid_fixture.py with honestdid 0.1.1 and also carries R's own
+printed FLCI results. Tolerance 1e-3 on the interval ends: both references simulate the folded-normal
+critical value (10^6 draws) and search the standard deviation h on a coarse grid, and the half-length is flat
+near its optimum, so the chosen estimator (and thus the centre) can move by a few 1e-4.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from kansenmonitor.analysis.evaluation import Panel, callaway_santanna
+from kansenmonitor.analysis.evaluation.honest import folded_normal_quantile, honest_did_sd, m_upper_bound
+
+FIX = json.loads((pathlib.Path(__file__).parent / "fixtures" / "honestdid_bc.json").read_text())
+B = np.array(FIX["betahat"])
+S = np.array(FIX["sigma"])
+TOL = 1e-3
+
+
+@pytest.mark.parametrize("target", ["first", "average"])
+def test_flci_matches_python_honestdid(target):
+    ref = FIX[target]
+    res = honest_did_sd(B, S, 4, 4, target=target, m_grid=[r["M"] for r in ref], breakdown=False)
+    np.testing.assert_allclose(res.table["ci_low"], [r["lb"] for r in ref], atol=TOL)
+    np.testing.assert_allclose(res.table["ci_high"], [r["ub"] for r in ref], atol=TOL)
+    # ours is the exact optimum: never longer than the reference by more than its simulation noise
+    assert np.all(res.table["half_length"].to_numpy() <= np.array([r["half_length"] for r in ref]) * (1 + 2e-3))
+
+
+def test_flci_matches_r_honestdid():
+    r = FIX["r"]
+    res = honest_did_sd(B, S, 4, 4, target="first", m_grid=r["M"], breakdown=False)
+    np.testing.assert_allclose(res.table["ci_low"], r["lb"], atol=TOL)
+    np.testing.assert_allclose(res.table["ci_high"], r["ub"], atol=TOL)
+    assert m_upper_bound(B, S, 4) == pytest.approx(r["m_upper_bound"], rel=1e-9)
+    assert res.m_scale == pytest.approx(FIX["m_upper_bound"], rel=1e-9)
+
+
+def test_m_zero_is_the_minimum_variance_linear_trend_correction():
+    res = honest_did_sd(B, S, 4, 4, target="first", m_grid=[0.0], breakdown=False)
+    hl = res.table["half_length"].iloc[0]
+    # at M = 0 the bias is zero for every trend-unbiased estimator, so the FLCI is estimate +- z * its sd
+    assert hl == pytest.approx(FIX["r"]["ub"][0] / 2 - FIX["r"]["lb"][0] / 2, rel=2e-3)
+    assert res.original[1] == pytest.approx(0.15877494280765, abs=1e-9)  # R constructOriginalCS
+    assert res.original[2] == pytest.approx(0.233147292681241, abs=1e-9)
+
+
+def test_breakdown_is_where_the_interval_reaches_zero():
+    res = honest_did_sd(B, S, 4, 4, target="first")
+    assert res.breakdown is not None and not res.breakdown_beyond
+    below = honest_did_sd(B, S, 4, 4, target="first", m_grid=[res.breakdown * 0.99], breakdown=False)
+    above = honest_did_sd(B, S, 4, 4, target="first", m_grid=[res.breakdown * 1.01], breakdown=False)
+    assert below.table["ci_low"].iloc[0] > 0
+    assert above.table["ci_low"].iloc[0] <= 0
+    # the default grid: 6 points from 0 to HonestDiD's data-driven upper bound for M
+    assert res.table["M"].tolist() == pytest.approx(list(np.linspace(0, FIX["m_upper_bound"], 6)))
+
+
+def test_no_breakdown_when_not_significant_at_m_zero():
+    b = B.copy()
+    b[4:] = 0.01
+    res = honest_did_sd(b, S, 4, 4, target="first")
+    assert res.breakdown is None
+    assert not res.table["excludes_zero"].iloc[0]
+
+
+def test_folded_normal_quantile():
+    assert folded_normal_quantile(0.95, 0.0) == pytest.approx(stats.norm.ppf(0.975), abs=1e-12)
+    c = folded_normal_quantile(0.95, 1.3)
+    assert stats.norm.cdf(c - 1.3) - stats.norm.cdf(-c - 1.3) == pytest.approx(0.95, abs=1e-12)
+
+
+def test_single_pre_period_and_bad_input():
+    res = honest_did_sd(B[3:5], S[3:5, 3:5], 1, 1, m_grid=[0.0, 0.01], breakdown=False)
+    # one pre-period: the only trend-unbiased estimator is beta_1 + beta_{-1}; its bias at M is M
+    est = B[3] + B[4]
+    sd = np.sqrt(S[3, 3] + S[4, 4] + 2 * S[3, 4])
+    assert res.table["estimate"].iloc[0] == pytest.approx(est)
+    assert res.table["half_length"].iloc[1] == pytest.approx(sd * folded_normal_quantile(0.95, 0.01 / sd))
+    with pytest.raises(ValueError):
+        honest_did_sd(B, S[:7, :7], 4, 4)
+    with pytest.raises(ValueError):
+        honest_did_sd(B[4:], S[4:, 4:], 0, 4)
+
+
+def _panel(trend_break: float, seed: int = 3) -> Panel:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for u in range(60):
+        treated = u < 30
+        a = rng.normal()
+        for t in range(2010, 2020):
+            eff = 1.0 if treated and t >= 2015 else 0.0
+            drift = trend_break * (t - 2014) if treated and t >= 2015 else 0.0
+            rows.append({"u": f"u{u}", "t": t, "y": a + 0.1 * (t - 2010) + eff + drift + rng.normal(0, 0.3),
+                         "start": 2015 if treated else np.nan})
+    return Panel.from_frame(pd.DataFrame(rows), unit="u", time="t", outcome="y", treated_from="start")
+
+
+def test_cs_event_study_carries_honest_did():
+    res = callaway_santanna(_panel(0.0), bootstrap=0, honest_did=True, inference="asymptotic")
+    h = res.honest_did
+    assert h is not None and h.n_pre == 4 and h.n_post == 5 and h.target == "average"
+    # the original interval is the dynamic aggregation's (same post-period coefficients, analytic se)
+    dyn = res.overall.set_index("aggregation").loc["dynamic"]
+    assert h.original[0] == pytest.approx(dyn["estimate"], abs=1e-10)
+    assert h.breakdown is not None and h.breakdown > 0
+    d = res.to_dict()
+    assert d["honest_did"]["breakdown"] == pytest.approx(h.breakdown)
+    assert len(d["honest_did"]["table"]) == 6
+    assert callaway_santanna(_panel(0.0), bootstrap=0, inference="asymptotic").honest_did is None
