@@ -33,7 +33,9 @@ def test_flci_matches_python_honestdid(target):
     np.testing.assert_allclose(res.table["ci_low"], [r["lb"] for r in ref], atol=TOL)
     np.testing.assert_allclose(res.table["ci_high"], [r["ub"] for r in ref], atol=TOL)
     # ours is the exact optimum: never longer than the reference by more than its simulation noise
-    assert np.all(res.table["half_length"].to_numpy() <= np.array([r["half_length"] for r in ref]) * (1 + 2e-3))
+    assert np.all(
+        res.table["half_length"].to_numpy() <= np.array([r["half_length"] for r in ref]) * (1 + 2e-3)
+    )
 
 
 def test_flci_matches_r_honestdid():
@@ -92,17 +94,23 @@ def test_single_pre_period_and_bad_input():
         honest_did_sd(B[4:], S[4:, 4:], 0, 4)
 
 
-def _panel(trend_break: float, seed: int = 3) -> Panel:
+def _panel(trend_break: float, seed: int = 3, effect: float = 1.0) -> Panel:
     rng = np.random.default_rng(seed)
     rows = []
     for u in range(60):
         treated = u < 30
         a = rng.normal()
         for t in range(2010, 2020):
-            eff = 1.0 if treated and t >= 2015 else 0.0
+            eff = effect if treated and t >= 2015 else 0.0
             drift = trend_break * (t - 2014) if treated and t >= 2015 else 0.0
-            rows.append({"u": f"u{u}", "t": t, "y": a + 0.1 * (t - 2010) + eff + drift + rng.normal(0, 0.3),
-                         "start": 2015 if treated else np.nan})
+            rows.append(
+                {
+                    "u": f"u{u}",
+                    "t": t,
+                    "y": a + 0.1 * (t - 2010) + eff + drift + rng.normal(0, 0.3),
+                    "start": 2015 if treated else np.nan,
+                }
+            )
     return Panel.from_frame(pd.DataFrame(rows), unit="u", time="t", outcome="y", treated_from="start")
 
 
@@ -118,3 +126,29 @@ def test_cs_event_study_carries_honest_did():
     assert d["honest_did"]["breakdown"] == pytest.approx(h.breakdown)
     assert len(d["honest_did"]["table"]) == 6
     assert callaway_santanna(_panel(0.0), bootstrap=0, inference="asymptotic").honest_did is None
+
+
+def test_reading_says_how_far_the_trend_may_bend():
+    res = callaway_santanna(_panel(0.0), bootstrap=0, honest_did=True, inference="asymptotic")
+    nl, en = res.interpret(), res.interpret("en")
+    assert "Het effect blijft zichtbaar zolang de trend na de start niet meer dan" in nl
+    assert "afwijkt van de trend ervoor" in nl
+    assert "The effect remains visible as long as the trend after the start deviates by no more than" in en
+    # no effect at all: the interval at M = 0 already contains zero, so the conclusion is not robust
+    none = callaway_santanna(_panel(0.0, effect=0.0), bootstrap=0, honest_did=True, inference="asymptotic")
+    assert none.honest_did.breakdown is None
+    assert "De conclusie is dus niet robuust" in none.interpret()
+    assert "The conclusion is therefore not robust" in none.interpret("en")
+
+
+def test_too_few_pre_periods_is_refused_with_a_message():
+    from kansenmonitor.analysis.evaluation import PanelError
+
+    rows = [
+        {"u": f"u{u}", "t": t, "y": float(u + t), "start": 2011 if u < 3 else np.nan}
+        for u in range(8)
+        for t in (2010, 2011, 2012)
+    ]
+    panel = Panel.from_frame(pd.DataFrame(rows), unit="u", time="t", outcome="y", treated_from="start")
+    with pytest.raises(PanelError, match="minstens 2 periodes vóór de start"):
+        callaway_santanna(panel, bootstrap=0, honest_did=True, inference="asymptotic")

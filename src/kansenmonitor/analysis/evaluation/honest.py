@@ -55,7 +55,11 @@ class HonestDid:
                 "alpha": self.alpha,
                 "n_pre": self.n_pre,
                 "n_post": self.n_post,
-                "original": {"estimate": self.original[0], "ci_low": self.original[1], "ci_high": self.original[2]},
+                "original": {
+                    "estimate": self.original[0],
+                    "ci_low": self.original[1],
+                    "ci_high": self.original[2],
+                },
                 "table": self.table,
                 "breakdown": self.breakdown,
                 "breakdown_beyond": self.breakdown_beyond,
@@ -166,7 +170,13 @@ class _FlciProblem:
             jac=lambda z: np.ones_like(z),
             method="SLSQP",
             bounds=[(0.0, None)] * (2 * n),
-            constraints=[{"type": "ineq", "fun": lambda z: (h2 - var_split(z)) / h2, "jac": lambda z: -grad_var(z) / h2}],
+            constraints=[
+                {
+                    "type": "ineq",
+                    "fun": lambda z: (h2 - var_split(z)) / h2,
+                    "jac": lambda z: -grad_var(z) / h2,
+                }
+            ],
             options={"ftol": 1e-13, "maxiter": 500},
         )
         x = res.x[:n] - res.x[n:]
@@ -188,7 +198,9 @@ class _FlciProblem:
         if M == 0 or hi - lo <= 1e-12 * max(hi, 1e-300):
             h_best = lo
         else:
-            res = optimize.minimize_scalar(half, bounds=(lo, hi), method="bounded", options={"xatol": 1e-10 * hi})
+            res = optimize.minimize_scalar(
+                half, bounds=(lo, hi), method="bounded", options={"xatol": 1e-10 * hi}
+            )
             cands = [(half(lo), lo), (half(hi), hi), (float(res.fun), float(res.x))]
             h_best = min(cands)[1]
         _, x = self.min_bias(h_best)
