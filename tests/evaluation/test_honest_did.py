@@ -152,3 +152,50 @@ def test_too_few_pre_periods_is_refused_with_a_message():
     panel = Panel.from_frame(pd.DataFrame(rows), unit="u", time="t", outcome="y", treated_from="start")
     with pytest.raises(PanelError, match="minstens 2 periodes vóór de start"):
         callaway_santanna(panel, bootstrap=0, honest_did=True, inference="asymptotic")
+
+
+def test_honest_did_from_the_command_line(tmp_path):
+    import json
+
+    import typer
+    from typer.testing import CliRunner
+
+    from kansenmonitor.cli.evaluate import register
+
+    app = typer.Typer()
+    register(app)
+    app.command("version")(lambda: None)
+    rng = np.random.default_rng(3)
+    rows = []
+    for u in range(40):
+        tr = u < 20
+        a = rng.normal()
+        for t in range(2010, 2019):
+            y = a + 0.1 * (t - 2010) + (1.0 if tr and t >= 2015 else 0.0) + rng.normal(0, 0.3)
+            rows.append({"u": f"u{u}", "t": t, "y": y, "start": 2015 if tr else ""})
+    path = tmp_path / "p.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    base = [
+        "evaluate",
+        "--data",
+        str(path),
+        "--unit",
+        "u",
+        "--time",
+        "t",
+        "--outcome",
+        "y",
+        "--treated-from",
+        "start",
+    ]
+    res = CliRunner().invoke(app, [*base, "--honest-did", "--bootstrap", "0", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    h = out["honest_did"]
+    assert h["restriction"] == "SD" and h["n_pre"] == 4 and len(h["table"]) == 6
+    assert h["breakdown"] > 0 and "Het effect blijft zichtbaar zolang" in out["interpretation"]
+    text = CliRunner().invoke(app, [*base, "--honest-did", "--bootstrap", "0"])
+    assert text.exit_code == 0 and "Gevoeligheid voor de trend" in text.stdout
+    wrong = CliRunner().invoke(app, [*base, "--method", "did", "--honest-did", "--json", "--lang", "en"])
+    assert wrong.exit_code == 2
+    assert json.loads(wrong.stderr)["detail"] == "--honest-did belongs to --method cs."
