@@ -219,6 +219,14 @@ def interpret(r: EffectResult, lang: str = "nl") -> str:
         )
     if getattr(r, "honest_did", None) is not None:
         parts.append(honest_did_sentence(r.honest_did, lang))
+        if getattr(r, "inference", "") == "permutation":
+            parts.append(
+                "With so few units with the measure this sensitivity analysis is only a rough guide: it uses the "
+                "usual standard errors, which are too small here."
+                if en
+                else "Met zo weinig eenheden met de maatregel is deze gevoeligheidsanalyse alleen een ruwe "
+                "indicatie: ze gebruikt de gewone standaardfouten, en die zijn hier te klein."
+            )
     if r.method == "scm":
         parts.extend(_scm_checks(r, lang))
     if r.method == "sdid":
@@ -310,6 +318,11 @@ def honest_did_sentence(h, lang: str = "nl") -> str:
             + f". For comparison: the bends in the trend before the start were at most {n(h.m_scale)}, "
             "uncertainty included."
         )
+        what = "average effect over the periods" if h.target == "average" else "effect in the first period"
+        s += (
+            f" This holds for the {what} after the start; if the trend from before the start simply continues "
+            f"(M = 0), it lies between {n(first['ci_low'])} and {n(first['ci_high'])}."
+        )
         if bd < h.m_scale:
             s += (
                 " A deviation that would overturn the conclusion is therefore not larger than what already "
@@ -322,6 +335,15 @@ def honest_did_sentence(h, lang: str = "nl") -> str:
         + (" (verder is niet gezocht)" if h.breakdown_beyond else "")
         + f". Ter vergelijking: de knikken in de trend vóór de start waren, met de onzekerheid meegerekend, "
         f"hooguit {n(h.m_scale)}."
+    )
+    wat = (
+        "het gemiddelde effect over de periodes"
+        if h.target == "average"
+        else "het effect in de eerste periode"
+    )
+    s += (
+        f" Dit geldt voor {wat} na de start; als de trend van vóór de start gewoon doorloopt (M = 0), ligt dat "
+        f"tussen {n(first['ci_low'])} en {n(first['ci_high'])}."
     )
     if bd < h.m_scale:
         s += (
