@@ -647,9 +647,10 @@ def _honest_did(panel: Panel, wide: Wide, control: str, X: np.ndarray | None, al
     post = ev >= 0
     panel.require(
         bool(pre.any()) and bool(post.any()),
-        "de gevoeligheidsanalyse voor de trend (--honest-did) heeft minstens 2 periodes vóór de start nodig "
-        "(één als vergelijkingspunt en één om de trend te zien)",
-        "Gebruik meer jaren vóór de start, of laat --honest-did weg.",
+        "de gevoeligheidsanalyse voor de trend heeft minstens 2 periodes vóór de start nodig (één als "
+        "vergelijkingspunt en één om de trend te zien)",
+        "Gebruik meer jaren vóór de start, of zet de gevoeligheidsanalyse voor de trend uit (--honest-did).",
+        field="honest_did",
     )
     keep = pre | post
     return honest_did_sd(b[keep], V[np.ix_(keep, keep)], int(pre.sum()), int(post.sum()), alpha=alpha)

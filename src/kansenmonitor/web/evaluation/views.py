@@ -54,7 +54,8 @@ POOL_LABEL = {
 }
 #: Engine field → the query parameter a user changes to fix it.
 FIELD_PARAM = {"treated_from": "start", "time": "start", "outcome": "indicator", "indicator": "indicator",
-               "treated": "interventie", "unit": "gebied", "control": "controle", "weights": "methode"}
+               "treated": "interventie", "unit": "gebied", "control": "controle", "weights": "methode",
+               "honest_did": "gevoeligheid", "leave_one_out": "weglaten"}
 
 
 def label(table: dict, key: str, lang: str) -> str:
