@@ -92,6 +92,23 @@ def _summary(result, lang: str, reading: str | None = None) -> None:
         for row in result.event_study.itertuples():
             ev.add_row(str(row.event_time), n(row.estimate), f"{n(row.ci_low)} … {n(row.ci_high)}")
         console.print(ev)
+    h = getattr(result, "honest_did", None)
+    if h is not None:
+        ht = Table(
+            title="Sensitivity to the trend (Rambachan & Roth)"
+            if en
+            else "Gevoeligheid voor de trend (Rambachan & Roth)"
+        )
+        ht.add_column("M", justify="right")
+        ht.add_column("robust 95% interval" if en else "robuust 95%-interval", justify="right")
+        ht.add_column("zero outside" if en else "nul erbuiten", justify="center")
+        for row in h.table.itertuples():
+            ht.add_row(
+                n(row.M),
+                f"{n(row.ci_low)} … {n(row.ci_high)}",
+                ("yes" if en else "ja") if row.excludes_zero else ("no" if en else "nee"),
+            )
+        console.print(ht)
     if result.method == "scm":
         _scm_tables(console, result, lang)
     if result.method == "sdid":
@@ -343,6 +360,12 @@ def register(app: typer.Typer) -> None:
         leave_one_out: bool = typer.Option(
             False, "--leave-one-out", help="scm: schat opnieuw zonder elke vergelijkingseenheid met een gewicht."
         ),
+        honest_did: bool = typer.Option(
+            False,
+            "--honest-did",
+            help="cs: gevoeligheidsanalyse voor de trend (Rambachan & Roth): hoeveel mag de trend na de start "
+            "afwijken voordat het effect verdwijnt?",
+        ),
         se_method: str = typer.Option(
             "auto", "--se-method", help="sdid: auto, placebo (één eenheid met maatregel), jackknife of none."
         ),
@@ -382,6 +405,8 @@ def register(app: typer.Typer) -> None:
                   f"unknown level '{level}'; choose buurt, wijk or school.")
         if leave_one_out and method != "scm":
             _fail("--leave-one-out hoort bij --method scm.", "--leave-one-out belongs to --method scm.")
+        if honest_did and method != "cs":
+            _fail("--honest-did hoort bij --method cs.", "--honest-did belongs to --method cs.")
         if (se_method != "auto" or replications != 200) and method != "sdid":
             _fail("--se-method en --replications horen bij --method sdid.",
                   "--se-method and --replications belong to --method sdid.")
@@ -403,6 +428,8 @@ def register(app: typer.Typer) -> None:
                   f"unknown test '{inference}' for --inference; choose auto, asymptotic or permutation.")
         if method == "cs":
             options.update(inference=inference, permutations=permutations)
+            if honest_did:
+                options["honest_did"] = True
         elif inference != "auto":
             _fail("--inference hoort bij --method cs.", "--inference belongs to --method cs.")
         predictors = []

@@ -217,6 +217,16 @@ def interpret(r: EffectResult, lang: str = "nl") -> str:
             else "Vóór de start verschilden de twee groepen al duidelijk in niveau of trend; ze zijn niet goed "
             "vergelijkbaar."
         )
+    if getattr(r, "honest_did", None) is not None:
+        parts.append(honest_did_sentence(r.honest_did, lang))
+        if getattr(r, "inference", "") == "permutation":
+            parts.append(
+                "With so few units with the measure this sensitivity analysis is only a rough guide: it uses the "
+                "usual standard errors, which are too small here."
+                if en
+                else "Met zo weinig eenheden met de maatregel is deze gevoeligheidsanalyse alleen een ruwe "
+                "indicatie: ze gebruikt de gewone standaardfouten, en die zijn hier te klein."
+            )
     if r.method == "scm":
         parts.extend(_scm_checks(r, lang))
     if r.method == "sdid":
@@ -252,7 +262,9 @@ def _scm_checks(r: EffectResult, lang: str) -> list[str]:
     it = getattr(r, "in_time_summary", None)
     if it is not None and len(it):
         row = it.iloc[0]
-        fs = str(int(row["fake_start"])) if float(row["fake_start"]).is_integer() else f"{row['fake_start']:g}"
+        fs = (
+            str(int(row["fake_start"])) if float(row["fake_start"]).is_integer() else f"{row['fake_start']:g}"
+        )
         out.append(
             f"Check with a fake start in {fs}, before the real start: the method then finds a gap of "
             f"{n(row['mean_gap'])} on average up to the real start, against {n(r.estimate)} after it."
@@ -278,6 +290,67 @@ def _sdid_checks(r: EffectResult, lang: str) -> list[str]:
         f"Ter vergelijking: een gewone synthetische controle geeft {n(sc)}, een gewone verschil-in-verschillen "
         f"{n(did)}."
     ]
+
+
+def honest_did_sentence(h, lang: str = "nl") -> str:
+    """'Het effect blijft zichtbaar zolang de trend na de start niet meer dan M afwijkt ...' (Rambachan-Roth SD)."""
+    n = lambda x: fmt_number(x, lang)  # noqa: E731
+    first = h.table.iloc[0]
+    if h.breakdown is None:
+        if lang == "en":
+            return (
+                "Sensitivity to the trend: if the trend from before the start simply continued, the effect can "
+                f"no longer be distinguished from zero (robust interval {n(first['ci_low'])} to "
+                f"{n(first['ci_high'])}). The conclusion is therefore not robust to a trend that was already "
+                "there."
+            )
+        return (
+            "Gevoeligheid voor de trend: als de trend van vóór de start gewoon doorloopt, is het effect al niet "
+            f"meer van nul te onderscheiden (robuust interval {n(first['ci_low'])} tot {n(first['ci_high'])}). "
+            "De conclusie is dus niet robuust voor een trend die er al was."
+        )
+    bd = h.breakdown
+    if lang == "en":
+        s = (
+            f"The effect remains visible as long as the trend after the start deviates by no more than {n(bd)} "
+            "per period from the trend before it"
+            + (" (the search stopped there)" if h.breakdown_beyond else "")
+            + f". For comparison: the bends in the trend before the start were at most {n(h.m_scale)}, "
+            "uncertainty included."
+        )
+        what = "average effect over the periods" if h.target == "average" else "effect in the first period"
+        s += (
+            f" This holds for the {what} after the start; if the trend from before the start simply continues "
+            f"(M = 0), it lies between {n(first['ci_low'])} and {n(first['ci_high'])}."
+        )
+        if bd < h.m_scale:
+            s += (
+                " A deviation that would overturn the conclusion is therefore not larger than what already "
+                "happened before the start; be careful."
+            )
+        return s
+    s = (
+        f"Het effect blijft zichtbaar zolang de trend na de start niet meer dan {n(bd)} per periode afwijkt van "
+        "de trend ervoor"
+        + (" (verder is niet gezocht)" if h.breakdown_beyond else "")
+        + f". Ter vergelijking: de knikken in de trend vóór de start waren, met de onzekerheid meegerekend, "
+        f"hooguit {n(h.m_scale)}."
+    )
+    wat = (
+        "het gemiddelde effect over de periodes"
+        if h.target == "average"
+        else "het effect in de eerste periode"
+    )
+    s += (
+        f" Dit geldt voor {wat} na de start; als de trend van vóór de start gewoon doorloopt (M = 0), ligt dat "
+        f"tussen {n(first['ci_low'])} en {n(first['ci_high'])}."
+    )
+    if bd < h.m_scale:
+        s += (
+            " Een afwijking die de conclusie omgooit, is dus niet groter dan wat vóór de start al voorkwam; wees "
+            "voorzichtig."
+        )
+    return s
 
 
 def leave_one_out_sentence(loo, estimate: float, lang: str = "nl") -> str:

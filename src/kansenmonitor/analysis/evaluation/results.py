@@ -10,10 +10,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from .honest import HonestDid
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,7 @@ class StaggeredResult(EffectResult):
     twfe: TwfeDiagnostic | None = None
     inference: str = "asymptotic"  # asymptotic (influence function / bootstrap) or permutation
     permutations: int = 0  # number of random reassignments of the start periods (permutation inference)
+    honest_did: HonestDid | None = None  # Rambachan & Roth sensitivity (Delta^SD(M), FLCI), when asked for
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -398,6 +398,7 @@ def callaway_santanna(
     covariates: tuple[str, ...] | None = None,
     inference: str = "auto",
     permutations: int = 999,
+    honest_did: bool = False,
 ) -> StaggeredResult:
     """Callaway & Sant'Anna estimator with never-treated or not-yet-treated controls.
 
@@ -414,6 +415,9 @@ def callaway_santanna(
     times and the headline p-value is the share of reassignments with an estimate at least as large in
     absolute value) or ``"auto"`` (default): permutation with fewer than :data:`FEW_TREATED` treated units,
     where the asymptotic standard errors are far too small.
+
+    ``honest_did``: add the Rambachan & Roth sensitivity analysis (Delta^SD(M), FLCI) for the average
+    post-period effect of the event study with the universal base period (see :mod:`.honest`).
     """
     if aggregation not in ("group", "simple", "dynamic"):
         raise ValueError("aggregation must be 'group', 'simple' or 'dynamic'")
@@ -576,6 +580,9 @@ def callaway_santanna(
                 mde=perm_mde,
                 mde_basis="permutation distribution of the headline estimate (approximate, 80 % power)",
             )
+    honest = None
+    if honest_did:
+        honest = _honest_did(panel, wide, control, X, alpha)
     return StaggeredResult(
         method="cs",
         outcome=panel.outcome,
@@ -604,7 +611,49 @@ def callaway_santanna(
         bootstrap_weights=bootstrap_weights,
         seed=seed,
         twfe=twfe,
+        honest_did=honest,
     )
+
+
+def event_study_moments(
+    wide: Wide, control: str = "never", covariates: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Event-study coefficients with the universal base period (e = -1 is zero and left out).
+
+    Returns the event times, the coefficients and their covariance from the influence functions (as R
+    ``did``'s ``aggte(type = "dynamic")`` with ``base_period = "universal"``, the input HonestDiD expects).
+    """
+    gt = group_time_att(wide, control=control, base_period="universal", covariates=covariates)
+    evs, est, psis = [], [], []
+    for e in np.unique(gt.event):
+        if e == -1:
+            continue
+        th, ps = aggregate_cells(gt, gt.event == e)
+        evs.append(int(e))
+        est.append(th)
+        psis.append(ps)
+    if not evs:
+        return np.array([], dtype=int), np.array([]), np.zeros((0, 0))
+    psi = np.column_stack(psis)
+    n = psi.shape[0]
+    return np.array(evs), np.array(est), psi.T @ psi / n**2
+
+
+def _honest_did(panel: Panel, wide: Wide, control: str, X: np.ndarray | None, alpha: float):
+    from .honest import honest_did_sd
+
+    ev, b, V = event_study_moments(wide, control, X)
+    pre = ev <= -2
+    post = ev >= 0
+    panel.require(
+        bool(pre.any()) and bool(post.any()),
+        "de gevoeligheidsanalyse voor de trend heeft minstens 2 periodes vóór de start nodig (één als "
+        "vergelijkingspunt en één om de trend te zien)",
+        "Gebruik meer jaren vóór de start, of zet de gevoeligheidsanalyse voor de trend uit (--honest-did).",
+        field="honest_did",
+    )
+    keep = pre | post
+    return honest_did_sd(b[keep], V[np.ix_(keep, keep)], int(pre.sum()), int(post.sum()), alpha=alpha)
 
 
 def _permutation_test(

@@ -472,7 +472,8 @@ def synthetic_control(
         panel.require(
             J >= 3,
             f"zonder één vergelijkingseenheid blijft er maar {J - 1} over; dan valt er niets te vergelijken",
-            "Laat --leave-one-out weg, of voeg vergelijkingseenheden toe.",
+            "Zet het telkens weglaten van één vergelijkingseenheid uit (--leave-one-out), of voeg vergelijkingseenheden "
+            "toe.",
             field="leave_one_out",
         )
     loo_rows: list[tuple] = []

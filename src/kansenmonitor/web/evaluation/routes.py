@@ -82,7 +82,8 @@ def form_values(params) -> dict:
             "controle": params.get("controle") or "notyet", "vergelijking": params.get("vergelijking") or "gemeente",
             "k": params.get("k") or "10", "gemeente": " ".join(params.getlist("gemeente"))
             if hasattr(params, "getlist") else "", "bootstrap": params.get("bootstrap") or "199",
-            "seed": params.get("seed") or "1"}
+            "seed": params.get("seed") or "1", "gevoeligheid": bool(params.get("gevoeligheid")),
+            "weglaten": bool(params.get("weglaten"))}
 
 
 def form_context(request: Request) -> dict:

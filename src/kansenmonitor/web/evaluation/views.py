@@ -54,7 +54,8 @@ POOL_LABEL = {
 }
 #: Engine field → the query parameter a user changes to fix it.
 FIELD_PARAM = {"treated_from": "start", "time": "start", "outcome": "indicator", "indicator": "indicator",
-               "treated": "interventie", "unit": "gebied", "control": "controle", "weights": "methode"}
+               "treated": "interventie", "unit": "gebied", "control": "controle", "weights": "methode",
+               "honest_did": "gevoeligheid", "leave_one_out": "weglaten"}
 
 
 def label(table: dict, key: str, lang: str) -> str:
@@ -80,6 +81,8 @@ class Spec:
     gemeenten: tuple[str, ...]
     bootstrap: int
     seed: int
+    honest_did: bool = False  # cs: the Rambachan & Roth sensitivity to the trend
+    leave_one_out: bool = False  # scm: refit without each comparison area with a weight
 
     def query(self) -> list[tuple[str, str]]:
         """The query string that gives this set-up again (shareable)."""
@@ -92,6 +95,10 @@ class Spec:
                 ("k", str(self.k))]
         out += [("gemeente", g) for g in self.gemeenten]
         out += [("bootstrap", str(self.bootstrap)), ("seed", str(self.seed))]
+        if self.honest_did:
+            out.append(("gevoeligheid", "1"))
+        if self.leave_one_out:
+            out.append(("weglaten", "1"))
         return out
 
     def query_string(self) -> str:
@@ -135,6 +142,19 @@ def _choice(params, name: str, options, default: str) -> str:
         raise BadParameter(name, f"'{raw}' kan niet; kies uit {', '.join(options)}",
                            f"'{raw}' is not possible; choose from {', '.join(options)}")
     return raw
+
+
+def _flag(params, name: str) -> bool:
+    """A checkbox: absent or empty is off; 1, on, ja/true is on; anything else is refused."""
+    value = _get(params, name)
+    if value is None:
+        return False
+    if value.lower() in ("1", "on", "ja", "true", "yes"):
+        return True
+    if value.lower() in ("0", "off", "nee", "false", "no"):
+        return False
+    raise BadParameter(name, f"'{value}' is geen geldige keuze; zet het vinkje aan of uit",
+                       f"'{value}' is not a valid choice; tick or untick the box")
 
 
 def submitted(params) -> bool:
@@ -220,10 +240,22 @@ def parse_spec(site: Site, params: Mapping) -> Spec:
             if c not in known:
                 raise BadParameter("gebied", f"gebied '{c}' is onbekend; zie /gebieden",
                                    f"area '{c}' is unknown; see /gebieden")
+    method = _choice(params, "methode", METHODS, "cs")
+    honest = _flag(params, "gevoeligheid")
+    loo = _flag(params, "weglaten")
+    if honest and method != "cs":
+        raise BadParameter("gevoeligheid", "de gevoeligheid voor de trend kan alleen bij de methode 'gespreide start'; "
+                           "kies die methode of zet het vinkje uit", "the sensitivity to the trend is only available "
+                           "with the method 'staggered adoption'; choose that method or untick the box")
+    if loo and method != "scm":
+        raise BadParameter("weglaten", "telkens één vergelijkingsgebied weglaten kan alleen bij de methode "
+                           "'synthetische controle'; kies die methode of zet het vinkje uit", "leaving out one "
+                           "comparison area at a time is only available with the method 'synthetic control'; choose "
+                           "that method or untick the box")
     return Spec(
         programme=programme, intervention=intervention, codes=tuple(codes), indicator=indicator,
-        level=level, start=start,
-        method=_choice(params, "methode", METHODS, "cs"), control=_choice(params, "controle", CONTROLS, "notyet"),
+        level=level, start=start, honest_did=honest, leave_one_out=loo,
+        method=method, control=_choice(params, "controle", CONTROLS, "notyet"),
         pool=_choice(params, "vergelijking", POOLS, "gemeente"), k=_int_param(params, "k", 10, 1, MAX_K),
         gemeenten=tuple(gemeenten), bootstrap=_int_param(params, "bootstrap", 199, 0, MAX_BOOTSTRAP),
         seed=_int_param(params, "seed", 1, 0, 2**31 - 1),
@@ -489,8 +521,13 @@ def _name(site: Site, code: str) -> str:
 def estimate(built: Built, lang: str):
     spec = built.spec
     try:
+        options: dict = {}
+        if spec.method == "cs" and spec.honest_did:
+            options["honest_did"] = True
+        if spec.method == "scm" and spec.leave_one_out:
+            options["leave_one_out"] = True
         return evaluate(built.panel, method=spec.method, control=spec.control, bootstrap=spec.bootstrap,
-                        seed=spec.seed)
+                        seed=spec.seed, **options)
     except ValidationError as exc:
         raise _engine_error(exc, "methode") from None
 
@@ -570,6 +607,8 @@ def result_view(result_dict: dict, source: dict, lang: str) -> dict:
     ci = None
     if r.get("ci_low") is not None and r.get("ci_high") is not None:
         ci = [r["ci_low"], r["ci_high"]]
+    honest = _honest_view(r.get("honest_did"), lang)
+    leave_out = _leave_one_out_view(r.get("leave_one_out") if method == "scm" else None, source)
     interpretation = r.get("interpretation")
     placebo = source.get("placebo")
     if placebo:
@@ -587,6 +626,7 @@ def result_view(result_dict: dict, source: dict, lang: str) -> dict:
                            for w in r.get("warnings", [])],
         "_interpretation": _named(interpretation, source),
         "chart_kind": chart_kind, "chart_rows": rows, "donors": donors, "balance": balance,
+        "_honest": honest, "_leave_out": leave_out,
         "method_details": {k: r.get(k) for k in _DETAILS.get(method, ())},
         "_unit_charts": unit_charts, "per_unit": len({row.get("unit") for row in rows}) > 1,
         "_placebo": placebo_chart,
@@ -600,7 +640,38 @@ _DETAILS = {
     "sdid": ("sc_estimate", "did_estimate", "se_method", "replications", "time_weights", "noise_level"),
     "ascm": ("lambda_", "scm_estimate", "pre_rmspe", "scm_pre_rmspe", "lambda_cv"),
     "scm": ("leave_one_out",),
+    "cs": ("honest_did",),
 }
+
+
+def _honest_view(h: dict | None, lang: str) -> dict | None:
+    """The sensitivity to the trend as a small table (M, robust interval) and its sentence."""
+    if not h or not h.get("table"):
+        return None
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from ...analysis.evaluation.interpret import honest_did_sentence
+
+    table = pd.DataFrame(h["table"])
+    ns = SimpleNamespace(table=table, breakdown=h.get("breakdown"), breakdown_beyond=bool(h.get("breakdown_beyond")),
+                         target=h.get("target", "average"),
+                         m_scale=h.get("m_scale"))
+    return {"rows": h["table"], "sentence": honest_did_sentence(ns, lang), "breakdown": h.get("breakdown")}
+
+
+def _leave_one_out_view(rows: list | None, source: dict) -> list[dict]:
+    """The refits without each comparison area: name, its weight, the effect without it."""
+    if not rows:
+        return []
+    names_by_code = {u["code"]: u["name"] for u in source.get("comparison_units", [])}
+    unit_names = treated_names(source)
+    out = [{"treated_name": unit_names.get(str(x.get("treated_unit")), str(x.get("treated_unit"))),
+            "name": names_by_code.get(str(x.get("donor")), str(x.get("donor"))), "code": x.get("donor"),
+            "weight": x.get("weight"), "estimate": x.get("estimate")} for x in rows]
+    out.sort(key=lambda d: (d["treated_name"], -(d["weight"] or 0)))
+    return out
 
 
 def _named(text, source: dict):
