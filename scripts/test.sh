@@ -11,7 +11,7 @@ if [ -f .ci/setup-browser.sh ]; then bash .ci/setup-browser.sh; fi
 set +e
 # two or more workers when the machine has the cores (each builds its own demo once); files stay together so
 # module fixtures are made once. PYTEST_WORKERS=0 runs in one process.
-.venv/bin/pytest -n "${PYTEST_WORKERS:-auto}" --dist loadfile "$@"
+.venv/bin/pytest -n "${PYTEST_WORKERS:-auto}" --dist loadfile --durations=25 "$@"
 status=$?
 set -e
 # pytest exits 5 when it collected no tests: that is a failure here, never a pass
