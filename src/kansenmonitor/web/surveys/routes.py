@@ -127,6 +127,43 @@ def classes_page(request: Request):
                    models=[m.id for m in classes.results(site.monitor)])
 
 
+@router.get("/enquetes/netwerk")
+def ego_page(request: Request):
+    from ...surveys import ego
+
+    site = request.app.state.site
+    lang = lang_of(request)
+    q = request.query_params
+    w = _wave(site, q.get("enquete"), q.get("golf"))
+    if not ego.available(w.codebook):
+        raise NotFound("enquete", "Deze enquête heeft geen vragen over het eigen netwerk van inwoners.", "/enquetes")
+    level, gemeente, gms = _level_and_gemeente(site, q)
+    view = sv.ego_view(site, w, level, gemeente, lang)
+    view["wave"] = sv.wave_summary(w, lang)
+    view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
+    records = []
+    for a in view["areas"]:
+        for ind in view["indicators"]:
+            c = a["cells"].get(ind["id"], {})
+            records.append({"survey": w.survey, "wave": w.wave, "synthetic": w.synthetic, "area": a["code"],
+                            "name": a["name"], "class": None, "indicator": ind["id"], "label": ind["label"],
+                            "value": c.get("value"), "lower": c.get("lower"), "upper": c.get("upper"),
+                            "respondents": c.get("respondents"), "reason": c.get("reason")})
+    if view["per_class"]:
+        for row in view["per_class"]["rows"]:
+            for ind in view["indicators"]:
+                c = row["cells"].get(ind["id"], {})
+                records.append({"survey": w.survey, "wave": w.wave, "synthetic": w.synthetic, "area": gemeente,
+                                "name": view["gemeente"]["name"], "class": row["cls"], "indicator": ind["id"],
+                                "label": ind["label"], "value": c.get("value"), "lower": c.get("lower"),
+                                "upper": c.get("upper"), "respondents": c.get("respondents"),
+                                "reason": c.get("reason")})
+    return respond(request, "surveys_network.html", view, records,
+                   ["survey", "wave", "synthetic", "area", "name", "class", "indicator", "label", "value", "lower",
+                    "upper", "respondents", "reason"], f"enquete-netwerk-{w.survey}-{w.wave}-{level}",
+                   gemeenten=gms, levels=[(lv, sv.LEVEL_LABELS[lv][1 if lang == "en" else 0]) for lv in sv.LEVELS])
+
+
 def register_api(v1: FastAPI, site) -> None:
     @v1.get("/enquetes", summary="Ingelezen enquêtes met hun vragen (geen antwoorden van respondenten)")
     def api_surveys(request: Request):

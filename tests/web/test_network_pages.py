@@ -1,0 +1,71 @@
+"""Network pages and /v1/netwerken on the demo (synthetic label, accessible SVG with a table twin, JSON twins),
+and the ego-network page of the demo survey (disclosure-checked cells only), in Dutch and English."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+
+NAME = "samenwerking-enschede-zuid"
+
+
+def test_network_list_and_page_in_dutch_and_english(client):
+    page = client.get("/netwerken?lang=nl")
+    assert page.status_code == 200 and NAME in page.text and "synthetisch" in page.text
+    en = client.get("/netwerken?lang=en")
+    assert en.status_code == 200 and "Networks of organisations" in en.text
+    nl = client.get(f"/netwerken/{NAME}?lang=nl")
+    assert nl.status_code == 200
+    assert "Synthetisch." in nl.text and "Tussenpositie" in nl.text and "Verbinders tussen groepen" in nl.text
+    en = client.get(f"/netwerken/{NAME}?lang=en")
+    assert en.status_code == 200 and "Synthetic." in en.text and "Betweenness" in en.text
+
+
+def test_svg_is_accessible_and_every_node_has_a_table_row(client):
+    text = client.get(f"/netwerken/{NAME}?lang=nl").text
+    svg = re.search(r"<svg class=\"network\".*?</svg>", text, re.S).group(0)
+    root = ET.fromstring(svg.replace("&nbsp;", " "))
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.get("role") == "group" and root.get("aria-labelledby") and root.get("aria-describedby")
+    links = [a for a in root.iter() if a.tag in ("a", f"{ns}a")]
+    api = client.get(f"/v1/netwerken/{NAME}").json()
+    assert len(links) == len(api["knopen"]) == 28
+    for a in links:
+        anchor = a.get("href")[1:]
+        assert f'id="{anchor}"' in text  # the link leads to the node's row in the table
+        shape = next(iter(a))
+        assert any(c.tag in ("title", f"{ns}title") and c.text for c in shape), "every node has a <title>"
+
+
+def test_json_twins_and_api_agree(client):
+    view = client.get(f"/netwerken/{NAME}?format=json").json()
+    api = client.get(f"/v1/netwerken/{NAME}").json()
+    assert view["components"] == api["delen"] and view["n_communities"] == api["groepen"]
+    assert api["synthetisch"] is True and api["versie"] >= 1
+    assert {n["id"] for n in view["nodes"]} == {n["id"] for n in api["knopen"]}
+    listing = client.get("/v1/netwerken").json()
+    assert [n["naam"] for n in listing["netwerken"]] == [NAME]
+    assert client.get("/v1/netwerken/bestaat-niet").status_code == 404
+    missing = client.get("/netwerken/bestaat-niet?lang=nl")
+    assert missing.status_code == 404 and "niet ingelezen" in missing.text
+    csv = client.get(f"/netwerken/{NAME}?format=csv").text
+    assert csv.splitlines()[0].startswith("network,version,synthetic,node")
+
+
+def test_ego_network_page_in_dutch_and_english_shows_only_checked_cells(client):
+    nl = client.get("/enquetes/netwerk?niveau=wijk&gemeente=GM0153&lang=nl")
+    assert nl.status_code == 200 and "Synthetisch." in nl.text and "Per groep inwoners" in nl.text
+    en = client.get("/enquetes/netwerk?niveau=wijk&gemeente=GM0153&lang=en")
+    assert en.status_code == 200 and "Residents' own networks" in html.unescape(en.text) and "withheld" in en.text
+    view = client.get("/enquetes/netwerk?niveau=buurt&gemeente=GM0153&format=json").json()
+    cells = [c for a in view["areas"] for c in a["cells"].values()]
+    cells += [c for r in view["per_class"]["rows"] for c in r["cells"].values()]
+    assert any(c["value"] is None for c in cells) and any(c["value"] is not None for c in cells)
+    for c in cells:
+        if c["value"] is None:
+            assert c["reason"] and "respondents" not in c
+        else:
+            assert c["respondents"] >= 30
+    assert "/enquetes/netwerk" in client.get("/enquetes").text
+    assert client.get("/enquetes/netwerk?niveau=land").status_code == 400
