@@ -75,6 +75,7 @@ def show_cmd(
 ) -> None:
     """De ontleding van een netwerk: delen, groepen, centrale knopen en verbinders."""
     from ..networks import repository as repo
+    from ..networks.kinds import kind_label
 
     if lang not in ("nl", "en"):
         fail(ValueError(f"--lang '{lang}' kan niet; kies nl of en"))
@@ -97,7 +98,7 @@ def show_cmd(
               ("Groep", "Group"), ("Verbinder", "Broker")):
         t.add_column(h[1] if en else h[0])
     for n in a.nodes:
-        t.add_row(n.label, n.kind or "", str(n.degree), fmt.number(n.betweenness, 3, lang), str(n.community),
+        t.add_row(n.label, kind_label(n.kind, lang), str(n.degree), fmt.number(n.betweenness, 3, lang), str(n.community),
                   ("yes" if en else "ja") if n.broker else "")
     out.print(t)
     if net.synthetic:

@@ -11,7 +11,9 @@
   ``louvain_communities``), numbered 1, 2, … from largest to smallest.
 - Brokers: the nodes with the highest betweenness (above 0, at most :data:`N_BROKERS`), and every node with
   neighbours in at least :data:`BRIDGE_MIN` communities other than its own (it bridges communities).
-- Layout: networkx ``spring_layout`` with a fixed seed, so the drawing is the same on every visit.
+- Layout: networkx ``spring_layout`` with a fixed seed, so the drawing is the same on every visit. The largest
+  part is laid out in the top 85 % of the square [-1, 1]²; the other parts (often single nodes) are laid out on
+  their own and placed side by side in the bottom strip, so they do not squeeze the main part.
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def analyse(g: nx.Graph, seed: int = SEED) -> Analysis:
     modularity = nx.community.modularity(g, comms, weight="weight") if g.number_of_edges() else 0.0
     bridges = {v: len({comm_of[u] for u in g[v]} - {comm_of[v]}) for v in g}
     top = [v for v in sorted(g, key=lambda v: (-btw[v], v)) if btw[v] > 0][:N_BROKERS]
-    pos = nx.spring_layout(g, seed=seed, weight="weight") if g.number_of_nodes() else {}
+    pos = layout(g, comps, seed)
     nodes = []
     for v, data in g.nodes(data=True):
         x, y = (float(pos[v][0]), float(pos[v][1])) if v in pos else (0.0, 0.0)
@@ -90,3 +92,24 @@ def analyse(g: nx.Graph, seed: int = SEED) -> Analysis:
     nodes.sort(key=lambda n: (-n.betweenness, -n.degree, n.label))
     edges = [(u, v, float(d["weight"])) for u, v, d in g.edges(data=True)]
     return Analysis(nodes, edges, len(comps), len(comms), float(modularity), float(nx.density(g)))
+
+
+def layout(g: nx.Graph, comps: list[set], seed: int = SEED) -> dict:
+    """Positions in [-1, 1]²: the largest part on top, the other parts side by side at the bottom."""
+    if not comps:
+        return {}
+    pos: dict = {}
+    rest = comps[1:]
+    top = 0.7 if rest else 1.0
+    main = nx.spring_layout(g.subgraph(comps[0]), seed=seed, weight="weight", center=(0.0, 0.0), scale=1.0)
+    for v, (x, y) in main.items():
+        pos[v] = (float(x), float(y) * (top + 1) / 2 - (1 - top) / 2)
+    n = len(rest)
+    for i, c in enumerate(rest):
+        cx = -1 + (2 * i + 1) / n if n else 0.0
+        width = min(0.9 / max(n, 1), 0.3)
+        sub = nx.spring_layout(g.subgraph(c), seed=seed, weight="weight", center=(0.0, 0.0), scale=1.0) \
+            if len(c) > 1 else {next(iter(c)): (0.0, 0.0)}
+        for v, (x, y) in sub.items():
+            pos[v] = (cx + float(x) * width, 0.92 + float(y) * 0.07)
+    return pos

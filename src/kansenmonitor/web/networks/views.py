@@ -8,23 +8,13 @@ from markupsafe import Markup, escape
 
 from ... import format as fmt
 from ...networks import repository as repo
+from ...networks.kinds import kind_label
 
 #: colours of the communities (colour-blind safe, Okabe–Ito), repeated when there are more groups
 COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999")
 SHAPES = ("circle", "square", "diamond", "triangle")
-KIND_LABELS = {"school": ("school", "school"), "wijkteam": ("wijkteam", "neighbourhood team"),
-               "sportclub": ("sportclub", "sports club"), "bibliotheek": ("bibliotheek", "library"),
-               "buurthuis": ("buurthuis", "community centre"), "kinderopvang": ("kinderopvang", "childcare"),
-               "huisarts": ("huisartsenpraktijk", "GP practice"), "welzijn": ("welzijnsorganisatie", "welfare organisation"),
-               "woningcorporatie": ("woningcorporatie", "housing association"),
-               "jeugdgezondheid": ("jeugdgezondheidszorg", "youth health care")}
-WIDTH, HEIGHT, PAD = 800, 560, 40
-
-
-def kind_label(kind: str | None, lang: str) -> str:
-    if not kind:
-        return "—"
-    return KIND_LABELS.get(kind, (kind, kind))[1 if lang == "en" else 0]
+WIDTH, HEIGHT, PAD = 800, 600, 30
+LABELLED = 5
 
 
 def summary(n: repo.Network, lang: str) -> dict:
@@ -86,8 +76,11 @@ def network_view(site, name: str, lang: str) -> dict:
                       "degree_centrality_value": n.degree_centrality, "community": n.community,
                       "component": n.component, "broker": n.broker, "bridges": n.bridges, "colour": colour,
                       "svg": _shape(shape, x, y, r, style, title), "title": title, "x": round(x, 1), "y": round(y, 1), "r": round(r, 1),
-                      "label_x": round(x + r + 3, 1), "label_y": round(y + 4, 1)})
+                      "label_x": round(x + r + 3 if x < WIDTH / 2 else x - r - 3, 1), "label_y": round(y + 4, 1),
+                      "anchor_side": "start" if x < WIDTH / 2 else "end"})
     brokers = [n for n in nodes if n["broker"]]
+    for n in brokers[:LABELLED]:  # nodes are sorted by betweenness: name the strongest brokers in the drawing
+        n["labelled"] = True
     communities = []
     for c in range(1, a.communities + 1):
         members = [n["label"] for n in nodes if n["community"] == c]
