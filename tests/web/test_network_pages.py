@@ -7,6 +7,10 @@ import html
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
+
+from .axe import CHROMIUM
+
 NAME = "samenwerking-enschede-zuid"
 
 
@@ -69,3 +73,33 @@ def test_ego_network_page_in_dutch_and_english_shows_only_checked_cells(client):
             assert c["respondents"] >= 30
     assert "/enquetes/netwerk" in client.get("/enquetes").text
     assert client.get("/enquetes/netwerk?niveau=land").status_code == 400
+
+
+def test_sweep_ego_exports_for_small_cells(client):
+    import csv
+    import io
+
+    seen = 0
+    for gm in ("GM0153", "GM0141", "GM0164"):
+        for level in ("gemeente", "wijk", "buurt", "gebied"):
+            text = client.get(f"/enquetes/netwerk?niveau={level}&gemeente={gm}&format=csv").text
+            for row in csv.DictReader(io.StringIO(text)):
+                assert row["synthetic"] == "True"
+                if row["value"]:
+                    assert int(row["respondents"]) >= 30
+                    if row["indicator"] not in ("grootte", "diversiteit"):
+                        assert 10 <= float(row["value"]) <= 90
+                    seen += 1
+                else:
+                    assert row["respondents"] == "" and row["lower"] == "" and row["reason"]
+    assert seen > 100
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
+@pytest.mark.parametrize("path", ["/netwerken", f"/netwerken/{NAME}", f"/netwerken/{NAME}?lang=en",
+                                  "/enquetes/netwerk?niveau=wijk&gemeente=GM0153"])
+def test_network_pages_are_accessible(server, browser, path):
+    from .axe import assert_accessible
+
+    assert_accessible(server, browser, path, statuses=(200,))
