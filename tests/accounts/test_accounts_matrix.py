@@ -125,6 +125,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
     ("GET", "/v1/scholen/{code}"): ("/v1/scholen/12KM00", None, ALL),
     ("GET", "/v1/scholen/{code}/waarnemingen"): ("/v1/scholen/12KM00/waarnemingen", None, ALL),
     ("GET", "/v1/enquetes"): ("/v1/enquetes", None, ALL),
+    ("GET", "/v1/enquetes/{enquete}/{golf}/netwerk"): ("/v1/enquetes/bestaat-niet/2024/netwerk", None, ALL),
     ("GET", "/v1/netwerken"): ("/v1/netwerken", None, ALL),
     ("GET", "/v1/netwerken/{naam}"): ("/v1/netwerken/samenwerking-enschede-zuid", None, ALL),
     ("GET", "/v1/enquetes/{enquete}/{golf}/aandelen"): ("/v1/enquetes/bestaat-niet/2024/aandelen", None, ALL),

@@ -103,3 +103,21 @@ def test_network_pages_are_accessible(server, browser, path):
     from .axe import assert_accessible
 
     assert_accessible(server, browser, path, statuses=(200,))
+
+
+def test_ego_api_pages_only_checked_cells(client):
+    body = client.get("/v1/enquetes/kansen_welzijn_demo/2024/netwerk?niveau=wijk&gemeente=GM0153").json()
+    rows = body["indicatoren"]
+    assert rows and all(r["synthetisch"] for r in rows) and {r["niveau"] for r in rows} == {"wijk"}
+    for r in rows:
+        assert (r["waarde"] is None) == (r["respondenten"] is None) == (r["status"] == "suppressed")
+        assert r["waarde"] is None or r["respondenten"] >= 30
+    model = client.get("/enquetes/klassen?format=json").json()["model"]["id"]
+    per_class = client.get(f"/v1/enquetes/kansen_welzijn_demo/2024/netwerk?model={model}&gemeente=GM0153"
+                           "&per_pagina=1000").json()["indicatoren"]
+    assert {r["klasse"] for r in per_class} == set(range(1, len({r["klasse"] for r in per_class}) + 1))
+    page = client.get("/enquetes/netwerk?niveau=gemeente&gemeente=GM0153&format=json").json()
+    shown = {(row["cls"], ind): c.get("value") for row in page["per_class"]["rows"] for ind, c in row["cells"].items()}
+    assert shown == {(r["klasse"], r["indicator"]): r["waarde"] for r in per_class}
+    assert client.get("/v1/enquetes/kansen_welzijn_demo/2024/netwerk?niveau=straat").status_code == 400
+    assert client.get("/v1/enquetes/bestaat-niet/2024/netwerk").status_code == 404

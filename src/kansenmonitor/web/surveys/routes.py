@@ -3,7 +3,8 @@
 Pages (Dutch first, ``?lang=en``; each with ``?format=json|csv``): ``/enquetes`` (the surveys, their
 questions and what they measure) and ``/enquetes/aandelen`` (a share per area: map, table with 95 % interval
 and respondents, withheld cells with their reason). API: ``/v1/enquetes`` and
-``/v1/enquetes/{enquete}/{golf}/aandelen``. Only estimates that passed disclosure control are served;
+``/v1/enquetes/{enquete}/{golf}/aandelen``; ``/enquetes/netwerk`` and ``/v1/enquetes/{enquete}/{golf}/netwerk``
+(ego-network indicators per area and per class). Only estimates that passed disclosure control are served;
 respondent rows never are.
 """
 
@@ -206,6 +207,49 @@ def register_api(v1: FastAPI, site) -> None:
         return paged(request, "aandelen", items, pagina, per_pagina)
 
 
+def register_ego_api(v1: FastAPI, site) -> None:
+    @v1.get("/enquetes/{enquete}/{golf}/netwerk",
+            summary="Het eigen netwerk van inwoners per gebied of per klasse (met onthullingscontrole)")
+    def api_ego(request: Request, enquete: str, golf: int,
+                niveau: Annotated[str | None, Query(description="gemeente, wijk, buurt of gebied.")] = None,
+                gemeente: Annotated[str | None, Query(description="Gemeentecode, bv. GM0153.")] = None,
+                model: Annotated[str | None, Query(description="Per klasse van dit klassenmodel.")] = None,
+                pagina: Page = 1, per_pagina: Size = 100):
+        from ...surveys import classes, ego
+
+        try:
+            w = repo.wave(site.monitor, enquete, golf)
+        except repo.UnknownSurveyError as exc:
+            return problem(404, "Niet gevonden", str(exc), request.url.path)
+        if niveau is not None and niveau not in sv.LEVELS:
+            return invalid_params_problem(request, [("niveau", f"'{niveau}' kan niet; kies uit {', '.join(sv.LEVELS)}",
+                                                    f"'{niveau}' is not possible; choose from {', '.join(sv.LEVELS)}")])
+        if not ego.available(w.codebook):
+            return problem(404, "Niet gevonden", "Deze enquête heeft geen vragen over het eigen netwerk.",
+                           request.url.path)
+        if model:
+            try:
+                r = classes.result(site.monitor, model)
+            except classes.UnknownResultError as exc:
+                return problem(404, "Niet gevonden", str(exc), request.url.path)
+            rows = site._cache.get(("survey_ego_classes", r.id, r.body["created_at"], w.survey, w.wave,
+                                    w.imported_at, "nl"), lambda: ego.class_indicators(site.monitor, r, w))
+        else:
+            rows = site._cache.get(("survey_ego", w.survey, w.wave, w.imported_at, "nl"),
+                                   lambda: ego.area_indicators(site.monitor, w))
+            levels = None if niveau is None else (("gebied", "stadsdeel") if niveau == "gebied" else (niveau,))
+            rows = [x for x in rows if levels is None or x.level in levels]
+        rows = [x for x in rows if gemeente is None or x.gemeente == gemeente]
+        items = [{"gebied": x.area, "naam": x.name, "niveau": x.level, "gemeente": x.gemeente, "klasse": x.cls,
+                  "indicator": x.indicator, "omschrijving": x.label, "soort": "aandeel" if x.kind == "share" else
+                  "gemiddelde", "waarde": x.value, "ondergrens": x.lower, "bovengrens": x.upper,
+                  "eenheid": "%" if x.kind == "share" else None, "respondenten": x.respondents, "status": x.status,
+                  "onthulling": x.reason, "bron": w.codebook.title("nl"), "jaar": w.wave,
+                  "synthetisch": w.synthetic} for x in rows]
+        return paged(request, "indicatoren", items, pagina, per_pagina)
+
+
 def register(app: FastAPI, v1: FastAPI) -> None:
     app.include_router(router)
     register_api(v1, app.state.site)
+    register_ego_api(v1, app.state.site)
