@@ -35,6 +35,8 @@ PAGES = [
     # the presentation of an area for a residents' evening (with the focus area's two scenarios) and of a buurt
     "/gebieden/FG-WESSELERBRINK/presentatie", "/gebieden/BU01530603/presentatie",
     "/indices/meervoudige_achterstand?gemeente=GM0164",
+    # networks of organisations and the ego-network figures of the survey
+    "/netwerken", "/netwerken/samenwerking-enschede-zuid", "/enquetes/netwerk?niveau=buurt",
 ]
 #: what must never reach a reader: calculation options, rule strings, indicator ids, commands
 FORBIDDEN = {

@@ -1,4 +1,4 @@
-"""CLI for surveys: ``kansenmonitor survey import|list|shares|demo-file``. Thin: every number comes from
+"""CLI for surveys: ``kansenmonitor survey import|list|shares|lca|network|demo-file``. Thin: every number comes from
 :mod:`kansenmonitor.surveys`, and only disclosure-checked estimates are printed (never respondent rows)."""
 
 from __future__ import annotations
@@ -256,6 +256,67 @@ def lca_cmd(
         out.print(f"  Klasse {c['class']} ({fmt.number(100 * c['size'], 1, lang)} %): {word}{extra}", highlight=False)
     if opslaan:
         out.print(f"Bewaard als {r.id}." if lang == "nl" else f"Saved as {r.id}.", highlight=False)
+    if w.synthetic:
+        out.print("Synthetische gegevens: niemand heeft deze enquête ingevuld." if lang == "nl" else
+                  "Synthetic data: nobody answered this survey.", highlight=False)
+
+
+@survey_app.command("network")
+def network_cmd(
+    enquete: SurveyOpt = None,
+    golf: WaveOpt = None,
+    niveau: Annotated[str, typer.Option("--niveau", help="buurt, wijk, gemeente of gebied.")] = "wijk",
+    gemeente: Annotated[str | None, typer.Option("--gemeente", help="Alleen gebieden van deze gemeente.")] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Per klasse van dit bewaarde klassenmodel (in plaats "
+                                              "van per gebied).")] = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = "nl",
+) -> None:
+    """Het eigen netwerk van inwoners per gebied of per klasse: grootte, niemand om op terug te vallen, diversiteit,
+    contact buiten de eigen groep, hulp geven en krijgen. Te kleine groepen worden niet getoond."""
+    from ..surveys import classes, ego
+    from ..surveys import repository as repo
+
+    _lang(lang)
+    if niveau not in LEVELS:
+        fail(ValueError(f"--niveau '{niveau}' kan niet; kies uit {', '.join(LEVELS)}"))
+    monitor = open_monitor()
+    try:
+        if model:
+            r = classes.result(monitor, model)
+            w = repo.wave(monitor, enquete or r.body["survey"], golf or r.body["wave"])
+            rows = ego.class_indicators(monitor, r, w, lang=lang)
+        else:
+            w = repo.wave(monitor, enquete, golf)
+            levels = ("gebied", "stadsdeel") if niveau == "gebied" else (niveau,)
+            rows = ego.area_indicators(monitor, w, levels=levels, lang=lang)
+    except (KansenmonitorError, LookupError, ValueError) as exc:
+        fail(exc)
+    if gemeente:
+        rows = [x for x in rows if x.gemeente == gemeente]
+    if as_json:
+        typer.echo(json.dumps({"enquete": w.survey, "golf": w.wave, "synthetisch": w.synthetic,
+                               "model": model, "indicatoren": [x.to_dict() for x in rows]},
+                              ensure_ascii=False, indent=2))
+        return
+    out.print(f"[bold]{w.title(lang)}[/]", highlight=False)
+    for iid in dict.fromkeys(x.indicator for x in rows):
+        mine = [x for x in rows if x.indicator == iid]
+        t = Table(title=mine[0].label)
+        first = ("Klasse", "Class") if model else ("Gebied", "Area")
+        for h in (first, ("Waarde", "Value"), ("95%-interval", "95% interval"), ("Respondenten", "Respondents")):
+            t.add_column(h[1] if lang == "en" else h[0])
+        for x in mine:
+            head = f"{x.name}, {'klasse' if lang == 'nl' else 'class'} {x.cls}" if model else x.name
+            if x.value is None:
+                t.add_row(head, ("niet getoond: " if lang == "nl" else "withheld: ") + (x.reason or ""), "", "")
+            else:
+                digits = 1 if x.kind == "share" else 2
+                unit = " %" if x.kind == "share" else ""
+                t.add_row(head, fmt.number(x.value, digits, lang) + unit,
+                          f"{fmt.number(x.lower, digits, lang)}–{fmt.number(x.upper, digits, lang)}{unit}",
+                          fmt.number(x.respondents, 0, lang))
+        out.print(t)
     if w.synthetic:
         out.print("Synthetische gegevens: niemand heeft deze enquête ingevuld." if lang == "nl" else
                   "Synthetic data: nobody answered this survey.", highlight=False)

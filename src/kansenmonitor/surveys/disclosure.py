@@ -20,7 +20,7 @@ and differences between waves or between questions; see ``docs/enquetes.md``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 PRIMARY_N = "te weinig respondenten in dit gebied"
@@ -84,13 +84,28 @@ def _sum(base: Mapping[str, Cell], members: frozenset[str]) -> Cell:
     return out
 
 
+Check = Callable[[Cell, Rules], str | None]
+
+
+def primary_mean(cell: Cell, rules: Rules = DEFAULT_RULES) -> str | None:
+    """The primary rule for a mean (e.g. the mean size of a network): at least ``min_area_n`` respondents, and
+    no single answer held by more than ``max_share`` of them (``x`` counts the respondents who gave the most
+    common answer of the whole wave), so that living in the area does not tell someone's answer."""
+    if cell.n < rules.min_area_n:
+        return PRIMARY_N
+    if cell.x > rules.max_share * cell.n:
+        return PRIMARY_SHARE
+    return None
+
+
 def protect(base: Mapping[str, Cell], sets: Mapping[str, frozenset[str]],
-            rules: Rules = DEFAULT_RULES) -> dict[str, str | None]:
+            rules: Rules = DEFAULT_RULES, check: Check = primary) -> dict[str, str | None]:
     """The reason each area is withheld (``None``: published), primary and secondary rules together.
 
     ``base`` holds the cells of the base areas (where respondents live, e.g. buurten); ``sets`` maps every
     area (base areas included) to the base areas it consists of. Areas with the same base areas (a custom
-    area of one buurt) share one decision.
+    area of one buurt) share one decision. ``check`` is the primary rule (:func:`primary` for shares,
+    :func:`primary_mean` for means).
     """
     import numpy as np
 
@@ -111,7 +126,7 @@ def protect(base: Mapping[str, Cell], sets: Mapping[str, frozenset[str]],
         return Cell(int(round(n)), int(round(x)), float(w), float(wy))
 
     cells = [cell_of(mask[i]) for i in range(len(uniq))]
-    reason: list[str | None] = [primary(c, rules) for c in cells]
+    reason: list[str | None] = [check(c, rules) for c in cells]
     size = mask.sum(axis=1)
     # within[j, i]: area j lies inside area i (its base areas are a strict subset)
     within = ((mask.astype(np.int32) @ (~mask).T.astype(np.int32)) == 0) & (size[:, None] < size[None, :])
@@ -126,7 +141,7 @@ def protect(base: Mapping[str, Cell], sets: Mapping[str, frozenset[str]],
             inside = [j for j in inside_of[i] if reason[j] is None]
             covered = mask[inside].any(axis=0) if inside else np.zeros(len(bases), dtype=bool)
             rest = cell_of(mask[i] & ~covered)
-            if rest.n == 0 or primary(rest, rules) is None:
+            if rest.n == 0 or check(rest, rules) is None:
                 continue
             # withhold the smallest outermost published area inside this one, so that the rest grows
             outer = [j for j in inside if not within[j, inside].any()]
@@ -137,7 +152,7 @@ def protect(base: Mapping[str, Cell], sets: Mapping[str, frozenset[str]],
 
 
 def derivable(base: Mapping[str, Cell], sets: Mapping[str, frozenset[str]], published: set[str],
-              rules: Rules = DEFAULT_RULES) -> list[tuple[str, Cell]]:
+              rules: Rules = DEFAULT_RULES, check: Check = primary) -> list[tuple[str, Cell]]:
     """Independent check (for tests and audits), written plainly with sets: every published area whose rest,
     after taking away the published areas inside it, is a non-empty group that fails the primary rules; and
     every withheld area with the same respondents as a published one."""
@@ -148,7 +163,7 @@ def derivable(base: Mapping[str, Cell], sets: Mapping[str, frozenset[str]], publ
             if b != a and sets[b] < sets[a]:
                 covered |= sets[b]
         rest = _sum(base, frozenset(sets[a] - covered))
-        if rest.n > 0 and primary(rest, rules) is not None:
+        if rest.n > 0 and check(rest, rules) is not None:
             out.append((a, rest))
     shown = {sets[a] for a in published}
     for a, s in sets.items():

@@ -3,7 +3,8 @@
 Pages (Dutch first, ``?lang=en``; each with ``?format=json|csv``): ``/enquetes`` (the surveys, their
 questions and what they measure) and ``/enquetes/aandelen`` (a share per area: map, table with 95 % interval
 and respondents, withheld cells with their reason). API: ``/v1/enquetes`` and
-``/v1/enquetes/{enquete}/{golf}/aandelen``. Only estimates that passed disclosure control are served;
+``/v1/enquetes/{enquete}/{golf}/aandelen``; ``/enquetes/netwerk`` and ``/v1/enquetes/{enquete}/{golf}/netwerk``
+(ego-network indicators per area and per class). Only estimates that passed disclosure control are served;
 respondent rows never are.
 """
 
@@ -127,6 +128,43 @@ def classes_page(request: Request):
                    models=[m.id for m in classes.results(site.monitor)])
 
 
+@router.get("/enquetes/netwerk")
+def ego_page(request: Request):
+    from ...surveys import ego
+
+    site = request.app.state.site
+    lang = lang_of(request)
+    q = request.query_params
+    w = _wave(site, q.get("enquete"), q.get("golf"))
+    if not ego.available(w.codebook):
+        raise NotFound("enquete", "Deze enquête heeft geen vragen over het eigen netwerk van inwoners.", "/enquetes")
+    level, gemeente, gms = _level_and_gemeente(site, q)
+    view = sv.ego_view(site, w, level, gemeente, lang)
+    view["wave"] = sv.wave_summary(w, lang)
+    view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
+    records = []
+    for a in view["areas"]:
+        for ind in view["indicators"]:
+            c = a["cells"].get(ind["id"], {})
+            records.append({"survey": w.survey, "wave": w.wave, "synthetic": w.synthetic, "area": a["code"],
+                            "name": a["name"], "class": None, "indicator": ind["id"], "label": ind["label"],
+                            "value": c.get("value"), "lower": c.get("lower"), "upper": c.get("upper"),
+                            "respondents": c.get("respondents"), "reason": c.get("reason")})
+    if view["per_class"]:
+        for row in view["per_class"]["rows"]:
+            for ind in view["indicators"]:
+                c = row["cells"].get(ind["id"], {})
+                records.append({"survey": w.survey, "wave": w.wave, "synthetic": w.synthetic, "area": gemeente,
+                                "name": view["gemeente"]["name"], "class": row["cls"], "indicator": ind["id"],
+                                "label": ind["label"], "value": c.get("value"), "lower": c.get("lower"),
+                                "upper": c.get("upper"), "respondents": c.get("respondents"),
+                                "reason": c.get("reason")})
+    return respond(request, "surveys_network.html", view, records,
+                   ["survey", "wave", "synthetic", "area", "name", "class", "indicator", "label", "value", "lower",
+                    "upper", "respondents", "reason"], f"enquete-netwerk-{w.survey}-{w.wave}-{level}",
+                   gemeenten=gms, levels=[(lv, sv.LEVEL_LABELS[lv][1 if lang == "en" else 0]) for lv in sv.LEVELS])
+
+
 def register_api(v1: FastAPI, site) -> None:
     @v1.get("/enquetes", summary="Ingelezen enquêtes met hun vragen (geen antwoorden van respondenten)")
     def api_surveys(request: Request):
@@ -169,6 +207,49 @@ def register_api(v1: FastAPI, site) -> None:
         return paged(request, "aandelen", items, pagina, per_pagina)
 
 
+def register_ego_api(v1: FastAPI, site) -> None:
+    @v1.get("/enquetes/{enquete}/{golf}/netwerk",
+            summary="Het eigen netwerk van inwoners per gebied of per klasse (met onthullingscontrole)")
+    def api_ego(request: Request, enquete: str, golf: int,
+                niveau: Annotated[str | None, Query(description="gemeente, wijk, buurt of gebied.")] = None,
+                gemeente: Annotated[str | None, Query(description="Gemeentecode, bv. GM0153.")] = None,
+                model: Annotated[str | None, Query(description="Per klasse van dit klassenmodel.")] = None,
+                pagina: Page = 1, per_pagina: Size = 100):
+        from ...surveys import classes, ego
+
+        try:
+            w = repo.wave(site.monitor, enquete, golf)
+        except repo.UnknownSurveyError as exc:
+            return problem(404, "Niet gevonden", str(exc), request.url.path)
+        if niveau is not None and niveau not in sv.LEVELS:
+            return invalid_params_problem(request, [("niveau", f"'{niveau}' kan niet; kies uit {', '.join(sv.LEVELS)}",
+                                                    f"'{niveau}' is not possible; choose from {', '.join(sv.LEVELS)}")])
+        if not ego.available(w.codebook):
+            return problem(404, "Niet gevonden", "Deze enquête heeft geen vragen over het eigen netwerk.",
+                           request.url.path)
+        if model:
+            try:
+                r = classes.result(site.monitor, model)
+            except classes.UnknownResultError as exc:
+                return problem(404, "Niet gevonden", str(exc), request.url.path)
+            rows = site._cache.get(("survey_ego_classes", r.id, r.body["created_at"], w.survey, w.wave,
+                                    w.imported_at, "nl"), lambda: ego.class_indicators(site.monitor, r, w))
+        else:
+            rows = site._cache.get(("survey_ego", w.survey, w.wave, w.imported_at, "nl"),
+                                   lambda: ego.area_indicators(site.monitor, w))
+            levels = None if niveau is None else (("gebied", "stadsdeel") if niveau == "gebied" else (niveau,))
+            rows = [x for x in rows if levels is None or x.level in levels]
+        rows = [x for x in rows if gemeente is None or x.gemeente == gemeente]
+        items = [{"gebied": x.area, "naam": x.name, "niveau": x.level, "gemeente": x.gemeente, "klasse": x.cls,
+                  "indicator": x.indicator, "omschrijving": x.label, "soort": "aandeel" if x.kind == "share" else
+                  "gemiddelde", "waarde": x.value, "ondergrens": x.lower, "bovengrens": x.upper,
+                  "eenheid": "%" if x.kind == "share" else None, "respondenten": x.respondents, "status": x.status,
+                  "onthulling": x.reason, "bron": w.codebook.title("nl"), "jaar": w.wave,
+                  "synthetisch": w.synthetic} for x in rows]
+        return paged(request, "indicatoren", items, pagina, per_pagina)
+
+
 def register(app: FastAPI, v1: FastAPI) -> None:
     app.include_router(router)
     register_api(v1, app.state.site)
+    register_ego_api(v1, app.state.site)

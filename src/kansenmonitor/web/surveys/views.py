@@ -170,3 +170,54 @@ def classes_view(site, r, w: repo.Wave, cls: int, level: str, gemeente: str, lan
             "vulnerable": vulnerable, "outside": out_rows[0] if out_rows else None}
     view["map"] = _map(site, w, table, level, gemeente, "neutral", lang)
     return view
+
+
+def _ego_display(r, lang: str) -> dict:
+    digits = 1 if r.kind == "share" else 2
+    unit = " %" if r.kind == "share" else ""
+    if r.value is None:
+        return {"value": None, "reason": r.reason}
+    return {"value": r.value, "lower": r.lower, "upper": r.upper, "respondents": r.respondents,
+            "display": fmt.number(r.value, digits, lang) + unit,
+            "interval": f"{fmt.number(r.lower, digits, lang)} – {fmt.number(r.upper, digits, lang)}{unit}",
+            "n_display": fmt.number(r.respondents, 0, lang)}
+
+
+def ego_view(site, w: repo.Wave, level: str, gemeente: str, lang: str) -> dict:
+    """Ego-network indicators: a table per area (rows) × indicator (columns), and per latent class of the latest
+    saved model in the gemeente. Only disclosure-checked values."""
+    from ...surveys import classes, ego
+
+    inds = ego.available(w.codebook)
+    key = ("survey_ego", w.survey, w.wave, w.imported_at, lang)
+    rows = site._cache.get(key, lambda: ego.area_indicators(site.monitor, w, lang=lang))
+    levels = ("gebied", "stadsdeel") if level == "gebied" else (level,)
+    mine = [r for r in rows if r.level in levels and (r.gemeente == gemeente or level == "gemeente")]
+    by_area: dict[str, dict] = {}
+    for r in mine:
+        a = by_area.setdefault(r.area, {"code": r.area, "name": r.name, "cells": {}})
+        a["cells"][r.indicator] = _ego_display(r, lang)
+    areas = sorted(by_area.values(), key=lambda a: a["name"])
+    indicators = [{"id": i.id, "label": i.label_en if lang == "en" else i.label, "kind": i.kind} for i in inds]
+    n_cells = len(mine)
+    withheld = sum(1 for r in mine if r.value is None)
+    per_class = None
+    models = [m for m in classes.results(site.monitor, w.survey) if m.body["wave"] == w.wave]
+    if models:
+        m = models[-1]
+        ckey = ("survey_ego_classes", m.id, m.body["created_at"], w.survey, w.wave, w.imported_at, lang)
+        crow = site._cache.get(ckey, lambda: ego.class_indicators(site.monitor, m, w, lang=lang))
+        desc = "description_en" if lang == "en" else "description_nl"
+        by_cls: dict[int, dict] = {}
+        for r in crow:
+            if r.gemeente != gemeente:
+                continue
+            prof = m.body["profiles"][r.cls - 1]
+            c = by_cls.setdefault(r.cls, {"cls": r.cls, "description": prof[desc], "vulnerable": prof["vulnerable"],
+                                          "cells": {}})
+            c["cells"][r.indicator] = _ego_display(r, lang)
+        per_class = {"model": m.id, "k": m.k, "rows": [by_cls[k] for k in sorted(by_cls)],
+                     "withheld": sum(1 for r in crow if r.gemeente == gemeente and r.value is None)}
+    return {"indicators": indicators, "areas": areas, "level": level,
+            "level_label": LEVEL_LABELS[level][1 if lang == "en" else 0], "n_cells": n_cells, "withheld": withheld,
+            "per_class": per_class}
