@@ -85,3 +85,31 @@ def test_demo_buurten_of_enschede(demo_monitor):
     back = model.similar(res.neighbours[0].code, k=len(model.codes) - 1)
     d = next(n.distance for n in back.neighbours if n.code == target)
     assert d == pytest.approx(distances[0])
+
+
+def test_vectorised_ranking_equals_the_plain_loop():
+    """The neighbour ranking (no Python loop over all areas) equals sorting (distance, code) tuples, ties and
+    areas with too few shared indicators included."""
+    import numpy as np
+    import pandas as pd
+
+    from kansenmonitor.analysis.similarity import SimilarityModel
+
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, 4, size=(400, 6)).astype(float)  # many ties
+    values[rng.random(values.shape) < 0.25] = np.nan
+    frame = pd.DataFrame(values, index=[f"BU{i:08d}" for i in rng.permutation(400)],
+                         columns=[f"x{m}" for m in range(6)])
+    index = SimilarityModel(frame, min_share=0.5)
+    for target in [c for c in index.codes if c not in index.excluded][:25]:
+        got = index.similar(target, k=12)
+        i = index.codes.index(target)
+        diff = index._z - index._z[i]
+        shared = index._present & index._present[i]
+        n = shared.sum(axis=1)
+        dist = np.sqrt(np.where(shared, diff**2, 0).sum(axis=1) * len(index.indicators) / np.maximum(n, 1))
+        plain = sorted((float(dist[j]), c) for j, c in enumerate(index.codes)
+                       if j != i and c not in index.excluded and n[j] >= index.required)
+        assert got.codes == [c for _, c in plain[:12]]
+        assert all(("deelt maar" in why) == (c not in index.excluded)
+                   for c, why in got.excluded.items())

@@ -120,6 +120,9 @@ class SimilarityModel:
             for code, n in zip(self.codes, counts, strict=True)
             if n < self.required or p == 0
         }
+        self._row = {code: j for j, code in enumerate(self.codes)}
+        self._codes = np.array(self.codes, dtype=str)
+        self._out = np.array([code in self.excluded for code in self.codes], dtype=bool)
 
     def similar(self, target: str, k: int = DEFAULT_K) -> SimilarityResult:
         if k < 1:
@@ -133,7 +136,7 @@ class SimilarityModel:
             raise InsufficientDataError(
                 f"gebied '{target}' heeft {self.excluded[target]}; vergelijken kan niet eerlijk"
             )
-        i = self.codes.index(target)
+        i = self._row[target]
         tz = self._z[i]
         tp = self._present[i]
         diff = self._z - tz
@@ -143,15 +146,15 @@ class SimilarityModel:
         with np.errstate(divide="ignore", invalid="ignore"):
             dist = np.sqrt(sq.sum(axis=1) * p / n_shared)
         excluded = dict(self.excluded)
-        candidates = []
-        for j, code in enumerate(self.codes):
-            if j == i or code in self.excluded:
-                continue
-            if n_shared[j] < self.required:
-                excluded[code] = f"deelt maar {int(n_shared[j])} van {p} indicatoren met '{target}'"
-                continue
-            candidates.append((float(dist[j]), code, j))
-        candidates.sort()
+        pool = ~self._out
+        pool[i] = False
+        few = pool & (n_shared < self.required)
+        for j in np.flatnonzero(few):
+            excluded[self.codes[j]] = f"deelt maar {int(n_shared[j])} van {p} indicatoren met '{target}'"
+        cand = np.flatnonzero(pool & ~few)
+        # nearest first, ties by code (as sorting (distance, code) tuples would), without a Python loop
+        order = cand[np.lexsort((self._codes[cand], dist[cand]))]
+        candidates = [(float(dist[j]), self.codes[j], int(j)) for j in order[:k]]
         neighbours = []
         for d, code, j in candidates[:k]:
             total = float(sq[j].sum())
