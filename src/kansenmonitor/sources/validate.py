@@ -153,15 +153,21 @@ def check_values(batch: ImportBatch, catalogue: Catalogue, found: _Found) -> Non
 
 
 def _stored(store: Store, obs: pd.DataFrame, indicators: Iterable[str]) -> pd.DataFrame:
-    keys = sorted(set(zip(obs["region"].astype(str), obs["boundary_year"].astype(int), strict=True)))
+    """What the store holds for the batch's (region, indeling) pairs, these indicators and periods. Queried by
+    region code (the primary key's first column, so an index lookup) and narrowed to the pairs here."""
+    keys = set(zip(obs["region"].astype(str), obs["boundary_year"].astype(int), strict=True))
     wanted = sorted(set(indicators))
     if not keys or not wanted:
         return pd.DataFrame(columns=["region", "boundary_year", "indicator", "period", "value", "status"])
-    frames = []
-    for k in range(0, len(keys), 500):
-        frames.append(store.observations(keys=keys[k:k + 500], indicators=wanted,
-                                         periods=sorted({int(p) for p in obs["period"]})))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    codes = sorted({code for code, _ in keys})
+    periods = sorted({int(p) for p in obs["period"]})
+    frames = [store.observations(regions=codes[k:k + 900], indicators=wanted, periods=periods)
+              for k in range(0, len(codes), 900)]
+    out = pd.concat(frames, ignore_index=True)
+    if out.empty:
+        return out
+    pair = pd.Series(list(zip(out["region"].astype(str), out["boundary_year"].astype(int), strict=True)))
+    return out[pair.isin(keys).to_numpy()]
 
 
 def check_denominators(batch: ImportBatch, catalogue: Catalogue, store: Store, found: _Found) -> None:
