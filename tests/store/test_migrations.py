@@ -35,10 +35,20 @@ def _reflect(engine) -> dict:
 def _second_url(url: str, tmp_path: Path):
     if url.startswith("sqlite"):
         return f"sqlite:///{tmp_path / 'other.sqlite'}", lambda: None
-    from conftest import PG_ADMIN_URL, _drop_pg_database, _new_pg_database
+    import uuid
 
-    name = _new_pg_database()
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name, lambda: _drop_pg_database(name)
+    import psycopg
+
+    admin = url.rsplit("/", 1)[0].replace("+psycopg", "") + "/postgres"
+    name = f"km_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return url.rsplit("/", 1)[0] + "/" + name, drop
 
 
 def test_upgrade_from_empty_equals_create_all(backend_url, tmp_path):
@@ -147,3 +157,17 @@ def test_legacy_database_with_a_changed_table_is_refused_and_unchanged(tmp_path)
         Store.open(url=url)
     assert not inspect(engine).has_table("alembic_version")
     engine.dispose()
+
+
+def test_open_without_create_upgrades_an_existing_store_and_leaves_an_empty_one_empty(tmp_path):
+    url = f"sqlite:///{tmp_path / 'k.sqlite'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(migrate.config(conn), migrate.FIRST)
+    Store.open(url=url, create=False).close()
+    assert "min_value" in {c["name"] for c in inspect(engine).get_columns("indicators")}
+    engine.dispose()
+    empty = f"sqlite:///{tmp_path / 'leeg.sqlite'}"
+    (tmp_path / "leeg.sqlite").touch()
+    Store.open(url=empty, create=False).close()
+    assert inspect(create_engine(empty)).get_table_names() == []

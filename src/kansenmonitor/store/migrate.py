@@ -162,11 +162,12 @@ def upgrade(engine: Engine, target: str = "head") -> tuple[str, str]:
         return state, revision_of(conn) or ""
 
 
-def ensure_current(engine: Engine) -> None:
-    """What opening a store does: nothing when the database is at the head (one query), else :func:`upgrade`."""
+def ensure_current(engine: Engine, existing_only: bool = False) -> None:
+    """What opening a store does: nothing when the database is at the head (one query), else :func:`upgrade`
+    (with ``existing_only`` an empty database is left empty)."""
     with engine.connect() as conn:
         state = status(conn)
-        if state == "current":
+        if state == "current" or (existing_only and state == "empty"):
             return
         if state == "ahead":
             raise _too_new(conn)

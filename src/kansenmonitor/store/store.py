@@ -336,7 +336,11 @@ class Store:
 
     # -- opening -----------------------------------------------------------------------------------
     @classmethod
-    def open(cls, url: str | None = None, home: str | Path | None = None, create: bool = True) -> Store:
+    def open(cls, url: str | None = None, home: str | Path | None = None, create: bool = True,
+             upgrade: bool = True) -> Store:
+        """Open the store. ``create``: make the schema in an empty database. ``upgrade``: bring an existing database
+        that is behind to this code's schema (``serve --production`` and ``kansenmonitor db`` pass ``False``: there an
+        upgrade is the administrator's explicit ``kansenmonitor db upgrade``)."""
         home_path = Path(home).expanduser() if home else None
         url = normalise_url(url) if url else default_url(home_path)
         if url.startswith("sqlite:///"):
@@ -366,6 +370,8 @@ class Store:
         store = cls(engine)
         if create:
             store.create_schema()
+        elif upgrade:
+            store.create_schema(existing_only=True)
         return store
 
     @property
@@ -376,12 +382,13 @@ class Store:
     def backend(self) -> str:
         return self.engine.dialect.name
 
-    def create_schema(self) -> None:
-        """Bring the schema to this code's newest revision (see :mod:`.migrate`); a newer database is refused."""
+    def create_schema(self, existing_only: bool = False) -> None:
+        """Bring the schema to this code's newest revision (see :mod:`.migrate`); a newer database is refused.
+        ``existing_only``: leave an empty database empty."""
         from . import migrate
 
         try:
-            migrate.ensure_current(self.engine)
+            migrate.ensure_current(self.engine, existing_only=existing_only)
         except OperationalError as exc:
             raise StoreError(f"Kan de database niet gebruiken ({self.url}): {exc.orig}") from exc
 
