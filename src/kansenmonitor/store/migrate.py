@@ -141,9 +141,12 @@ def _keep_schema_version(conn: Connection) -> None:
 
 
 def _lock(conn: Connection) -> None:
-    """One upgrader at a time: two processes opening a new PostgreSQL store at once must not both create it."""
+    """One upgrader at a time: two processes opening a new store at once must not both create it. SQLite: take the
+    write lock first (the driver would only begin a transaction at the first INSERT, leaving the DDL outside it)."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(4711530153)"))
+    elif conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def upgrade(engine: Engine, target: str = "head") -> tuple[str, str]:
