@@ -171,3 +171,20 @@ def test_open_without_create_upgrades_an_existing_store_and_leaves_an_empty_one_
     (tmp_path / "leeg.sqlite").touch()
     Store.open(url=empty, create=False).close()
     assert inspect(create_engine(empty)).get_table_names() == []
+
+
+def _open_and_close(url: str) -> str:
+    Store.open(url=url).close()
+    return "ok"
+
+
+def test_processes_opening_one_new_store_at_once_all_succeed(backend_url):
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        assert pool.map(_open_and_close, [backend_url] * 4) == ["ok"] * 4
+    engine = create_engine(backend_url)
+    with engine.connect() as conn:
+        assert migrate.status(conn) == "current"
+        assert conn.execute(text("SELECT COUNT(*) FROM alembic_version")).scalar() == 1
+    engine.dispose()
