@@ -37,7 +37,7 @@ def test_current_upgrade_history(tmp_path, monkeypatch):
     assert r.exit_code == 0 and "was al bijgewerkt" in r.output
     r = runner.invoke(cli_app, ["db", "history"])
     assert r.exit_code == 0
-    assert r.output.index("0001") < r.output.index("0002") and "min_value" in r.output
+    assert r.output.index("0001") < r.output.index("0002") and "ondergrens" in r.output
 
 
 def test_db_help_is_dutch():

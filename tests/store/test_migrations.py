@@ -188,3 +188,7 @@ def test_processes_opening_one_new_store_at_once_all_succeed(backend_url):
         assert migrate.status(conn) == "current"
         assert conn.execute(text("SELECT COUNT(*) FROM alembic_version")).scalar() == 1
     engine.dispose()
+
+
+def test_every_revision_has_a_dutch_description():
+    assert all(doc for _rev, _prev, doc in migrate.history())

@@ -178,8 +178,8 @@ def ensure_current(engine: Engine, existing_only: bool = False) -> None:
 
 
 def history() -> list[tuple[str, str | None, str]]:
-    """(revision, previous, first line of its description), oldest first."""
+    """(revision, previous, its Dutch description ``description_nl``), oldest first."""
     revs = list(scripts().walk_revisions())
     revs.reverse()
     return [(r.revision, r.down_revision if isinstance(r.down_revision, str) else None,
-             (r.doc or "").strip().splitlines()[0] if r.doc else "") for r in revs]
+             getattr(r.module, "description_nl", "")) for r in revs]

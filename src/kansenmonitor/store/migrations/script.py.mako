@@ -15,6 +15,8 @@ revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}
 branch_labels = ${repr(branch_labels)}
 depends_on = ${repr(depends_on)}
+#: shown by ``kansenmonitor db history``
+description_nl = ""
 
 
 def upgrade() -> None:

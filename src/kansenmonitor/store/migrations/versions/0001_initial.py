@@ -15,6 +15,8 @@ revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
+#: shown by ``kansenmonitor db history``
+description_nl = 'Het volledige schema van de eerste versie met schemaversies.'
 
 
 def upgrade() -> None:

@@ -13,6 +13,8 @@ revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
+#: shown by ``kansenmonitor db history``
+description_nl = 'Indicatoren bewaren ook hun ondergrens uit de catalogus.'
 
 
 def upgrade() -> None:
