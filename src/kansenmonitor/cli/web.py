@@ -35,6 +35,23 @@ def register(app: typer.Typer) -> None:
                 for p in problems:
                     err.print(f"  - {p}", highlight=False, markup=False)
                 raise typer.Exit(2)
+        if production:
+            from ..core.errors import KansenmonitorError
+            from ..store import Store, migrate
+
+            try:
+                probe = Store.open(create=False, upgrade=False)
+                with probe.engine.connect() as conn:
+                    state = migrate.status(conn)
+                probe.close()
+            except KansenmonitorError as exc:
+                fail(exc)
+            if state != "current":
+                why = ("nieuwer dan deze kansenmonitor; werk kansenmonitor bij" if state == "ahead" else
+                       "niet bijgewerkt; maak een reservekopie en voer 'kansenmonitor db upgrade' uit")
+                err.print(f"[bold red]Fout:[/] de server start niet in productie: het schema van de database is {why}.",
+                          highlight=False)
+                raise typer.Exit(2)
         monitor = open_monitor()
         from urllib.parse import urlsplit
 

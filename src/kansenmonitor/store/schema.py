@@ -16,8 +16,6 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 1
-
 metadata = MetaData()
 
 meta = Table(
@@ -85,6 +83,7 @@ indicators = Table(
     Column("min_count", Integer),
     Column("decimals", Integer, nullable=False, default=1),
     Column("value_type", String(12), nullable=False, default="float"),
+    Column("min_value", Float),
     Column("max_value", Float),
     Column("structural", Boolean, nullable=False, default=False),
     Column("sources", Text, nullable=False),  # JSON list of Source dicts

@@ -163,6 +163,7 @@ def indicator_to_row(ind: Indicator) -> dict:
         "min_count": ind.min_count,
         "decimals": ind.decimals,
         "value_type": ind.value_type,
+        "min_value": ind.min_value,
         "max_value": ind.max_value,
         "structural": ind.structural,
         "sources": json.dumps([asdict(src) for src in ind.sources], ensure_ascii=False),
@@ -189,6 +190,7 @@ def row_to_indicator(row: Any) -> Indicator:
         min_count=m["min_count"],
         decimals=m["decimals"],
         value_type=m["value_type"],
+        min_value=m["min_value"],
         max_value=m["max_value"],
         structural=bool(m["structural"]),
         sources=tuple(Source(**src) for src in json.loads(m["sources"])),
@@ -334,7 +336,11 @@ class Store:
 
     # -- opening -----------------------------------------------------------------------------------
     @classmethod
-    def open(cls, url: str | None = None, home: str | Path | None = None, create: bool = True) -> Store:
+    def open(cls, url: str | None = None, home: str | Path | None = None, create: bool = True,
+             upgrade: bool = True) -> Store:
+        """Open the store. ``create``: make the schema in an empty database. ``upgrade``: bring an existing database
+        that is behind to this code's schema (``serve --production`` and ``kansenmonitor db`` pass ``False``: there an
+        upgrade is the administrator's explicit ``kansenmonitor db upgrade``)."""
         home_path = Path(home).expanduser() if home else None
         url = normalise_url(url) if url else default_url(home_path)
         if url.startswith("sqlite:///"):
@@ -364,6 +370,8 @@ class Store:
         store = cls(engine)
         if create:
             store.create_schema()
+        elif upgrade:
+            store.create_schema(existing_only=True)
         return store
 
     @property
@@ -374,19 +382,13 @@ class Store:
     def backend(self) -> str:
         return self.engine.dialect.name
 
-    def create_schema(self) -> None:
+    def create_schema(self, existing_only: bool = False) -> None:
+        """Bring the schema to this code's newest revision (see :mod:`.migrate`); a newer database is refused.
+        ``existing_only``: leave an empty database empty."""
+        from . import migrate
+
         try:
-            s.load_capability_tables()
-            s.metadata.create_all(self.engine)
-            with self.engine.begin() as conn:
-                current = conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version")).scalar()
-                if current is None:
-                    conn.execute(insert(s.meta).values(key="schema_version", value=str(s.SCHEMA_VERSION)))
-                elif int(current) > s.SCHEMA_VERSION:
-                    raise StoreError(
-                        f"De database heeft schemaversie {current}; deze kansenmonitor kent {s.SCHEMA_VERSION}. "
-                        "Werk kansenmonitor bij."
-                    )
+            migrate.ensure_current(self.engine, existing_only=existing_only)
         except OperationalError as exc:
             raise StoreError(f"Kan de database niet gebruiken ({self.url}): {exc.orig}") from exc
 
@@ -394,6 +396,10 @@ class Store:
         """Remove every table (used by ``init --force``)."""
         s.load_capability_tables()
         s.metadata.drop_all(self.engine)
+        from sqlalchemy import text
+
+        with self.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
     def close(self) -> None:
         self.engine.dispose()
