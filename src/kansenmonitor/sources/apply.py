@@ -9,7 +9,7 @@ from ..core.errors import ImportValidationError, Issue
 from ..core.model import Region
 from ..store.store import Store
 from . import validate
-from .common import ImportBatch
+from .common import ImportBatch, IssueCollector
 
 
 def merge_region(old: Region | None, new: Region) -> Region:
@@ -37,7 +37,7 @@ def apply_batch(
     The batch first passes :mod:`.validate` (values, denominators, "missing" over measured values, new regions):
     regions the store does not know are only created with ``create_regions``, and an empty cell only erases a
     measured value with ``replace_with_missing``."""
-    found = validate._Found(batch.file)
+    found = IssueCollector(batch.file)
     validate.check_regions(batch, store, found, create_regions=create_regions)
     if not batch.observations.empty:
         validate.check_values(batch, catalogue, found)

@@ -48,18 +48,24 @@ class IssueCollector:
         self.file = file
         self.issues: list[Issue] = []
         self.limit = limit
+        self.more = 0  # issues found beyond the limit, counted in the summary
 
-    def add(self, row: int | None, field: str | None, message: str, hint: str | None = None) -> None:
-        if len(self.issues) < self.limit:
-            self.issues.append(Issue(self.file, row, field, message, hint))
+    def add(self, row: object, field: str | None, message: str, hint: str | None = None) -> None:
+        if len(self.issues) >= self.limit:
+            self.more += 1
+            return
+        # rows may come from a frame column (NumPy integers, NaN where the importer knows no row)
+        r = None if row is None or (isinstance(row, float) and math.isnan(row)) else int(row)
+        self.issues.append(Issue(self.file, r, field, message, hint))
 
     def __bool__(self) -> bool:
         return bool(self.issues)
 
     def raise_if_any(self, summary: str | None = None) -> None:
         if self.issues:
+            extra = f" (en nog {self.more} andere problemen)" if self.more else ""
             raise ImportValidationError(
-                self.issues, summary or f"{Path(self.file).name} is niet ingelezen: de store is niet gewijzigd."
+                self.issues, summary or f"{Path(self.file).name} is niet ingelezen{extra}: de store is niet gewijzigd."
             )
 
 

@@ -17,23 +17,19 @@ Every problem names the file, the row (when the importer knows it) and the field
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 from ..core.catalogue import Catalogue
-from ..core.errors import ImportValidationError, Issue
 from ..core.model import Aggregation, Indicator, Status
 from ..store.store import Store
-from .common import MAX_MAGNITUDE, ImportBatch
+from .common import MAX_MAGNITUDE, ImportBatch, IssueCollector
 
 NUMBER_FIELDS = ("value", "numerator", "denominator", "lower", "upper")
 FIELD_NL = {"value": "waarde", "numerator": "teller", "denominator": "noemer", "lower": "ondergrens",
             "upper": "bovengrens"}
-#: Issues reported per batch before the rest is summarised (the store is unchanged either way).
-LIMIT = 200
 
 
 def lowest_allowed(ind: Indicator) -> float | None:
@@ -47,28 +43,6 @@ def lowest_allowed(ind: Indicator) -> float | None:
     return 0.0
 
 
-class _Found:
-    def __init__(self, file: str):
-        self.file = file
-        self.issues: list[Issue] = []
-        self.more = 0
-
-    def add(self, row: object, field: str | None, message: str, hint: str | None = None) -> None:
-        if len(self.issues) >= LIMIT:
-            self.more += 1
-            return
-        r = None if row is None or (isinstance(row, float) and math.isnan(row)) else int(row)
-        self.issues.append(Issue(self.file, r, field, message, hint))
-
-    def raise_if_any(self) -> None:
-        if self.issues:
-            from pathlib import Path
-
-            extra = f" (en nog {self.more} andere problemen)" if self.more else ""
-            raise ImportValidationError(
-                self.issues, f"{Path(self.file).name} is niet ingelezen{extra}: de store is niet gewijzigd.")
-
-
 def _where(obs: pd.DataFrame, i: int, col: str) -> tuple[object, str]:
     row = obs["_row"].iat[i] if "_row" in obs.columns else None
     field = obs["_field"].iat[i] if "_field" in obs.columns and col == "value" else None
@@ -79,7 +53,7 @@ def _what(obs: pd.DataFrame, i: int) -> str:
     return f"{obs['region'].iat[i]} × {obs['indicator'].iat[i]} × {obs['period'].iat[i]}"
 
 
-def check_values(batch: ImportBatch, catalogue: Catalogue, found: _Found) -> None:
+def check_values(batch: ImportBatch, catalogue: Catalogue, found: IssueCollector) -> None:
     obs = batch.observations
     nums = {c: pd.to_numeric(obs[c], errors="coerce").to_numpy(dtype=float) for c in NUMBER_FIELDS if c in obs}
     inds = [catalogue.indicators.get(str(i)) for i in obs["indicator"]]
@@ -170,7 +144,7 @@ def _stored(store: Store, obs: pd.DataFrame, indicators: Iterable[str]) -> pd.Da
     return out[pair.isin(keys).to_numpy()]
 
 
-def check_denominators(batch: ImportBatch, catalogue: Catalogue, store: Store, found: _Found) -> None:
+def check_denominators(batch: ImportBatch, catalogue: Catalogue, store: Store, found: IssueCollector) -> None:
     """A rate's own denominator may not lift an area over the indicator's minimum count when the store (or the same
     batch) holds a smaller count of the denominator indicator for that area and year, nor be more than twice it."""
     obs = batch.observations
@@ -210,7 +184,7 @@ def check_denominators(batch: ImportBatch, catalogue: Catalogue, store: Store, f
                       "gebruik de echte noemer; een te grote noemer zou een klein gebied ten onrechte zichtbaar maken")
 
 
-def check_missing_over_measured(batch: ImportBatch, store: Store, found: _Found) -> None:
+def check_missing_over_measured(batch: ImportBatch, store: Store, found: IssueCollector) -> None:
     """A row that says "missing" where the store has a measured or estimated value would erase it."""
     obs = batch.observations
     missing = obs[obs["status"] == Status.MISSING.value]
@@ -234,7 +208,7 @@ def check_missing_over_measured(batch: ImportBatch, store: Store, found: _Found)
               "wissen, geef dan --replace-with-missing op")
 
 
-def check_regions(batch: ImportBatch, store: Store, found: _Found, *, create_regions: bool) -> None:
+def check_regions(batch: ImportBatch, store: Store, found: IssueCollector, *, create_regions: bool) -> None:
     """New regions only with ``create_regions``; then their codes must be CBS codes of their gemeente."""
     from ..core.model import Level, level_of_code
 
