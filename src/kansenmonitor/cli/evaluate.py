@@ -342,6 +342,9 @@ def register(app: typer.Typer) -> None:
         covariates: list[str] = typer.Option(
             [], "--covariate", help="Kenmerk (herhaalbaar): cs (doubly robust), did en scm."
         ),
+        covariate_method: str = typer.Option(
+            "dr", "--covariate-method", help="cs met kenmerken: dr (doubly robust) of reg (uitkomstregressie)."
+        ),
         weights: str | None = typer.Option(None, "--weights", help="Kolom met een gewicht per eenheid."),
         predictor: list[str] = typer.Option(
             [],
@@ -426,8 +429,16 @@ def register(app: typer.Typer) -> None:
         if inference not in ("auto", "asymptotic", "permutation"):
             _fail(f"onbekende toets '{inference}' voor --inference; kies auto, asymptotic of permutation.",
                   f"unknown test '{inference}' for --inference; choose auto, asymptotic or permutation.")
+        if covariate_method not in ("dr", "reg"):
+            _fail(f"onbekende schatter '{covariate_method}' voor --covariate-method; kies dr of reg.",
+                  f"unknown estimator '{covariate_method}' for --covariate-method; choose dr or reg.")
+        if covariate_method != "dr" and (method != "cs" or not covariates):
+            _fail("--covariate-method hoort bij --method cs met --covariate.",
+                  "--covariate-method belongs to --method cs with --covariate.")
         if method == "cs":
             options.update(inference=inference, permutations=permutations)
+            if covariate_method != "dr":
+                options["covariate_method"] = covariate_method
             if honest_did:
                 options["honest_did"] = True
         elif inference != "auto":

@@ -148,14 +148,17 @@ def minimal_detectable_effect(
 
 
 def design_report(
-    panel: Panel, *, control: str = "never", se: float | None = None, alpha: float = 0.05
+    panel: Panel, *, control: str = "never", se: float | None = None, alpha: float = 0.05,
+    covariates: tuple[str, ...] | None = None, covariate_method: str = "dr",
 ) -> DesignReport:
-    """All design checks for a comparison-group design (DiD, staggered DiD)."""
+    """All design checks for a comparison-group design (DiD, staggered DiD). With covariates (default: the
+    panel's) the pre-trend test uses the covariate-adjusted pre-period effects."""
     from .staggered import event_study_pretrend
 
     n_pre, n_post, by_group = pre_periods(panel)
     try:
-        pretrend = event_study_pretrend(panel, control=control, alpha=alpha)
+        pretrend = event_study_pretrend(panel, control=control, alpha=alpha, covariates=covariates,
+                                        covariate_method=covariate_method)
     except (ValueError, np.linalg.LinAlgError):
         pretrend = None
     mde = mde_factor(alpha) * se if se is not None and np.isfinite(se) else None

@@ -463,7 +463,8 @@ def design_view(site: Site, built: Built, lang: str) -> dict:
             report = design_report(panel, control=spec.control)
             if report.pretrend is not None and report.pretrend.df > 0:
                 pretrend = {"p_value": _num(report.pretrend.p_value), "df": report.pretrend.df,
-                            "rejected": report.pretrend.rejected}
+                            "rejected": report.pretrend.rejected,
+                            "adjusted": bool(report.pretrend.covariates)}
             if report.balance is not None and len(report.balance):
                 balance = [{k: (_num(v) if k not in ("measure", "flagged") else
                                 (bool(v) if k == "flagged" else v)) for k, v in row.items()}
