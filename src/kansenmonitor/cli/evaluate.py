@@ -366,7 +366,7 @@ def register(app: typer.Typer) -> None:
         honest_did: bool = typer.Option(
             False,
             "--honest-did",
-            help="cs: gevoeligheidsanalyse voor de trend (Rambachan & Roth): hoeveel mag de trend na de start "
+            help="cs en did: gevoeligheidsanalyse voor de trend (Rambachan & Roth): hoeveel mag de trend na de start "
             "afwijken voordat het effect verdwijnt?",
         ),
         se_method: str = typer.Option(
@@ -408,8 +408,8 @@ def register(app: typer.Typer) -> None:
                   f"unknown level '{level}'; choose buurt, wijk or school.")
         if leave_one_out and method != "scm":
             _fail("--leave-one-out hoort bij --method scm.", "--leave-one-out belongs to --method scm.")
-        if honest_did and method != "cs":
-            _fail("--honest-did hoort bij --method cs.", "--honest-did belongs to --method cs.")
+        if honest_did and method not in ("cs", "did"):
+            _fail("--honest-did hoort bij --method cs of did.", "--honest-did belongs to --method cs or did.")
         if (se_method != "auto" or replications != 200) and method != "sdid":
             _fail("--se-method en --replications horen bij --method sdid.",
                   "--se-method and --replications belong to --method sdid.")
@@ -443,6 +443,8 @@ def register(app: typer.Typer) -> None:
                 options["honest_did"] = True
         elif inference != "auto":
             _fail("--inference hoort bij --method cs.", "--inference belongs to --method cs.")
+        if method == "did" and honest_did:
+            options["honest_did"] = True
         predictors = []
         if method == "scm" and leave_one_out:
             options["leave_one_out"] = True

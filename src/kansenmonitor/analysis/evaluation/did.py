@@ -37,8 +37,15 @@ def ols_cluster(
     return beta, vcov, n_cl
 
 
-def difference_in_differences(panel: Panel, *, alpha: float = 0.05, design: bool = True) -> DidResult:
-    """Classic 2x2 DiD: treated vs never-treated units, before vs from the (common) start period."""
+def difference_in_differences(panel: Panel, *, alpha: float = 0.05, design: bool = True,
+                              honest_did: bool = False) -> DidResult:
+    """Classic 2x2 DiD: treated vs never-treated units, before vs from the (common) start period.
+
+    ``honest_did``: add the Rambachan & Roth sensitivity analysis (Delta^SD(M), FLCI). It needs the effect per
+    period, so it is computed on the event study of the same comparison (one cohort, never-treated units,
+    universal base period: the last period before the start; with covariates, doubly robust as in
+    :func:`~.staggered.callaway_santanna`), for the mean of the post-period effects.
+    """
     d = panel.data
     cohorts = panel.cohorts
     panel.require(
@@ -91,6 +98,12 @@ def difference_in_differences(panel: Panel, *, alpha: float = 0.05, design: bool
         from .design import design_report as _design_report
 
         design_report = _design_report(panel, control="never", se=s, alpha=alpha)
+    honest = None
+    if honest_did:
+        from .staggered import _honest_did
+
+        Xc = np.stack([panel.wide_covariate(c) for c in panel.covariates], axis=2) if panel.covariates else None
+        honest = _honest_did(panel, panel.wide(), "never", Xc, alpha)
     return DidResult(
         method="did",
         outcome=panel.outcome,
@@ -108,4 +121,5 @@ def difference_in_differences(panel: Panel, *, alpha: float = 0.05, design: bool
         coefficients=coef,
         n_clusters=n_cl,
         df_resid=int(len(y) - X.shape[1]),
+        honest_did=honest,
     )

@@ -222,6 +222,16 @@ def interpret(r: EffectResult, lang: str = "nl") -> str:
         )
     if getattr(r, "honest_did", None) is not None:
         parts.append(honest_did_sentence(r.honest_did, lang))
+        if r.method == "did":
+            parts.append(
+                "This sensitivity analysis uses the effect per period against the last period before the start "
+                "(an event study of the same comparison), not the single before-after estimate above; the two "
+                "can differ somewhat."
+                if en
+                else "Deze gevoeligheidsanalyse gebruikt het effect per periode, gemeten tegen de laatste periode "
+                "vóór de start (een gebeurtenisstudie van dezelfde vergelijking), en niet de ene voor-na-schatting "
+                "hierboven; die twee kunnen iets verschillen."
+            )
         if getattr(r, "inference", "") == "permutation":
             parts.append(
                 "With so few units with the measure this sensitivity analysis is only a rough guide: it uses the "

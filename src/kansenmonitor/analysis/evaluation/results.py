@@ -188,6 +188,9 @@ class DidResult(EffectResult):
     n_clusters: int
     df_resid: int
     vcov: str = "CR1 (cluster: unit)"
+    # Rambachan & Roth sensitivity, when asked for: on the event study of the same comparison (mean of the
+    # post-period effects against the last period before the start), not on the 2x2 estimate itself
+    honest_did: HonestDid | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
