@@ -340,10 +340,11 @@ def register(app: typer.Typer) -> None:
         ),
         control: str = typer.Option("never", "--control", help="never of notyet (alleen cs)."),
         covariates: list[str] = typer.Option(
-            [], "--covariate", help="Kenmerk (herhaalbaar): cs (doubly robust), did en scm."
+            [], "--covariate", help="Kenmerk (herhaalbaar): cs (doubly robust), did, sdid en scm."
         ),
-        covariate_method: str = typer.Option(
-            "dr", "--covariate-method", help="cs met kenmerken: dr (doubly robust) of reg (uitkomstregressie)."
+        covariate_method: str | None = typer.Option(
+            None, "--covariate-method", help="Met kenmerken. cs: dr (doubly robust, standaard) of reg "
+            "(uitkomstregressie); sdid: projected (standaard) of optimized (zoals R synthdid)."
         ),
         weights: str | None = typer.Option(None, "--weights", help="Kolom met een gewicht per eenheid."),
         predictor: list[str] = typer.Option(
@@ -429,16 +430,19 @@ def register(app: typer.Typer) -> None:
         if inference not in ("auto", "asymptotic", "permutation"):
             _fail(f"onbekende toets '{inference}' voor --inference; kies auto, asymptotic of permutation.",
                   f"unknown test '{inference}' for --inference; choose auto, asymptotic or permutation.")
-        if covariate_method not in ("dr", "reg"):
-            _fail(f"onbekende schatter '{covariate_method}' voor --covariate-method; kies dr of reg.",
-                  f"unknown estimator '{covariate_method}' for --covariate-method; choose dr or reg.")
-        if covariate_method != "dr" and (method != "cs" or not covariates):
-            _fail("--covariate-method hoort bij --method cs met --covariate.",
-                  "--covariate-method belongs to --method cs with --covariate.")
+        if covariate_method is not None:
+            allowed_methods = {"cs": ("dr", "reg"), "sdid": ("projected", "optimized")}
+            if method not in allowed_methods or not covariates:
+                _fail("--covariate-method hoort bij --method cs of sdid met --covariate.",
+                      "--covariate-method belongs to --method cs or sdid with --covariate.")
+            if covariate_method not in allowed_methods[method]:
+                choices = " of ".join(allowed_methods[method])
+                _fail(f"onbekende schatter '{covariate_method}' voor --covariate-method bij {method}; kies {choices}.",
+                      f"unknown estimator '{covariate_method}' for --covariate-method with {method}; choose "
+                      f"{' or '.join(allowed_methods[method])}.")
+            options["covariate_method"] = covariate_method
         if method == "cs":
             options.update(inference=inference, permutations=permutations)
-            if covariate_method != "dr":
-                options["covariate_method"] = covariate_method
             if honest_did:
                 options["honest_did"] = True
         elif inference != "auto":

@@ -285,6 +285,10 @@ class SdidResult(EffectResult):
     noise_level: float
     zeta_omega: float
     n_donors: int
+    # with covariates: their coefficients (per standard deviation of each covariate), fitted jointly with the
+    # weights as R synthdid does; the series are then of the outcome net of the covariates
+    covariate_coefficients: pd.DataFrame | None = None
+    covariate_method: str | None = None  # projected (Kranz 2022) or optimized (R synthdid); None without covariates
 
 
 @dataclass(frozen=True, kw_only=True)
