@@ -43,8 +43,11 @@ def _fail(message: str, en: str | None = None, issues: list | None = None) -> No
             "detail_lang": "en" if english else "nl",
         }
         if issues:
+            en_issues = _MODE["lang"] == "en"
             body["issues"] = [
-                {"file": i.file, "row": i.row, "field": i.field, "message": i.message, "hint": i.hint}
+                {"file": i.file, "row": i.row, "field": i.field,
+                 "message": (i.message_en or i.message) if en_issues else i.message,
+                 "hint": (i.hint_en or i.hint) if en_issues else i.hint}
                 for i in issues
             ]
         sys.stderr.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
@@ -534,7 +537,7 @@ def register(app: typer.Typer) -> None:
                 source = {"data": str(data), "unit": unit, "time": time, "outcome": outcome}
             result = evaluate(panel, method=method, control=control, bootstrap=bootstrap, seed=seed, **options)
         except ValidationError as exc:
-            _fail(str(exc), issues=exc.issues)
+            _fail(str(exc), exc.text("en") if all(i.message_en for i in exc.issues) else None, issues=exc.issues)
             return
         if save:
             _save(save, result, source, method, control, seed, lang)

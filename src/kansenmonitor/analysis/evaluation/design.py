@@ -121,6 +121,7 @@ def minimal_detectable_effect(
         f"te weinig gegevens zonder maatregel om het kleinste meetbare effect te schatten "
         f"({n_units} eenheden, {n_t} periodes; nodig: 2 eenheden en {n_pre + n_post} periodes)",
         "Voeg meer periodes of eenheden zonder maatregel toe, of kies minder periodes voor en na de start.",
+        en=(f"too few data without the measure to estimate the smallest detectable effect ({n_units} units, {n_t} periods; needed: 2 units and {n_pre + n_post} periods)", "Add more periods or units without the measure, or choose fewer periods before and after the start."),
     )
     e = y - y.mean(axis=1, keepdims=True) - y.mean(axis=0, keepdims=True) + y.mean()
     win = n_pre + n_post

@@ -389,8 +389,9 @@ def _standardised(x: np.ndarray) -> np.ndarray:
     return (x - float(np.mean(x))) / sd if sd > 0 else x - float(np.mean(x))
 
 
-def _error(panel: Panel, field: str | None, message: str, hint: str) -> PanelError:
-    return PanelError([_issue(panel.source, None, field, message, hint)])
+def _error(panel: Panel, field: str | None, message: str, hint: str,
+           en: tuple[str, str | None] | None = None) -> PanelError:
+    return PanelError([_issue(panel.source, None, field, message, hint, en)])
 
 
 def synthetic_did(
@@ -417,20 +418,24 @@ def synthetic_did(
     """
     if covariate_method not in ("projected", "optimized"):
         raise _error(panel, "covariate_method", f"onbekende manier voor de kenmerken '{covariate_method}'",
-                     "Kies projected of optimized.")
+                     "Kies projected of optimized.",
+        en=(f"unknown way to use the covariates '{covariate_method}'", "Choose projected or optimized."))
     if se_method not in SE_METHODS:
         raise _error(panel, "se_method", f"onbekende manier voor de onzekerheid '{se_method}'",
-                     "Kies auto, placebo, jackknife of none.")
+                     "Kies auto, placebo, jackknife of none.",
+        en=(f"unknown way to estimate the uncertainty '{se_method}'", "Choose auto, placebo, jackknife or none."))
     wide = panel.wide()
     tr = np.flatnonzero(wide.treated)
     donors = np.flatnonzero(~wide.treated)
-    panel.require(len(tr) >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op.")
+    panel.require(len(tr) >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op.",
+        en=("there is no treated unit", "Give the start period of the measure."))
     starts = np.unique(wide.group[tr])
     panel.require(
         len(starts) == 1,
         f"de maatregel start op {len(starts)} verschillende momenten; synthetische verschil-in-verschillen "
         "vraagt één startmoment voor alle eenheden met de maatregel",
         "Gebruik methode cs (--method cs; gespreide start) of evalueer elk startmoment apart.",
+        en=(f"the measure starts at {len(starts)} different moments; synthetic difference-in-differences needs one start for all units with the measure", "Use method cs (--method cs; staggered adoption) or evaluate each start separately."),
     )
     T0 = int(starts[0])
     T = len(wide.times)
@@ -440,11 +445,13 @@ def synthetic_did(
         f"er is {T0} periode vóór de start; synthetische verschil-in-verschillen heeft er minstens 2 nodig "
         "(de tijdgewichten kiezen tussen de jaren vóór de start)",
         "Voeg jaren vóór de start toe, of gebruik methode did (--method did).",
+        en=(f"there is {T0} period before the start; synthetic difference-in-differences needs at least 2 (the time weights choose among the years before the start)", "Add years before the start, or use method did (--method did)."),
     )
     panel.require(
         N0 >= 2,
         f"te weinig vergelijkingseenheden: {N0}; synthetische verschil-in-verschillen heeft er minstens 2 nodig",
         "Voeg eenheden zonder maatregel toe.",
+        en=(f"too few comparison units: {N0}; synthetic difference-in-differences needs at least 2", "Add units without the measure."),
     )
     method = se_method if se_method != "auto" else ("placebo" if N1 == 1 else "jackknife")
     if method == "placebo":
@@ -452,12 +459,14 @@ def synthetic_did(
             N0 > N1,
             f"de placebo-onzekerheid vraagt meer vergelijkingseenheden ({N0}) dan eenheden met de maatregel ({N1})",
             "Kies --se-method jackknife of voeg vergelijkingseenheden toe.",
+        en=(f"the placebo uncertainty needs more comparison units ({N0}) than units with the measure ({N1})", "Choose --se-method jackknife or add comparison units."),
         )
     if method == "jackknife":
         panel.require(
             N1 >= 2,
             "de jackknife vraagt minstens 2 eenheden met de maatregel",
             "Kies --se-method placebo (bij één eenheid met de maatregel).",
+        en=("the jackknife needs at least 2 units with the measure", "Choose --se-method placebo (with one unit with the measure)."),
         )
     order = np.concatenate([donors, tr])
     Y = wide.y[order]
@@ -471,6 +480,7 @@ def synthetic_did(
             "een kenmerk heeft bij de vergelijkingseenheden overal dezelfde waarde; synthetische "
             "verschil-in-verschillen kan er niets mee",
             "Laat dat kenmerk weg.", field="covariates",
+        en=("a covariate has the same value everywhere among the comparison units; synthetic difference-in-differences cannot use it", "Leave that covariate out."),
         )
         if covariate_method == "projected":
             beta_projected = projected_coefficients(Y[:N0], X[:N0])
@@ -478,6 +488,7 @@ def synthetic_did(
                 bool(np.all(np.isfinite(beta_projected))),
                 "de kenmerken zijn bij de vergelijkingseenheden niet van elkaar en van de vaste effecten te "
                 "onderscheiden", "Laat kenmerken weg die bijna hetzelfde meten.", field="covariates",
+        en=("the covariates cannot be told apart from each other and from the fixed effects among the comparison units", "Leave out covariates that measure nearly the same."),
             )
             Y = Y - X @ beta_projected
             X = None
@@ -486,7 +497,8 @@ def synthetic_did(
     fit = fits["sdid"]
     if X is not None and not all(np.isfinite(f.estimate) for f in fits.values()):
         raise _error(panel, "covariates", "met deze kenmerken vindt synthetische verschil-in-verschillen geen "
-                     "stabiele oplossing", "Laat kenmerken weg die bijna hetzelfde meten, of schat zonder kenmerken.")
+                     "stabiele oplossing", "Laat kenmerken weg die bijna hetzelfde meten, of schat zonder kenmerken.",
+        en=("with these covariates synthetic difference-in-differences finds no stable solution", "Leave out covariates that measure nearly the same, or estimate without covariates."))
     zeta = (((N1 * (T - T0)) ** 0.25) * sigma, 1e-6 * sigma)
     se = None
     if method == "placebo":

@@ -465,7 +465,8 @@ def callaway_santanna(
     n_never = int((~wide.treated).sum())
     n_tr = int(wide.treated.sum())
     panel.require(
-        n_tr >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op."
+        n_tr >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op.",
+        en=("there is no treated unit", "Give the start period of the measure.")
     )
     if control == "never":
         panel.require(
@@ -474,6 +475,7 @@ def callaway_santanna(
             "minstens 2 nodig",
             "Gebruik vergelijkingsgroep notyet (--control notyet; nog niet behandelde eenheden als vergelijking) of voeg eenheden zonder "
             "maatregel toe.",
+        en=(f"too few comparison units: {n_never} never-treated unit(s); this method needs at least 2", "Use comparison group notyet (--control notyet; not-yet-treated units as comparison) or add units without the measure.")
         )
     covariates = panel.covariates if covariates is None else tuple(covariates)
     panel.require_complete_covariates(covariates, "cs")
@@ -498,6 +500,7 @@ def callaway_santanna(
         gt.att.size > 0 and bool(np.any(gt.time >= gt.group)),
         "te weinig vergelijkingseenheden: voor geen enkele periode na de start is er een vergelijkingsgroep",
         "Voeg eenheden toe die (nog) geen maatregel hebben.",
+        en=("too few comparison units: no period after the start has a comparison group", "Add units that do not (yet) have the measure."),
     )
     agg = aggregate_all(gt)
     n = gt.n
@@ -694,6 +697,7 @@ def _honest_did(panel: Panel, wide: Wide, control: str, X: np.ndarray | None, al
         "de gevoeligheidsanalyse voor de trend heeft minstens 2 periodes vóór de start nodig (één als "
         "vergelijkingspunt en één om de trend te zien)",
         "Gebruik meer jaren vóór de start, of zet de gevoeligheidsanalyse voor de trend uit (--honest-did).",
+        en=("the sensitivity analysis for the trend needs at least 2 periods before the start (one as reference point and one to see the trend)", "Use more years before the start, or turn the sensitivity analysis for the trend off (--honest-did)."),
         field="honest_did",
     )
     keep = pre | post
