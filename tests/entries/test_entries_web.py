@@ -165,3 +165,15 @@ def test_links_on_the_programme_page_only_for_those_who_may(env):
         text = env["c"][role].get(f"/programmas/{PID}").text
         assert (f"/programmas/{PID}/rapporteren" in text) == report, role
         assert (f"/programmas/{PID}/vaststellen" in text) == approve, role
+
+
+def test_rejecting_without_a_reason_links_the_error_to_the_reason_field(env):
+    r = _report(env["c"]["partner"], soort="meting", indicator="ind-vsv", periode="2024", waarde="2.1")
+    assert r.status_code == 303
+    eid = r.headers["location"].split("/meldingen/")[1].split("?")[0]
+    r = env["c"]["beheerder"].post(f"/programmas/{PID}/meldingen/{eid}/vaststelling", data={"besluit": "afgewezen"},
+                                   follow_redirects=False)
+    assert r.status_code == 400
+    assert f'href="#reden-{eid}"' in r.text
+    assert re.search(rf'id="reden-{eid}"[^>]*aria-invalid="true" aria-describedby="fout-reden-{eid}"', r.text)
+    assert en.get_entry(env["monitor"].store, eid).state == en.CONCEPT

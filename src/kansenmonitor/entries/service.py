@@ -43,6 +43,10 @@ def _fail(cls, field: str, message: str, hint: str | None = None, summary: str |
     raise cls([Issue(WHERE, None, field, message, hint)], summary or "Er is niets gewijzigd.")
 
 
+def _clean(text: Any) -> str | None:
+    return str(text).strip() or None if text is not None else None
+
+
 # -- reading ----------------------------------------------------------------------------------------
 def _approvals(store) -> dict[str, Approval]:
     return {k: Approval.from_dict(v) for k, v in store.documents(APPROVAL_KIND).items()}
@@ -79,8 +83,8 @@ def create_entry(store, programme: Programme, kind: str, intervention: str, form
                  known_regions: set[str] | None = None) -> Entry:
     """Validate and store a new concept entry; nothing is stored when something does not check out."""
     problems: list[Issue] = []
-    corrects = (corrects or "").strip() or None
-    reason = (reason or "").strip() or None
+    corrects = _clean(corrects)
+    reason = _clean(reason)
     if corrects is not None:
         old = get_entry(store, corrects)
         if old is None or old.programme != programme.id:
@@ -139,7 +143,7 @@ class _TransactionDocuments:
 def decide(store, programme: Programme, entry_id: str, state: str, actor: str, reason: str | None = None) -> Approval:
     """Set a concept entry ``vastgesteld`` or ``afgewezen`` (a rejection needs a reason). Raises
     :class:`OwnEntry` for your own entry and :class:`AlreadyDecided` when it is no longer a concept."""
-    reason = (reason or "").strip() or None
+    reason = _clean(reason)
     entry = get_entry(store, entry_id)
     if entry is None or entry.programme != programme.id:
         _fail(ValidationError, "melding", f"er is geen melding '{entry_id}' in dit programma")

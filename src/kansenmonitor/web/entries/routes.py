@@ -266,8 +266,9 @@ async def post_decision(request: Request, pid: str, eid: str):
     try:
         en.decide(_site(request).monitor.store, programme, eid, state, who.actor, form.get("reden"))
     except ValidationError as exc:
-        return _queue_page(request, programme, _user_issues(exc.issues), 409 if isinstance(
-            exc, en.AlreadyDecided) else 400)
+        errors = [{**e, "anchor": f"reden-{eid}" if e["field"] == "reden" else None}
+                  for e in _user_issues(exc.issues)]
+        return _queue_page(request, programme, errors, 409 if isinstance(exc, en.AlreadyDecided) else 400)
     q = urlencode({"lang": lang_of(request), "gedaan": eid})
     return RedirectResponse(f"/programmas/{pid}/vaststellen?{q}", status_code=303)
 
