@@ -177,3 +177,13 @@ def test_rejecting_without_a_reason_links_the_error_to_the_reason_field(env):
     assert f'href="#reden-{eid}"' in r.text
     assert re.search(rf'id="reden-{eid}"[^>]*aria-invalid="true" aria-describedby="fout-reden-{eid}"', r.text)
     assert en.get_entry(env["monitor"].store, eid).state == en.CONCEPT
+
+
+def test_staff_see_a_concept_figure_marked_concept_on_the_programme_pages(env):
+    r = _report(env["c"]["partner"], soort="proces", indicator="ind-bibliotheek-op-school", periode="2026",
+                waarde="31")
+    assert r.status_code == 303
+    eid = r.headers["location"].split("/meldingen/")[1].split("?")[0]
+    body = env["api"].get(f"/v1/programmas/{PID}/indicatoren", headers=_auth(env, "lezer")).text
+    assert f"melding {eid} (concept" in body
+    assert f"melding {eid}" not in env["api"].get(f"/v1/programmas/{PID}/indicatoren").text

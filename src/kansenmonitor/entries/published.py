@@ -66,12 +66,12 @@ def apply(programme: Programme, store, *, include_concepts: bool = False) -> Pro
             if ind is None:  # the indicator left the programme file since: the entry no longer has a place
                 continue
             ind.measurements.append(Measurement(date=d["date"], value=d["value"], region=d.get("region"),
-                                                source=f"melding {e.id}", note=_note(e)))
+                                                source=_note(e), note=_note(e)))
             ind.measurements.sort(key=lambda m: str(m.date))
         elif e.kind == "verhaal":
             p.narratives.append(Narrative(id=f"melding-{e.id}", source_type=NarrativeSourceType(d["source_type"]),
                                           text=d["text"], title=d.get("title"), date=d.get("date"),
                                           person=d.get("person"), consent=bool(d.get("consent")),
                                           anonymous=bool(d.get("anonymous", True)),
-                                          intervention_ids=[e.intervention], source="melding", note=_note(e)))
+                                          intervention_ids=[e.intervention], source=_note(e), note=_note(e)))
     return p
