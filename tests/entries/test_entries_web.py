@@ -187,3 +187,73 @@ def test_staff_see_a_concept_figure_marked_concept_on_the_programme_pages(env):
     body = env["api"].get(f"/v1/programmas/{PID}/indicatoren", headers=_auth(env, "lezer")).text
     assert f"melding {eid} (concept" in body
     assert f"melding {eid}" not in env["api"].get(f"/v1/programmas/{PID}/indicatoren").text
+
+
+# -- in the browser ----------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def entries_server(env):
+    from web.axe import CHROMIUM, serve_in_thread
+
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed")
+    with serve_in_thread(env["app"]) as url:
+        yield url
+
+
+def _signed_in_context(browser, server: str, username: str):
+    from web.signin import PASSWORD
+
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(server + "/aanmelden")
+    page.fill("#f-gebruikersnaam", username)
+    page.fill("#f-wachtwoord", PASSWORD)
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    page.close()
+    assert "km_sessie" in {c["name"] for c in ctx.cookies()}, "not signed in"
+    return ctx
+
+
+@pytest.mark.browser
+def test_reporting_pages_are_accessible_and_keyboard_usable(env, entries_server, browser):
+    from web.axe import AXE_URL, assert_accessible
+
+    ctx = _signed_in_context(browser, entries_server, "partner1")
+    base = f"/programmas/{PID}/rapporteren?interventie={IV}&soort="
+    for kind in ("", "uitgaven", "proces", "meting", "verhaal", "besluit"):
+        assert_accessible(entries_server, ctx, base + kind, statuses=(200,))
+    # keyboard only: fill the spending form with a bad amount, send it, follow the error link to the field
+    page = ctx.new_page()
+    page.goto(entries_server + base + "uitgaven")
+    page.focus("#jaar")
+    page.keyboard.type("2024")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "bedrag"
+    page.keyboard.type("veel")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "bron"
+    page.keyboard.press("ArrowDown")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.type") == "submit":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#fouten")
+    page.add_script_tag(url=entries_server + AXE_URL)
+    result = page.evaluate("""async () => await axe.run(document, {
+        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+    assert not [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    page.focus('#fouten a[href="#bedrag"]')
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#bedrag"
+    page.close()
+    ctx.close()
+    owner = _signed_in_context(browser, entries_server, "eigenaar1")
+    from kansenmonitor.programme.repository import load_programme
+
+    eid = en.create_entry(env["monitor"].store, load_programme(PID), "verhaal", IV,
+                          {"tekst": "Een verhaal", "soort_bron": "quote", "toestemming": "ja"}, "partner1").id
+    assert_accessible(entries_server, owner, f"/programmas/{PID}/vaststellen", statuses=(200,))
+    assert_accessible(entries_server, owner, f"/programmas/{PID}/meldingen/{eid}", statuses=(200,))
+    owner.close()
