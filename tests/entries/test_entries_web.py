@@ -90,6 +90,8 @@ def test_concepts_are_internal_until_a_second_person_approves(env):
     eid = r.headers["location"].split("/meldingen/")[1].split("?")[0]
     page = env["c"]["partner"].get(r.headers["location"])
     assert page.status_code == 200 and "concept" in page.text and "partner1" in page.text  # the history
+    listed_page = env["c"]["partner"].get(f"/programmas/{PID}/rapporteren")
+    assert f"/programmas/{PID}/meldingen/{eid}" in listed_page.text  # the reporter sees its own entries
     # publiek: no concept anywhere
     assert env["c"]["publiek"].get(f"/programmas/{PID}/meldingen/{eid}", follow_redirects=False).status_code == 303
     listed = env["api"].get(f"/v1/programmas/{PID}/meldingen").json()["meldingen"]

@@ -207,7 +207,9 @@ def _report_form(request: Request, programme: Programme, values: dict, errors: l
         "sources": programme.funding_sources, "source_types": SOURCE_TYPE_LABEL_NL,
         "decisions": DECISION_LABEL.get(lang, DECISION_LABEL["nl"]),
         "corrigeerbaar": [e for e in en.entries(_site(request).monitor.store, programme.id)
-                          if e.state == en.VASTGESTELD and e.kind == kind and e.intervention == iid]},
+                          if e.state == en.VASTGESTELD and e.kind == kind and e.intervention == iid],
+        "recent": [entry_view(who, programme, e, lang) for e in en.entries(_site(request).monitor.store, programme.id)
+                   if e.intervention in {iv.id for iv in ivs} and may_see(who, programme, e)][-25:][::-1]},
         status_code=status)
 
 
