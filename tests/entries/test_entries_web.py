@@ -72,7 +72,7 @@ def test_bad_input_is_shown_at_the_top_linked_to_the_field_and_nothing_is_stored
     before = len(_entries(env))
     r = _report(env["c"]["partner"], soort="uitgaven", jaar="2024", bedrag="veel", bron="npo")
     assert r.status_code == 400
-    assert 'href="#bedrag"' in r.text and 'id="fout-bedrag"' in r.text
+    assert 'href="#bedrag">Bedrag in euro</a>' in r.text and 'id="fout-bedrag"' in r.text  # the label, not the id
     assert re.search(r'id="bedrag"[^>]*aria-invalid="true"', r.text)
     assert "geen getal" in r.text
     assert 'value="veel"' in r.text  # what the user typed is kept

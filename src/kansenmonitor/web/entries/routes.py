@@ -174,12 +174,30 @@ def _entry_or_404(request: Request, programme: Programme, eid: str) -> en.Entry:
     return entry
 
 
-def _user_issues(issues: list[Issue]) -> list[dict]:
-    """Errors for the page: no command-line hints (people see sentences, never commands)."""
+#: form field → its label (Dutch, English), for the error list at the top of a form
+FIELD_LABELS = {
+    "interventie": ("Interventie", "Intervention"), "soort": ("Soort melding", "Kind of report"),
+    "jaar": ("Jaar", "Year"), "bedrag": ("Bedrag in euro", "Amount in euro"),
+    "bron": ("Financieringsbron", "Funding source"), "indicator": ("Indicator", "Indicator"),
+    "periode": ("Periode", "Period"), "waarde": ("Waarde", "Value"), "gebied": ("Gebied", "Area"),
+    "tekst": ("Tekst", "Text"), "titel": ("Titel", "Title"), "soort_bron": ("Soort bron", "Kind of source"),
+    "datum": ("Datum", "Date"), "persoon": ("Naam van de verteller", "Name of the teller"),
+    "toestemming": ("Toestemming", "Consent"), "anoniem": ("Anoniem", "Anonymous"),
+    "besluit": ("Besluit", "Decision"), "onderbouwing": ("Onderbouwing", "Rationale"),
+    "besloten_door": ("Besloten door", "Decided by"), "bewijs": ("Waar het besluit op rust", "Evidence"),
+    "corrigeert": ("Correctie van", "Correction of"), "reden": ("Reden", "Reason"),
+    "melding": ("Melding", "Report"),
+}
+
+
+def _user_issues(issues: list[Issue], lang: str = "nl") -> list[dict]:
+    """Errors for the page: the field's label, no command-line hints (people see sentences, never commands)."""
     out = []
     for i in issues:
         hint = i.hint if i.hint and "kansenmonitor " not in i.hint else None
-        out.append({"field": i.field, "text": i.message + (f" — {hint}" if hint else ""),
+        nl, en_ = FIELD_LABELS.get(i.field or "", (i.field or "", i.field or ""))
+        out.append({"field": i.field, "label": en_ if lang == "en" else nl,
+                    "text": i.message + (f" — {hint}" if hint else ""),
                     "anchor": i.field if i.field in FORM_FIELDS else None})
     return out
 
@@ -219,8 +237,9 @@ def report_page(request: Request, pid: str):
     values = {k: v for k, v in request.query_params.items() if k in ("interventie", "soort", "corrigeert")}
     errors = []
     if values.get("interventie") and values["interventie"] not in {iv.id for iv in reportable(who, programme)}:
-        errors.append({"field": "interventie", "text": "kies een interventie waarover u mag rapporteren",
-                       "anchor": "interventie"})
+        errors.append({"field": "interventie", "label": _user_issues([Issue("", None, "interventie", "")],
+                                                                    lang_of(request))[0]["label"],
+                       "text": "kies een interventie waarover u mag rapporteren", "anchor": "interventie"})
         values.pop("interventie")
     return _report_form(request, programme, values, errors)
 
@@ -236,7 +255,7 @@ async def post_report(request: Request, pid: str):
                                 corrects=form.get("corrigeert"), reason=form.get("reden"),
                                 known_regions=_known_regions(site))
     except ValidationError as exc:
-        return _report_form(request, programme, form, _user_issues(exc.issues), 400)
+        return _report_form(request, programme, form, _user_issues(exc.issues, lang_of(request)), 400)
     return RedirectResponse(f"/programmas/{pid}/meldingen/{entry.id}?{urlencode({'lang': lang_of(request)})}",
                             status_code=303)
 
@@ -269,7 +288,7 @@ async def post_decision(request: Request, pid: str, eid: str):
         en.decide(_site(request).monitor.store, programme, eid, state, who.actor, form.get("reden"))
     except ValidationError as exc:
         errors = [{**e, "anchor": f"reden-{eid}" if e["field"] == "reden" else None}
-                  for e in _user_issues(exc.issues)]
+                  for e in _user_issues(exc.issues, lang_of(request))]
         return _queue_page(request, programme, errors, 409 if isinstance(exc, en.AlreadyDecided) else 400)
     q = urlencode({"lang": lang_of(request), "gedaan": eid})
     return RedirectResponse(f"/programmas/{pid}/vaststellen?{q}", status_code=303)
