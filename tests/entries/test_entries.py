@@ -229,3 +229,23 @@ def test_two_concurrent_approvals_give_exactly_one(store, programme):
     lines = [x for x in audit.history(store.engine, "melding", e.id) if x["action"] != "entry.add"]
     assert len(lines) == 1
     assert len(decisions_for(store, PID, IV)) == 1
+
+
+def _write_in_a_process(args: tuple[str, int]) -> str:
+    url, i = args
+    own = Store.open(url=url, create=False)
+    try:
+        return en.create_entry(own, load_programme(PID), "proces", IV, {**PROCESS, "waarde": str(50 + i)},
+                               f"proces{i}").id
+    finally:
+        own.close()
+
+
+def test_concurrent_processes_all_get_their_entry(store):
+    import multiprocessing
+
+    url = store.engine.url.render_as_string(hide_password=False)
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        ids = pool.map(_write_in_a_process, [(url, i) for i in range(8)])
+    assert len(set(ids)) == 8
+    assert sorted(e.data["value"] for e in en.entries(store, PID)) == [50 + i for i in range(8)]
