@@ -30,6 +30,13 @@ BAD_SCENARIO = {"naam": "", "actie": "bewaren"}
 R = "matrix-ronde"
 PARTICIPATION_STAFF = frozenset({"programma-eigenaar", "analist", "beheerder"})
 
+#: report entries are tried on the programme of the programme owner's account, on an intervention that has the
+#: partner's organisation among its partners; the forms lack their figures, so nothing is stored
+K = "kansrijk-enschede-2023-2033"
+KIV = "int-naschools"
+REPORTERS = frozenset({"partner", "programma-eigenaar", "beheerder"})
+APPROVERS = frozenset({"programma-eigenaar", "beheerder"})
+
 #: (method, route) → (path to try, form to post or None, roles that may)
 MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
     ("GET", "/"): ("/", None, ALL),
@@ -95,6 +102,13 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
     ("GET", "/participatie/{rid}/moderatie"): (f"/participatie/{R}/moderatie", None, PARTICIPATION_STAFF),
     ("POST", "/participatie/{rid}/moderatie"): (f"/participatie/{R}/moderatie", {"reactie": ""},
                                                 PARTICIPATION_STAFF),
+    ("GET", "/programmas/{pid}/rapporteren"): (f"/programmas/{K}/rapporteren", None, REPORTERS),
+    ("POST", "/programmas/{pid}/rapporteren"): (f"/programmas/{K}/rapporteren",
+                                                 {"interventie": KIV, "soort": "uitgaven"}, REPORTERS),
+    ("GET", "/programmas/{pid}/vaststellen"): (f"/programmas/{K}/vaststellen", None, APPROVERS),
+    ("GET", "/programmas/{pid}/meldingen/{eid}"): (f"/programmas/{K}/meldingen/bestaat-niet", None, ALL),
+    ("POST", "/programmas/{pid}/meldingen/{eid}/vaststelling"): (
+        f"/programmas/{K}/meldingen/bestaat-niet/vaststelling", {"besluit": "vastgesteld"}, APPROVERS),
     # the API: reading is public; a token only says who is asking
     ("GET", "/v1/openapi.json"): ("/v1/openapi.json", None, ALL),
     ("GET", "/v1/gebieden"): ("/v1/gebieden?niveau=wijk", None, ALL),
@@ -117,6 +131,11 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
         f"/v1/programmas/{P}/interventies/{IV}/evaluaties/bestaat-niet", None, ALL),
     ("GET", "/v1/programmas/{pid}/indicatoren"): (f"/v1/programmas/{P}/indicatoren", None, ALL),
     ("GET", "/v1/programmas/{pid}/besluiten"): (f"/v1/programmas/{P}/besluiten", None, ALL),
+    ("GET", "/v1/programmas/{pid}/meldingen"): (f"/v1/programmas/{K}/meldingen", None, ALL),
+    ("GET", "/v1/programmas/{pid}/meldingen/{eid}"): (f"/v1/programmas/{K}/meldingen/bestaat-niet", None, ALL),
+    ("POST", "/v1/programmas/{pid}/meldingen"): (f"/v1/programmas/{K}/meldingen", {"soort": ""}, REPORTERS),
+    ("POST", "/v1/programmas/{pid}/meldingen/{eid}/vaststelling"): (
+        f"/v1/programmas/{K}/meldingen/bestaat-niet/vaststelling", {"besluit": ""}, APPROVERS),
     ("GET", "/v1/evaluaties"): ("/v1/evaluaties", None, ALL),
     ("GET", "/v1/evaluaties/ontwerp"): ("/v1/evaluaties/ontwerp", None, ALL),
     ("GET", "/v1/evaluaties/schatting"): ("/v1/evaluaties/schatting", None, ALL),
@@ -214,6 +233,7 @@ def test_role_matrix(role, role_clients, api_tokens, accounts_monitor):
     assert not wrong, f"{role}: {wrong}"
     assert len(pt.responses(store, R)) == responses_before  # the empty reaction stored nothing
     assert store.documents("evaluation") == before  # nothing was written by a refused or invalid request
+    assert store.documents("report-entry") == {}  # the report forms lacked their figures: nothing stored
     if role != "publiek":  # sign in again for later tests (the matrix ended with sign-out)
         from web.signin import PASSWORD
 

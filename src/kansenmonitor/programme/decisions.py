@@ -106,6 +106,27 @@ def record_decision(
     known_indicators: set[str] | None = None,
 ) -> Decision:
     """Validate and record a decision. Nothing is recorded when something does not check out."""
+    issues = check_decision(store, programme, intervention, decision, rationale, decided_by, on, evidence,
+                            known_indicators)
+    if issues:
+        raise DefinitionError(issues, "Het besluit is niet vastgelegd.")
+    word = DECISION_WORDS.get(decision.strip().lower(), decision.strip().lower())
+    when = on or date.today().isoformat()
+    return _append(store, programme, intervention, word, rationale, decided_by, when, evidence, note)
+
+
+def check_decision(
+    store: DocumentStore,
+    programme: Programme,
+    intervention: str,
+    decision: str,
+    rationale: str,
+    decided_by: str,
+    on: str | None = None,
+    evidence: list[Evidence] | None = None,
+    known_indicators: set[str] | None = None,
+) -> list[Issue]:
+    """The issues :func:`record_decision` would refuse a decision for (empty: it would be recorded)."""
     where = f"besluit over {intervention}"
     issues: list[Issue] = []
     if intervention not in {i.id for i in programme.interventions}:
@@ -141,8 +162,12 @@ def record_decision(
             issues.append(Issue(where, None, "evidence", f"verhaal '{ev.ref}' staat niet in het programma"))
         elif not ev.ref:
             issues.append(Issue(where, None, "evidence", "bewijs zonder verwijzing"))
-    if issues:
-        raise DefinitionError(issues, "Het besluit is niet vastgelegd.")
+    return issues
+
+
+def _append(store: DocumentStore, programme: Programme, intervention: str, word: str, rationale: str,
+            decided_by: str, when: str, evidence: list[Evidence] | None, note: str | None) -> Decision:
+    where = f"besluit over {intervention}"
     prefix = f"{programme.id}/{intervention}/"
     taken = [d.id for d in decisions_for(store, programme.id, intervention)]
     seq = max((int(i.rsplit("/", 1)[1]) for i in taken if i.rsplit("/", 1)[1].isdigit()), default=0) + 1

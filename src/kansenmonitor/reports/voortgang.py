@@ -492,6 +492,9 @@ def build(site: Site, definition: ReportDefinition, period: int | None = None, a
 
     try:
         programme = site.cached_view(("programme", definition.programme), lambda: load_programme(definition.programme))
+        from ..entries.published import apply as with_entries  # a report is public: only vastgesteld entries
+
+        programme = with_entries(programme, site.monitor.store)
     except KeyError as exc:
         raise ReportInputError([Issue(definition.file, definition.lines.get("programme"), "programme", str(exc))],
                                "Het rapport is niet gemaakt.") from None

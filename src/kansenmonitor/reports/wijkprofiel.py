@@ -175,13 +175,14 @@ def _place_relation(site: Site, code: str | None, inside: set[str], around: set[
 
 def _programmes(site: Site) -> list:
     """Every programme (shipped and the user's), read once per store state."""
+    from ..entries.published import apply as with_entries  # a report is public: only vastgesteld entries
     from ..programme.repository import available_ids, load_programme
 
     def load():
         out = []
         for pid in available_ids():
             try:
-                out.append(load_programme(pid))
+                out.append(with_entries(load_programme(pid), site.monitor.store))
             except (KeyError, ValueError):
                 continue
         return out

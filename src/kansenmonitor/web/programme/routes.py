@@ -46,7 +46,10 @@ def _programme(site: Site, pid: str) -> Programme:
     if pid not in _ids(site):
         raise ProgrammeNotFound(f"Het programma '{pid}' bestaat niet. Bekende programma's: {', '.join(_ids(site))}.",
                                 LIST, API_LIST)
-    return site.cached_view(("programme", pid), lambda: load_programme(pid))
+    # merged in: the vastgesteld report entries (and the concepts, for staff who may read internal figures)
+    from ..entries.visible import visible_programme
+
+    return visible_programme(site, site.cached_view(("programme", pid), lambda: load_programme(pid)))
 
 
 def _intervention(programme: Programme, iid: str):
