@@ -86,6 +86,15 @@ def test_each_kind_is_stored_as_concept_with_an_audit_line(store, programme, kin
     assert [(x["actor"], x["action"]) for x in lines] == [("partner1", "entry.add")]
 
 
+def test_a_decimal_comma_is_read_as_a_dutch_user_types_it(store, programme):
+    spend = en.create_entry(store, programme, "uitgaven", IV, {**SPEND, "bedrag": "€ 12.500,50"}, "partner1")
+    value = en.create_entry(store, programme, "proces", IV, {**PROCESS, "waarde": "86,5"}, "partner1")
+    assert spend.data["amount"] == 12500.5 and value.data["value"] == 86.5
+    with pytest.raises(ValidationError) as info:  # a thousands point without decimals stays ambiguous: refused
+        en.create_entry(store, programme, "uitgaven", IV, {**SPEND, "bedrag": "12.500.000"}, "partner1")
+    assert _fields(info.value) == {"bedrag"}
+
+
 def test_self_approval_is_refused_and_a_second_person_approves(store, programme):
     e = en.create_entry(store, programme, "uitgaven", IV, SPEND, "partner1")
     with pytest.raises(en.OwnEntry) as exc:

@@ -9,6 +9,8 @@ only the issues of the new object count. Decisions are checked by
 
 from __future__ import annotations
 
+import re
+
 import copy
 import dataclasses
 from datetime import date
@@ -57,6 +59,21 @@ def _text(form: dict[str, Any], key: str) -> str:
     return "" if value is None else str(value).strip()
 
 
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_DUTCH_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+,\d+$")
+
+
+def _number(form: dict[str, Any], key: str) -> str:
+    """A number typed in a Dutch form: ``12,5`` and ``1.234,50`` (a decimal comma) are read as 12.5 and 1234.50;
+    anything else goes to the importers' strict number check as typed."""
+    text = _text(form, key).replace("€", "").strip()
+    if _DUTCH_THOUSANDS.match(text):
+        return text.replace(".", "").replace(",", ".")
+    if _DECIMAL_COMMA.match(text):
+        return text.replace(",", ".")
+    return text
+
+
 def _issue(field: str, message: str, hint: str | None = None) -> Issue:
     return Issue(WHERE, None, field, message, hint)
 
@@ -102,7 +119,7 @@ def _spending(programme, kind, intervention, form, store, known_regions):
     ctx = Context(WHERE)
     line = from_dict(BudgetLine, {"id": "melding", "table": REALISED_TABLE, "label": "gerealiseerd",
                                   "kind": BudgetKind.EXPENDITURE.value, "year": _text(form, "jaar") or None,
-                                  "amount": _text(form, "bedrag").replace("€", "").strip() or None,
+                                  "amount": _number(form, "bedrag") or None,
                                   "item": intervention, "source": _text(form, "bron") or None}, ctx, WHERE, 0)
     issues += _renamed(ctx.issues, kind)
     if line is None:
@@ -132,7 +149,7 @@ def _indicator(programme, kind, intervention, form, store, known_regions):
                              "dit programma heeft geen indicator van deze soort"))
     ctx = Context(WHERE)
     region = _text(form, "gebied") or (ind.region if ind else None)
-    m = from_dict(Measurement, {"date": _text(form, "periode") or None, "value": _text(form, "waarde") or None,
+    m = from_dict(Measurement, {"date": _text(form, "periode") or None, "value": _number(form, "waarde") or None,
                                 "region": region, "source": "melding"}, ctx, WHERE, 0)
     issues += _renamed(ctx.issues, kind)
     if m is None or ind is None or ind.kind != want:

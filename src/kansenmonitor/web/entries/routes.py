@@ -113,21 +113,43 @@ def entry_view(who: Principal, programme: Programme, entry: en.Entry, lang: str 
     return out
 
 
-def _lines(entry_data: dict, kind: str, programme: Programme, lang: str) -> list[tuple[str, str]]:
-    """The entry's data as (label, text) rows for the page."""
+def _decimals(value: float) -> int:
+    """As many decimals as the entered value has (at most 3), so 86.5 shows as 86,5 and 12 as 12."""
+    text = f"{float(value):.3f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _area_name(store, code: str) -> str:
+    try:
+        return store.region(code, with_geometry=False).name
+    except Exception:  # an area no longer in the store: its code is all there is
+        return code
+
+
+def _lines(entry_data: dict, kind: str, programme: Programme, lang: str, store=None) -> list[tuple[str, str]]:
+    """The entry's data as (label, text) rows for the page: numbers and amounts written as in the interface
+    language, areas by name."""
+    from ...format import money, number
+
     d = entry_data
     nl = lang != "en"
     if kind == "uitgaven":
         src = programme.funding_source(d.get("source") or "")
+        amount = d.get("amount")
         return [("Jaar" if nl else "Year", str(d.get("year"))),
-                ("Bedrag" if nl else "Amount", f"€ {d.get('amount'):,.0f}".replace(",", ".") if d.get("amount")
-                 is not None else "—"), ("Financieringsbron" if nl else "Funding source", src.name if src else "—")]
+                ("Bedrag" if nl else "Amount", money(amount, lang, 2 if amount is not None and amount % 1 else 0)
+                 if amount is not None else "—"),
+                ("Financieringsbron" if nl else "Funding source", src.name if src else "—")]
     if kind in ("proces", "meting"):
         ind = programme.indicator(d.get("indicator") or "")
+        value = d.get("value")
+        shown = number(value, _decimals(value), lang) if value is not None else str(d.get("value_text") or "—")
+        region = d.get("region")
         return [("Indicator", ind.name if ind else str(d.get("indicator"))), ("Periode" if nl else "Period",
-                str(d.get("date"))), ("Waarde" if nl else "Value", f"{d.get('value')}" + (f" {ind.unit}" if ind and
-                                                                                          ind.unit else "")),
-                *([("Gebied" if nl else "Area", d["region"])] if d.get("region") else [])]
+                str(d.get("date"))), ("Waarde" if nl else "Value", shown + (f" {ind.unit}" if ind and ind.unit
+                                                                          else "")),
+                *([("Gebied" if nl else "Area", _area_name(store, region) if store is not None else region)]
+                  if region else [])]
     if kind == "verhaal":
         st = d.get("source_type")
         rows = [("Soort bron" if nl else "Kind of source", SOURCE_TYPE_LABEL_NL.get(NarrativeSourceType(st), st)
@@ -264,9 +286,10 @@ def _queue_page(request: Request, programme: Programme, errors: list[dict] | Non
                 done: str | None = None):
     who = principal_of(request)
     lang = lang_of(request)
+    store = _site(request).monitor.store
     items = [{"view": entry_view(who, programme, e, lang), "rows": _lines(entry_view(who, programme, e, lang)
-                                                                          ["gegevens"], e.kind, programme, lang)}
-             for e in queue(who, programme, _site(request).monitor.store)]
+                                                                          ["gegevens"], e.kind, programme, lang, store)}
+             for e in queue(who, programme, store)]
     return render(request, "entries_queue.html", {"programme": programme, "items": items, "errors": errors or [],
                                                   "done": done}, status_code=status)
 
@@ -308,7 +331,7 @@ def entry_page(request: Request, pid: str, eid: str):
     corrections = [entry_view(who, programme, c, lang) for c in en.service.corrections_of(store, eid)
                    if may_see(who, programme, c)]
     return render(request, "entries_entry.html", {
-        "programme": programme, "entry": view, "rows": _lines(view["gegevens"], entry.kind, programme, lang),
+        "programme": programme, "entry": view, "rows": _lines(view["gegevens"], entry.kind, programme, lang, store),
         "history": history, "corrections": corrections,
         "may_correct": entry.state == en.VASTGESTELD and authorize(who, "report", target(programme,
                                                                                           entry.intervention)),
