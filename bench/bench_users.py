@@ -98,10 +98,10 @@ def start_server(url: str, home: Path) -> tuple[subprocess.Popen, str]:
     port = sock.getsockname()[1]
     sock.close()
     exe = Path(sys.executable).with_name("kansenmonitor")
-    proc = subprocess.Popen([str(exe), "serve", "--port", str(port)], env=_env(url, home),
+    proc = subprocess.Popen([str(exe), "serve", "--port", str(port), "--no-warm"], env=_env(url, home),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 600  # --warm prepares every profile before it listens
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit("de server stopte: " + (proc.stderr.read() if proc.stderr else ""))
@@ -214,8 +214,8 @@ def main() -> None:
         from kansenmonitor.store import Store
 
         store = Store.open(args.database_url)
-        codes = [r["code"] for r in store.regions() if r["level"] in ("wijk", "buurt")
-                 and r["code"][2:6] in ("0153", "0141", "0164")]
+        codes = [r.code for r in store.regions() if str(getattr(r.level, "value", r.level)) in ("wijk", "buurt")
+                 and r.code[2:6] in ("0153", "0141", "0164")]
         store.engine.dispose()
         reads = [f"/gebieden/{c}" for c in sorted(set(codes))]
         print(f"{args.users} gebruikers, {args.seconds:.0f} s per fase, {len(reads)} profielpagina's, "

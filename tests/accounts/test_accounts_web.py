@@ -225,3 +225,19 @@ def test_sign_in_page_is_accessible_and_keyboard_usable(accounts_server, account
     page.goto(accounts_server + "/")
     page.close()
     assert not violations, violations
+
+
+def test_signed_in_profile_is_the_shared_page_with_their_own_account_link(role_clients):
+    """The profile is rendered once and kept; a signed-in visitor gets it with only the account link swapped."""
+    anonymous = role_clients["publiek"].get("/gebieden/WK015306?lang=nl").text
+    for role in ("lezer", "analist"):
+        page = role_clients[role].get("/gebieden/WK015306?lang=nl")
+        assert page.status_code == 200 and page.headers["cache-control"] == "private, no-store"
+        assert 'href="/aanmelden"' not in page.text and 'href="/account"' in page.text
+        link = re.search(r'<p class="account-link">.*?</p>', page.text, re.S).group(0)
+        assert page.text.replace(link, "") == re.sub(r'<p class="account-link">.*?</p>', "", anonymous, flags=re.S)
+    # the first visit may come from a signed-in visitor: what is kept is still the anonymous page
+    site = role_clients["publiek"].app.state.site
+    site.clear()
+    role_clients["analist"].get("/gebieden/WK015306?lang=nl")
+    assert 'href="/aanmelden"' in role_clients["publiek"].get("/gebieden/WK015306?lang=nl").text

@@ -186,12 +186,18 @@ def profile_page(request: Request, code: str):
     key = (region.code, region.boundary_year, lang)
     view = site.cached_view(("profile",) + key, lambda: views.profile_view(site, region, lang))
     form = request.query_params.get("format", "html")
-    if form == "html" and not _signed_in(request):
-        # the page a visitor who is not signed in sees does not change while the server runs (a signed-in user's
-        # page names the account, so it is rendered for them from the same view)
-        body = site.cached_view(("profile-html",) + key, lambda: bytes(respond(
-            request, "profile.html", view, [], [], "").body))
-        return Response(body, media_type="text/html; charset=utf-8")
+    if form == "html":
+        # the page does not change while the server runs; it differs between visitors only in the account link,
+        # which a signed-in visitor gets swapped in (it is rendered once, by the first anonymous visit)
+        from ..accounts.personal import as_anonymous, personalised
+
+        def render_once() -> bytes:
+            with as_anonymous(request):
+                return bytes(respond(request, "profile.html", view, [], [], "").body)
+
+        own = personalised(request, site.cached_view(("profile-html",) + key, render_once))
+        if own is not None:
+            return Response(own, media_type="text/html; charset=utf-8")
     return respond(request, "profile.html", view, views.profile_records(view), views.PROFILE_CSV,
                    f"profiel-{region.code}")
 
