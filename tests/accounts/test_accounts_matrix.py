@@ -72,6 +72,9 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
                                                             PROGRAMME_EDITORS),
     ("POST", "/programmas/{pid}/begroting/{bid}/bewerken"): (f"/programmas/{K}/begroting/{KLINE}/bewerken", BAD_EDIT,
                                                              PROGRAMME_EDITORS),
+    ("GET", "/programmas/{pid}/excel"): (f"/programmas/{K}/excel", None, PROGRAMME_EDITORS),
+    ("POST", "/programmas/{pid}/excel"): (f"/programmas/{K}/excel", BAD_EDIT, PROGRAMME_EDITORS),  # (no file: 400)
+    ("GET", "/programmas/{pid}/excel/bestand"): (f"/programmas/{K}/excel/bestand", None, PROGRAMME_EDITORS),
     ("GET", "/programmas/{pid}/geschiedenis"): (f"/programmas/{K}/geschiedenis", None, HISTORY_READERS),
     ("GET", "/programmas/{pid}/interventies/{iid}/geschiedenis"): (f"/programmas/{K}/interventies/{KIV}/geschiedenis",
                                                                    None, HISTORY_READERS),

@@ -250,3 +250,58 @@ def test_api_put_and_patch_need_if_match(env):
     assert item.name == "Alleen een naam" and item.owner is None and item.target_group is None  # PUT replaces
     r = api.patch(url, json={"naam": "x"}, headers={**auth, "If-Match": r.headers["ETag"]})
     assert r.status_code == 400 and r.json()["invalid_params"][0]["name"] == "naam"
+
+
+def _workbook(client, change=None) -> bytes:
+    import io
+
+    from openpyxl import load_workbook
+
+    r = client.get(f"/programmas/{PID}/excel/bestand")
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    wb = load_workbook(io.BytesIO(r.content))
+    if change:
+        change(wb)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _rename(value: str, column: str = "name"):
+    def change(wb) -> None:
+        ws = wb["interventions"]
+        col = [c.value for c in ws[1]].index(column) + 1
+        row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == IID)
+        ws.cell(row, col).value = value
+    return change
+
+
+def test_the_excel_template_replaces_the_structure_all_or_nothing(env):
+    monitor, _a, c = env
+    url = f"/programmas/{PID}/excel"
+    assert c["lezer"].get(url).status_code == 403 and c["lezer"].get(f"{url}/bestand").status_code == 403
+    page = c["eigenaar"].get(url)
+    assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.text and 'for="f-bestand"' in page.text
+    version = _version(monitor)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    # an invalid value: the row and column are named, nothing is stored
+    bad = _workbook(c["eigenaar"], _rename("bijna klaar", "status"))
+    r = c["eigenaar"].post(url, data={"versie": str(version)}, files={"bestand": ("programma.xlsx", bad, xlsx)})
+    assert r.status_code == 400, r.text[:3000]
+    text = html.unescape(r.text)
+    assert "ongeldige waarde 'bijna klaar'" in text and "kolom status" in text and "rij " in text
+    assert _version(monitor) == version
+    # a stale upload form: nothing stored
+    good = _workbook(c["eigenaar"], _rename("Via Excel hernoemd"))
+    r = c["eigenaar"].post(url, data={"versie": str(version - 1)}, files={"bestand": ("programma.xlsx", good, xlsx)})
+    assert r.status_code == 409 and "intussen gewijzigd" in r.text and _version(monitor) == version
+    r = c["eigenaar"].post(url, data={"versie": str(version)}, files={"bestand": ("programma.txt", good, "text/plain")})
+    assert r.status_code == 400 and "geen .xlsx-bestand" in r.text
+    r = c["eigenaar"].post(url, data={"versie": str(version), "reden": "jaarplan 2025"},
+                           files={"bestand": ("programma.xlsx", good, xlsx)}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:3000]
+    assert _version(monitor) == version + 1
+    assert stored.stored_programme(PID, monitor.store)[1].intervention(IID).name == "Via Excel hernoemd"
+    last = audit.history(monitor.store.engine, "programme", PID)[-1]
+    assert last["action"] == "programme.excel" and last["reason"] == "jaarplan 2025"
+    assert last["after"]["gewijzigde interventies"] == "Via Excel hernoemd"

@@ -208,7 +208,8 @@ def edit_programme_page(request: Request, pid: str):
                                                                                                     b.item)}
              for b in programme.budget]
     return render(request, "programme_edit.html", {"programme": programme, "version": version, "lines": lines,
-                                                   "saved": request.query_params.get("bewaard") == "ja"})
+                                                   "saved": request.query_params.get("bewaard") == "ja",
+                                                   "excel_enabled": True})
 
 
 def _line_form(request: Request, programme: Programme, version: int, bid: str | None, values: dict, *,

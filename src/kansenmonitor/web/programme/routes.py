@@ -246,12 +246,13 @@ def _register_api(v1: FastAPI, site: Site) -> None:
 
 
 def register(app: FastAPI, v1: FastAPI) -> None:
-    from . import editing, history
+    from . import editing, excel, history
 
     app.include_router(router)
     _register_api(v1, app.state.site)
     editing.register(app, v1)
     history.register(app, v1)
+    excel.register(app)
 
 
 __all__ = ["NAV", "register"]
