@@ -305,3 +305,27 @@ def test_the_excel_template_replaces_the_structure_all_or_nothing(env):
     last = audit.history(monitor.store.engine, "programme", PID)[-1]
     assert last["action"] == "programme.excel" and last["reason"] == "jaarplan 2025"
     assert last["after"]["gewijzigde interventies"] == "Via Excel hernoemd"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_no_ids_or_tokens_where_people_read(env, lang):
+    """The scanner of tests/web/test_visible_words.py on the edit, conflict and history pages."""
+    from web.test_visible_words import FORBIDDEN, INFORMAL, visible_text
+
+    _m, _a, c = env
+    line = next(b.id for b in stored.stored_programme(PID, _m.store)[1].budget if b.item)
+    pages = [f"/programmas/{PID}/bewerken", FORM, f"/programmas/{PID}/begroting/nieuw",
+             f"/programmas/{PID}/begroting/{line}/bewerken", f"/programmas/{PID}/excel",
+             f"/programmas/{PID}/geschiedenis", f"/programmas/{PID}/interventies/{IID}/geschiedenis"]
+    texts = {p: c["eigenaar"].get(f"{p}{'&' if '?' in p else '?'}lang={lang}") for p in pages}
+    stale = c["eigenaar"].post(f"{FORM}?lang={lang}", data={"versie": "0", "basis": "x", "owner": "iemand"})
+    assert stale.status_code == 409
+    texts["conflict"] = stale
+    for page, r in texts.items():
+        assert r.status_code == 200 or page == "conflict", (page, r.status_code)
+        text = visible_text(r.text)
+        for what, pattern in FORBIDDEN.items():
+            found = sorted({m.group(0) for m in re.finditer(pattern, text)})
+            assert not found, f"{page} ({lang}) shows {what}: {found[:5]}"
+        if lang == "nl":
+            assert not re.search(INFORMAL, text, flags=re.IGNORECASE), page

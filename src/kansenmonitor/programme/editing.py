@@ -288,12 +288,21 @@ def value_text(value: Any) -> str:
 
 
 def _place_text(d: dict) -> str:
-    parts = [d.get("name"), d.get("address"), d.get("code")]
-    return " · ".join(str(p) for p in parts if p) or str(d.get("id") or "")
+    parts = [d.get("name"), d.get("address")]
+    return " · ".join(str(p) for p in parts if p) or str(d.get("code") or d.get("id") or "")
 
 
-def changes(before: dict | None, after: dict | None) -> list[dict[str, str]]:
-    """Field by field what differs: [{'field', 'label', 'before', 'after'}] (Dutch labels)."""
+def value_names(programme: Programme) -> dict[str, dict[str, str]]:
+    """Ids a change may name, by field, as people read them (interventions, funding sources, tables)."""
+    items = {**{p.id: p.name for p in programme.programme_lines}, **{a.id: a.name for a in programme.ambitions},
+             **{k.id: k.name for k in programme.kansen}, **{i.id: i.name for i in programme.interventions}}
+    return {"item": items, "source": {s.id: s.name for s in programme.funding_sources},
+            "table": {t.id: t.name for t in programme.budget_tables}}
+
+
+def changes(before: dict | None, after: dict | None, names: dict[str, dict[str, str]] | None = None,
+            lang: str = "nl") -> list[dict[str, str]]:
+    """Field by field what differs: [{'field', 'label', 'before', 'after'}]; ``names`` turns ids into names."""
     before, after = before or {}, after or {}
     if not isinstance(before, dict) or not isinstance(after, dict):
         return [{"field": "", "label": "", "before": value_text(before), "after": value_text(after)}]
@@ -303,9 +312,9 @@ def changes(before: dict | None, after: dict | None) -> list[dict[str, str]]:
             continue
         b, a = before.get(key), after.get(key)
         if _norm(b) != _norm(a):
-            shown = VALUE_LABELS.get(key, {})
-            out.append({"field": key, "label": field_label(key), "before": value_text(shown.get(b, b) if
-                                                                                        isinstance(b, str) else b),
+            shown = {**VALUE_LABELS.get(key, {}), **(names or {}).get(key, {})}
+            out.append({"field": key, "label": field_label(key, lang),
+                        "before": value_text(shown.get(b, b) if isinstance(b, str) else b),
                         "after": value_text(shown.get(a, a) if isinstance(a, str) else a)})
     return out
 

@@ -105,8 +105,9 @@ def _status_options(lang: str) -> list[tuple[str, str]]:
             *INTERVENTION_STATUS["en" if lang == "en" else "nl"].items()]
 
 
-def _place_label(p: Place) -> str:
-    return " · ".join(x for x in (p.name, p.address, p.code) if x) or "?"
+def _place_label(p: Place, region_names: dict[str, str]) -> str:
+    named = " · ".join(x for x in (p.name, p.address) if x)
+    return named or region_names.get(p.code or "", p.code or "?")
 
 
 def _intervention_form(request: Request, programme: Programme, version: int, item: Intervention,
@@ -116,9 +117,16 @@ def _intervention_form(request: Request, programme: Programme, version: int, ite
     return render(request, "programme_edit_intervention.html", {
         "programme": programme, "item": item, "values": values, "version": version, "basis": fingerprint(item),
         "errors": errors or [], "conflict": conflict, "status_options": _status_options(lang),
-        "places": [(n, _place_label(p)) for n, p in enumerate(item.places)], "removed": {str(r) for r in removed},
+        "places": [(n, _place_label(p, _region_names(request, programme))) for n, p in enumerate(item.places)],
+        "removed": {str(r) for r in removed},
         "new_place": new_place or {}, "labels": {k: ed.field_label(k, lang) for k in ed.INTERVENTION_FIELDS}},
         status_code=status)
+
+
+def _region_names(request: Request, programme: Programme) -> dict[str, str]:
+    names = {r.code: r.name for r in _site(request).all_regions()}
+    names.update({a.code: a.name for a in programme.focus_areas})
+    return names
 
 
 def edit_intervention_page(request: Request, pid: str, iid: str):
@@ -147,8 +155,7 @@ def _conflict_rows(theirs: Intervention | None, yours: dict, your_places: list[P
         mine[k] = v
     if your_places is not None:
         mine["places"] = [to_dict(p) for p in your_places]
-    return [{**c, "label": ed.field_label(c["field"], lang)} for c in ed.changes(their, mine)
-            if c["field"] in ed.INTERVENTION_FIELDS]
+    return [c for c in ed.changes(their, mine, lang=lang) if c["field"] in ed.INTERVENTION_FIELDS]
 
 
 async def post_intervention(request: Request, pid: str, iid: str):
@@ -199,9 +206,8 @@ def edit_programme_page(request: Request, pid: str):
     version, programme = _current(request, pid)
     require(request, "edit_programme", Target(programme=pid))
     lang = lang_of(request)
-    tables = {t.id: t.name for t in programme.budget_tables}
-    sources = {s.id: s.name for s in programme.funding_sources}
-    items = {i.id: i.name for i in programme.interventions}
+    names = ed.value_names(programme)
+    tables, sources, items = names["table"], names["source"], names["item"]
     lines = [{"id": b.id, "label": b.label, "table": tables.get(b.table, b.table), "year": b.year,
               "kind": KIND_LABEL["en" if lang == "en" else "nl"].get(b.kind.value, b.kind.value),
               "amount": b.amount, "source": sources.get(b.source or "", b.source), "item": items.get(b.item or "",
@@ -221,6 +227,7 @@ def _line_form(request: Request, programme: Programme, version: int, bid: str | 
         "programme": programme, "bid": bid, "values": values, "version": version,
         "basis": basis if basis is not None else fingerprint(line), "errors": errors or [], "conflict": conflict,
         "kinds": list(KIND_LABEL["en" if lang == "en" else "nl"].items())[:2],
+        "item_names": ed.value_names(programme)["item"],
         "labels": {k: ed.field_label(k, lang) for k in ed.BUDGET_FIELDS}}, status_code=status)
 
 
@@ -263,7 +270,8 @@ async def _post_line(request: Request, pid: str, bid: str | None):
         theirs = next((b for b in current.budget if b.id == bid), None) if bid else None
         last = _last_change(request, "programme", pid)
         mine = {**(to_dict(theirs) if theirs else {}), **values}
-        rows = [c for c in ed.changes(to_dict(theirs) if theirs else {}, mine) if c["field"] in ed.BUDGET_FIELDS]
+        rows = [c for c in ed.changes(to_dict(theirs) if theirs else {}, mine, ed.value_names(current), lang)
+                if c["field"] in ed.BUDGET_FIELDS]
         return _line_form(request, current, v, bid if theirs or not bid else None, values, status=409,
                           conflict={"rows": rows, "who": last["actor"] if last else None,
                                     "at": last["at"] if last else None, "gone": bool(bid) and theirs is None},

@@ -13,7 +13,7 @@ from ...accounts.policy import Target
 from ...accounts.tables import audit_log
 from ...programme import editing as ed
 from ..accounts.guard import require
-from ..app import NotFound, respond
+from ..app import NotFound, lang_of, respond
 from .editing import intervention_target
 
 CSV = ["at", "actor", "action", "object", "field", "before", "after", "reason"]
@@ -31,9 +31,10 @@ def _lines(engine, pid: str, iid: str | None) -> list[dict]:
     return [audit._row(r) for r in rows]
 
 
-def entries(engine, programme, iid: str | None) -> list[dict]:
+def entries(engine, programme, iid: str | None, lang: str = "nl") -> list[dict]:
     """Newest first: one entry per save, with its field-by-field changes."""
     names = {i.id: i.name for i in programme.interventions}
+    values = ed.value_names(programme)
     out = []
     for r in _lines(engine, programme.id, iid):
         obj = programme.name
@@ -42,7 +43,7 @@ def entries(engine, programme, iid: str | None) -> list[dict]:
             obj = names.get(own, own)
         elif isinstance(r["after"] or r["before"], dict) and (r["after"] or r["before"]).get("label"):
             obj = f"{programme.name}: {(r['after'] or r['before'])['label']}"
-        rows = ed.changes(r["before"], r["after"]) if r["action"] != "programme.excel" else [
+        rows = ed.changes(r["before"], r["after"], values, lang) if r["action"] != "programme.excel" else [
             {"field": k, "label": k, "before": str((r["before"] or {}).get(k, "—")),
              "after": str((r["after"] or {}).get(k, "—"))} for k in sorted(set(r["before"] or {}) | set(r["after"] or {}))]
         out.append({"at": r["at"], "actor": r["actor"], "action": r["action"],
@@ -70,7 +71,7 @@ def _programme(request: Request, pid: str):
 def programme_history(request: Request, pid: str):
     programme = _programme(request, pid)
     require(request, "read_history", Target(programme=pid))
-    items = entries(request.app.state.monitor.store.engine, programme, None)
+    items = entries(request.app.state.monitor.store.engine, programme, None, lang_of(request))
     view = {"programme": {"id": programme.id, "name": programme.name}, "intervention": None, "entries": items}
     return respond(request, "programme_history.html", view, records(items), CSV, f"geschiedenis-{pid}")
 
@@ -81,7 +82,7 @@ def intervention_history(request: Request, pid: str, iid: str):
     if item is None:
         raise NotFound("interventie", f"De interventie '{iid}' bestaat niet in '{pid}'.", f"/programmas/{pid}")
     require(request, "read_history", intervention_target(programme, item))
-    items = entries(request.app.state.monitor.store.engine, programme, iid)
+    items = entries(request.app.state.monitor.store.engine, programme, iid, lang_of(request))
     view = {"programme": {"id": programme.id, "name": programme.name},
             "intervention": {"id": item.id, "name": item.name}, "entries": items}
     return respond(request, "programme_history.html", view, records(items), CSV, f"geschiedenis-{pid}-{iid}")
