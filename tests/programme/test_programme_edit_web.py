@@ -329,3 +329,13 @@ def test_no_ids_or_tokens_where_people_read(env, lang):
             assert not found, f"{page} ({lang}) shows {what}: {found[:5]}"
         if lang == "nl":
             assert not re.search(INFORMAL, text, flags=re.IGNORECASE), page
+
+
+def test_a_programme_without_budget_tables_says_what_to_do(env):
+    monitor, _a, c = env
+    url = f"/programmas/{OTHER}/begroting/nieuw"
+    page = c["beheerder"].get(url)
+    assert page.status_code == 200 and "nog geen begrotingstabel" in page.text
+    r = c["beheerder"].post(url, data={**_hidden(page.text), "label": "x", "kind": "expenditure", "amount": "10"})
+    assert r.status_code == 400 and "vul dit veld in" in r.text and 'href="#f-table"' in r.text
+    assert stored.version_of(OTHER, monitor.store) == 0

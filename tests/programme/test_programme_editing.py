@@ -84,3 +84,23 @@ def test_the_stored_version_is_what_load_programme_sees(tmp_path, monkeypatch):
     assert "een-kopie" in available_ids()
     store.close()
     stored._default_store.cache_clear()
+
+
+def test_importing_a_file_again_replaces_the_edited_version(tmp_path, monkeypatch):
+    from kansenmonitor.programme import load_programme, shipped_programmes, write_yaml
+    from kansenmonitor.programme.repository import import_programme
+
+    monkeypatch.setenv("KANSENMONITOR_HOME", str(tmp_path))
+    store = Store.open(home=tmp_path)
+    monkeypatch.setattr(stored, "_bound", [store])
+    version, programme = ed.current(PID, store)
+    ed.save(store, ed.with_intervention(programme, IID, {"name": "Online"}), version, "test",
+            "programme.intervention", "intervention", f"{PID}/{IID}", None, None)
+    assert load_programme(PID).intervention(IID).name == "Online"
+    path = write_yaml(shipped_programmes()[PID], tmp_path / "nota.yaml")
+    import_programme(path)
+    assert load_programme(PID).intervention(IID).name == shipped_programmes()[PID].intervention(IID).name
+    assert stored.version_of(PID, store) == 2
+    last = audit.history(store.engine, "programme", PID)[-1]
+    assert last["action"] == "programme.import" and last["after"]["bestand"] == "nota.yaml"
+    store.close()

@@ -43,6 +43,7 @@ ACTION_LABELS = {
     "programme.budget.remove": "begrotingsregel verwijderd",
     "programme.excel": "programma vervangen vanuit Excel",
     "programme.import": "programma opnieuw ingelezen uit een bestand",
+    "programme.scenario": "scenario overgenomen in het programma",
 }
 
 

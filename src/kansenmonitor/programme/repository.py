@@ -133,27 +133,29 @@ def import_programme(
         raise DefinitionError([Issue(str(path), None, "id", f"id '{programme.id}' is niet bruikbaar als bestandsnaam",
                                      "gebruik letters, cijfers, - en _")])
     target = store_programme(programme)
-    _replace_edited(programme, str(path))
+    replace_edited(programme, "programme.import", "programma opnieuw ingelezen uit een bestand",
+                   extra={"bestand": Path(path).name})
     return programme, target
 
 
-def _replace_edited(programme: Programme, file: str) -> None:
-    """A programme that was edited online is replaced in the store as well (else the import would not show),
-    with a line in the audit trail."""
+def replace_edited(programme: Programme, action: str, reason: str, actor: str | None = None,
+                   extra: dict | None = None) -> bool:
+    """A programme that was edited online is replaced in the store as well (else a new file version would not
+    show), with a line in the audit trail; whether there was such a version."""
     from . import stored as in_store
 
     store = in_store.current_store()
     if store is None or in_store.version_of(programme.id, store) == 0:
-        return
+        return False
     from kansenmonitor.accounts import audit
 
     with store.transaction() as w:
         found = w.document_with_version(in_store.KIND, programme.id)
         w.put_document(in_store.KIND, programme.id, in_store.to_body(programme))
-        audit.record(w.conn, audit.cli_actor(), "programme.import", "programme", programme.id,
+        audit.record(w.conn, actor or audit.cli_actor(), action, "programme", programme.id,
                      before={"interventies": len((found[1] if found else {}).get("interventions", []))},
-                     after={"interventies": len(programme.interventions), "bestand": Path(file).name},
-                     reason="programma opnieuw ingelezen uit een bestand")
+                     after={"interventies": len(programme.interventions), **(extra or {})}, reason=reason)
+    return True
 
 
 def _safe_id(pid: str) -> bool:

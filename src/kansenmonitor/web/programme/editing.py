@@ -76,9 +76,16 @@ async def _form(request: Request) -> ImmutableMultiDict:
     return ImmutableMultiDict(parse_qsl(raw, keep_blank_values=True))
 
 
+def _message(issue: Issue) -> str:
+    text = issue.message
+    if text.startswith("verplicht veld ontbreekt"):  # the codec names the model class; a form names the field
+        text = "vul dit veld in"
+    return text + (f" — {issue.hint}" if issue.hint else "")
+
+
 def _errors(issues: list[Issue], lang: str) -> list[dict]:
     return [{"field": ed.field_label(i.field or "", lang) if i.field else "", "anchor": ANCHORS.get(i.field or ""),
-             "text": i.message + (f" — {i.hint}" if i.hint else "")} for i in issues]
+             "text": _message(i)} for i in issues]
 
 
 def _version(form) -> int:
