@@ -291,6 +291,15 @@ def test_the_excel_template_replaces_the_structure_all_or_nothing(env):
     text = html.unescape(r.text)
     assert "ongeldige waarde 'bijna klaar'" in text and "kolom status" in text and "rij " in text
     assert _version(monitor) == version
+    # an area the store does not know (checked as `programme load` checks a file)
+    def unknown_area(wb) -> None:
+        ws = wb["places"]
+        ws.cell(2, [c.value for c in ws[1]].index("code") + 1).value = "WK099999"
+
+    r = c["eigenaar"].post(url, data={"versie": str(version)},
+                           files={"bestand": ("programma.xlsx", _workbook(c["eigenaar"], unknown_area), xlsx)})
+    assert r.status_code == 400 and "gebied 'WK099999' is onbekend" in html.unescape(r.text)
+    assert _version(monitor) == version
     # a stale upload form: nothing stored
     good = _workbook(c["eigenaar"], _rename("Via Excel hernoemd"))
     r = c["eigenaar"].post(url, data={"versie": str(version - 1)}, files={"bestand": ("programma.xlsx", good, xlsx)})

@@ -35,6 +35,18 @@ def summary(programme: Programme, other: Programme | None = None) -> dict:
     return out
 
 
+def known(monitor) -> tuple[set[str], set[str] | None]:
+    """What ``kansenmonitor programme load`` checks a file against: the catalogue and the areas (and schools) in
+    the store (``None``: a store without areas checks codes for their form only)."""
+    indicators = {i.id for i in monitor.catalogue}
+    regions = {code for code, _ in monitor.store.region_keys()} or None
+    if regions is not None:
+        from ...schools.repository import place_codes
+
+        regions |= place_codes(monitor)
+    return indicators, regions
+
+
 def _page(request: Request, programme: Programme, version: int, *, errors=None, conflict=None, status: int = 200):
     return render(request, "programme_edit_excel.html", {"programme": programme, "version": version,
                                                          "errors": errors or [], "conflict": conflict},
@@ -94,7 +106,7 @@ async def post_excel(request: Request, pid: str):
         path = Path(tmp) / name
         path.write_bytes(data)
         try:
-            new = check_programme(read_xlsx_unvalidated(path), name)
+            new = check_programme(read_xlsx_unvalidated(path), name, *known(request.app.state.monitor))
         except DefinitionError as exc:
             return _page(request, programme, version_now, errors=_issues(exc, name), status=400)
     if new.id != pid:
