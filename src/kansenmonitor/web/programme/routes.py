@@ -209,16 +209,19 @@ def _register_api(v1: FastAPI, site: Site) -> None:
     @v1.get("/programmas/{pid}/interventies/{iid}", summary="Eén interventie, met besluiten (de ETag is de versie "
             "van het programma: stuur hem als If-Match mee bij PUT of PATCH)")
     def interventie(pid: str, iid: str):
-        from ...programme import stored
+        from ...programme import editing
 
-        p = _programme(site, pid)
+        _programme(site, pid)  # 404 for an unknown programme
+        # the body and the ETag from one read of the store (not the page cache): a client that sends this ETag back
+        # with a whole new intervention (PUT) has seen exactly this version
+        version, p = editing.current(pid, site.monitor.store)
         item = _intervention(p, iid)
         return ok({**strip_private(pv.intervention_view(site, p, item, "nl")),
                    "_links": {"self": {"href": f"/v1/programmas/{pid}/interventies/{iid}"},
                               "pagina": {"href": f"/programmas/{pid}/interventies/{iid}"},
                               "programma": {"href": f"/v1/programmas/{pid}"},
                               "geschiedenis": {"href": f"/v1/programmas/{pid}/interventies/{iid}/geschiedenis"}}},
-                  headers={"ETag": f'"{stored.version_of(pid, site.monitor.store)}"'})
+                  headers={"ETag": f'"{version}"'})
 
     @v1.get("/programmas/{pid}/interventies/{iid}/evaluaties/{name}", summary="Een bewaarde evaluatie")
     def evaluatie(pid: str, iid: str, name: str):
