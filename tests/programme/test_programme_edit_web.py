@@ -338,6 +338,8 @@ def test_no_ids_or_tokens_where_people_read(env, lang):
             assert not found, f"{page} ({lang}) shows {what}: {found[:5]}"
         if lang == "nl":
             assert not re.search(INFORMAL, text, flags=re.IGNORECASE), page
+    history = visible_text(texts[f"/programmas/{PID}/geschiedenis"].text)
+    assert ("intervention edited" if lang == "en" else "interventie bewerkt") in history
 
 
 def test_a_programme_without_budget_tables_says_what_to_do(env):

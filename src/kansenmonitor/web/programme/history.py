@@ -17,6 +17,11 @@ from ..app import NotFound, lang_of, respond
 from .editing import intervention_target
 
 CSV = ["at", "actor", "action", "object", "field", "before", "after", "reason"]
+#: the programme's actions in English (the audit trail keeps Dutch labels)
+ACTIONS_EN = {"programme.intervention": "intervention edited", "programme.budget.add": "budget line added",
+              "programme.budget.edit": "budget line edited", "programme.budget.remove": "budget line removed",
+              "programme.excel": "programme replaced from Excel", "programme.import": "programme loaded again from a file",
+              "programme.scenario": "scenario adopted into the programme"}
 
 
 def _lines(engine, pid: str, iid: str | None) -> list[dict]:
@@ -47,7 +52,8 @@ def entries(engine, programme, iid: str | None, lang: str = "nl") -> list[dict]:
             {"field": k, "label": k, "before": str((r["before"] or {}).get(k, "—")),
              "after": str((r["after"] or {}).get(k, "—"))} for k in sorted(set(r["before"] or {}) | set(r["after"] or {}))]
         out.append({"at": r["at"], "actor": r["actor"], "action": r["action"],
-                    "action_label": audit.action_label(r["action"]), "object": obj, "reason": r["reason"] or "",
+                    "action_label": ACTIONS_EN.get(r["action"], audit.action_label(r["action"])) if lang == "en"
+                    else audit.action_label(r["action"]), "object": obj, "reason": r["reason"] or "",
                     "changes": rows})
     return out
 
