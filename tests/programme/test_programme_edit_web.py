@@ -304,6 +304,7 @@ def test_the_excel_template_replaces_the_structure_all_or_nothing(env):
     good = _workbook(c["eigenaar"], _rename("Via Excel hernoemd"))
     r = c["eigenaar"].post(url, data={"versie": str(version - 1)}, files={"bestand": ("programma.xlsx", good, xlsx)})
     assert r.status_code == 409 and "intussen gewijzigd" in r.text and _version(monitor) == version
+    assert "De laatste wijziging is van eigenaar" in r.text  # who saved last
     r = c["eigenaar"].post(url, data={"versie": str(version)}, files={"bestand": ("programma.txt", good, "text/plain")})
     assert r.status_code == 400 and "geen .xlsx-bestand" in r.text
     r = c["eigenaar"].post(url, data={"versie": str(version), "reden": "jaarplan 2025"},

@@ -50,7 +50,7 @@ def _site(request: Request):
     return request.app.state.site
 
 
-def _current(request: Request, pid: str) -> tuple[int, Programme]:
+def current_programme(request: Request, pid: str) -> tuple[int, Programme]:
     from ...programme.repository import available_ids
 
     if pid not in available_ids():
@@ -95,13 +95,13 @@ def _version(form) -> int:
         return -1
 
 
-def _done(request: Request, url: str) -> RedirectResponse:
+def done(request: Request, url: str) -> RedirectResponse:
     _site(request).clear()  # this worker shows the new version at once; others notice the store changed
     sep = "&" if "?" in url else "?"
     return RedirectResponse(f"{url}{sep}{urlencode({'lang': lang_of(request), 'bewaard': 'ja'})}", status_code=303)
 
 
-def _last_change(request: Request, kind: str, oid: str) -> dict | None:
+def last_change(request: Request, kind: str, oid: str) -> dict | None:
     rows = audit.history(_store(request).engine, kind, oid)
     return rows[-1] if rows else None
 
@@ -137,7 +137,7 @@ def _region_names(request: Request, programme: Programme) -> dict[str, str]:
 
 
 def edit_intervention_page(request: Request, pid: str, iid: str):
-    version, programme = _current(request, pid)
+    version, programme = current_programme(request, pid)
     item = _intervention(programme, iid)
     require(request, "edit_programme", intervention_target(programme, item))
     return _intervention_form(request, programme, version, item, ed.intervention_values(item))
@@ -167,7 +167,7 @@ def _conflict_rows(theirs: Intervention | None, yours: dict, your_places: list[P
 
 async def post_intervention(request: Request, pid: str, iid: str):
     lang = lang_of(request)
-    version_now, programme = _current(request, pid)
+    version_now, programme = current_programme(request, pid)
     item = _intervention(programme, iid)
     who = require(request, "edit_programme", intervention_target(programme, item))
     form = await _form(request)
@@ -180,7 +180,7 @@ async def post_intervention(request: Request, pid: str, iid: str):
 
     def conflict_page(current_version: int, current: Programme, places: list[Place] | None):
         theirs = current.intervention(iid)
-        last = _last_change(request, "intervention", f"{pid}/{iid}")
+        last = last_change(request, "intervention", f"{pid}/{iid}")
         conflict = {"rows": _conflict_rows(theirs, values, places, lang), "who": last["actor"] if last else None,
                     "at": last["at"] if last else None, "gone": theirs is None}
         shown = theirs or item
@@ -205,12 +205,12 @@ async def post_intervention(request: Request, pid: str, iid: str):
     except VersionConflict:
         v, current = ed.current(pid, store)
         return conflict_page(v, current, places)
-    return _done(request, f"/programmas/{pid}/interventies/{iid}")
+    return done(request, f"/programmas/{pid}/interventies/{iid}")
 
 
 # -- the programme's edit page and its budget lines -------------------------------------------------------------
 def edit_programme_page(request: Request, pid: str):
-    version, programme = _current(request, pid)
+    version, programme = current_programme(request, pid)
     require(request, "edit_programme", Target(programme=pid))
     lang = lang_of(request)
     names = ed.value_names(programme)
@@ -221,8 +221,7 @@ def edit_programme_page(request: Request, pid: str):
                                                                                                     b.item)}
              for b in programme.budget]
     return render(request, "programme_edit.html", {"programme": programme, "version": version, "lines": lines,
-                                                   "saved": request.query_params.get("bewaard") == "ja",
-                                                   "excel_enabled": True})
+                                                   "saved": request.query_params.get("bewaard") == "ja"})
 
 
 def _line_form(request: Request, programme: Programme, version: int, bid: str | None, values: dict, *,
@@ -247,7 +246,7 @@ def _line(programme: Programme, bid: str):
 
 
 def new_line_page(request: Request, pid: str):
-    version, programme = _current(request, pid)
+    version, programme = current_programme(request, pid)
     require(request, "edit_programme", Target(programme=pid))
     values = ed.budget_values(None)
     if len(programme.budget_tables) == 1:
@@ -257,14 +256,14 @@ def new_line_page(request: Request, pid: str):
 
 
 def edit_line_page(request: Request, pid: str, bid: str):
-    version, programme = _current(request, pid)
+    version, programme = current_programme(request, pid)
     require(request, "edit_programme", Target(programme=pid))
     return _line_form(request, programme, version, bid, ed.budget_values(_line(programme, bid)))
 
 
 async def _post_line(request: Request, pid: str, bid: str | None):
     lang = lang_of(request)
-    version_now, programme = _current(request, pid)
+    version_now, programme = current_programme(request, pid)
     who = require(request, "edit_programme", Target(programme=pid))
     old = _line(programme, bid) if bid else None
     form = await _form(request)
@@ -275,7 +274,7 @@ async def _post_line(request: Request, pid: str, bid: str | None):
 
     def conflict_page(v: int, current: Programme):
         theirs = next((b for b in current.budget if b.id == bid), None) if bid else None
-        last = _last_change(request, "programme", pid)
+        last = last_change(request, "programme", pid)
         mine = {**(to_dict(theirs) if theirs else {}), **values}
         rows = [c for c in ed.changes(to_dict(theirs) if theirs else {}, mine, ed.value_names(current), lang)
                 if c["field"] in ed.BUDGET_FIELDS]
@@ -301,7 +300,7 @@ async def _post_line(request: Request, pid: str, bid: str | None):
     except VersionConflict:
         v, current = ed.current(pid, store)
         return conflict_page(v, current)
-    return _done(request, f"/programmas/{pid}/bewerken")
+    return done(request, f"/programmas/{pid}/bewerken")
 
 
 async def post_new_line(request: Request, pid: str):

@@ -18,7 +18,7 @@ from ...programme.model import Programme
 from ...programme.validate import check_programme
 from ..accounts.guard import require
 from ..app import XLSX_TYPE, render
-from .editing import _current, _done, _last_change
+from .editing import current_programme, done
 
 #: what the history shows of an upload: how many of each
 COUNTED = {"interventions": "interventies", "budget": "begrotingsregels", "ambitions": "ambities", "kansen": "kansen",
@@ -54,13 +54,13 @@ def _page(request: Request, programme: Programme, version: int, *, errors=None, 
 
 
 def excel_page(request: Request, pid: str):
-    version, programme = _current(request, pid)
+    version, programme = current_programme(request, pid)
     require(request, "edit_programme", Target(programme=pid))
     return _page(request, programme, version)
 
 
 def excel_file(request: Request, pid: str):
-    version, programme = _current(request, pid)
+    version, programme = current_programme(request, pid)
     require(request, "edit_programme", Target(programme=pid))
     with tempfile.TemporaryDirectory() as tmp:
         path = write_xlsx(programme, Path(tmp) / f"{pid}.xlsx")
@@ -82,7 +82,7 @@ def _issues(exc: DefinitionError, name: str) -> list[dict]:
 
 
 async def post_excel(request: Request, pid: str):
-    version_now, programme = _current(request, pid)
+    version_now, programme = current_programme(request, pid)
     who = require(request, "edit_programme", Target(programme=pid))
     form = await request.form()
     upload = form.get("bestand")
@@ -99,7 +99,10 @@ async def post_excel(request: Request, pid: str):
             "field": "Bestand", "anchor": "f-bestand", "text": f"'{name}' is geen .xlsx-bestand; sla het op als "
             "Excel-werkmap (.xlsx)"}])
     if str(started) != str(version_now):
-        last = _last_change(request, "programme", pid) or _last_change(request, "intervention", pid)
+        from .history import lines_of
+
+        newest = lines_of(request.app.state.monitor.store.engine, pid, None)  # the programme's lines, newest first
+        last = newest[0] if newest else None
         return _page(request, programme, version_now, status=409, conflict={
             "who": last["actor"] if last else None, "at": last["at"] if last else None})
     with tempfile.TemporaryDirectory() as tmp:
@@ -121,7 +124,7 @@ async def post_excel(request: Request, pid: str):
     except ValidationError as exc:
         return _page(request, programme, version_now, status=400, errors=[
             {"field": i.field or "", "anchor": None, "text": i.message} for i in exc.issues])
-    return _done(request, f"/programmas/{pid}/bewerken")
+    return done(request, f"/programmas/{pid}/bewerken")
 
 
 def register(app: FastAPI) -> None:

@@ -24,7 +24,7 @@ ACTIONS_EN = {"programme.intervention": "intervention edited", "programme.budget
               "programme.scenario": "scenario adopted into the programme"}
 
 
-def _lines(engine, pid: str, iid: str | None) -> list[dict]:
+def lines_of(engine, pid: str, iid: str | None) -> list[dict]:
     log = audit_log
     if iid is not None:
         cond = and_(log.c.object_kind == "intervention", log.c.object_id == f"{pid}/{iid}")
@@ -41,7 +41,7 @@ def entries(engine, programme, iid: str | None, lang: str = "nl") -> list[dict]:
     names = {i.id: i.name for i in programme.interventions}
     values = ed.value_names(programme)
     out = []
-    for r in _lines(engine, programme.id, iid):
+    for r in lines_of(engine, programme.id, iid):
         obj = programme.name
         if r["object_kind"] == "intervention":
             own = r["object_id"].split("/", 1)[1]
@@ -69,9 +69,9 @@ def records(items: list[dict]) -> list[dict]:
 
 
 def _programme(request: Request, pid: str):
-    from .editing import _current
+    from .editing import current_programme
 
-    return _current(request, pid)[1]
+    return current_programme(request, pid)[1]
 
 
 def programme_history(request: Request, pid: str):
