@@ -22,3 +22,23 @@ def tiny_monitor(home, url: str | None = None) -> Monitor:
             Region("WK014101", "Centrum", Level.WIJK, 2024, parent="GM0141"),
         ])
     return monitor
+
+
+def save_in_process(url: str, version: int, name: str, barrier, results) -> None:
+    """One writer in a process of its own (see test_programme_editing): change the owner from ``version``."""
+    from kansenmonitor.core.errors import VersionConflict
+    from kansenmonitor.programme import editing as ed
+    from kansenmonitor.store import Store
+
+    store = Store.open(url=url)
+    try:
+        _v, programme = ed.current(PID, store)
+        changed = ed.with_intervention(programme, IID, {"owner": f"proces {name}"})
+        barrier.wait(timeout=60)
+        saved = ed.save(store, changed, version, name, "programme.intervention", "intervention", f"{PID}/{IID}",
+                        before=None, after={"owner": name})
+        results.put((name, saved.version))
+    except VersionConflict as exc:
+        results.put((name, f"conflict {exc.current_version}"))
+    finally:
+        store.close()

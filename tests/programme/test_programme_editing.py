@@ -104,3 +104,25 @@ def test_importing_a_file_again_replaces_the_edited_version(tmp_path, monkeypatc
     last = audit.history(store.engine, "programme", PID)[-1]
     assert last["action"] == "programme.import" and last["after"]["bestand"] == "nota.yaml"
     store.close()
+
+
+@pytest.mark.slow
+def test_two_processes_writing_one_intervention_exactly_one_wins(backend_url):
+    import multiprocessing
+
+    from edit_fixtures import save_in_process
+
+    setup = Store.open(url=backend_url)
+    version, _p = ed.current(PID, setup)
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(2), ctx.Queue()
+    procs = [ctx.Process(target=save_in_process, args=(backend_url, version, n, barrier, results)) for n in "ab"]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+    got = dict(results.get(timeout=5) for _ in procs)
+    assert sorted(got.values(), key=str) == [version + 1, f"conflict {version + 1}"], got
+    winner = next(n for n, r in got.items() if r == version + 1)
+    assert stored.stored_programme(PID, setup)[1].intervention(IID).owner == f"proces {winner}"
+    setup.close()
