@@ -85,6 +85,9 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
     ("GET", "/evaluaties/{name}"): ("/evaluaties/bestaat-niet", None, ALL),
     ("GET", "/aanmelden"): ("/aanmelden", None, ALL),
     ("POST", "/aanmelden"): ("/aanmelden", {"gebruikersnaam": "", "wachtwoord": ""}, ALL),
+    # single sign-on (not configured on the matrix app: both say so, to everyone)
+    ("GET", "/aanmelden/sso"): ("/aanmelden/sso", None, ALL),
+    ("GET", "/aanmelden/sso/terug"): ("/aanmelden/sso/terug?code=x&state=y", None, ALL),
     ("POST", "/afmelden"): ("/afmelden", None, ALL),  # (tried last: it ends the session)
     ("GET", "/account"): ("/account", None, SIGNED_IN),
     ("GET", "/scholen"): ("/scholen", None, ALL),

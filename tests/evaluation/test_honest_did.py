@@ -210,6 +210,27 @@ def test_honest_did_from_the_command_line(tmp_path):
     assert h["breakdown"] > 0 and "Het effect blijft zichtbaar zolang" in out["interpretation"]
     text = CliRunner().invoke(app, [*base, "--honest-did", "--bootstrap", "0"])
     assert text.exit_code == 0 and "Gevoeligheid voor de trend" in text.stdout
-    wrong = CliRunner().invoke(app, [*base, "--method", "did", "--honest-did", "--json", "--lang", "en"])
+    did = CliRunner().invoke(app, [*base, "--method", "did", "--honest-did", "--json"])
+    assert did.exit_code == 0, did.output
+    out = json.loads(did.stdout)
+    assert out["honest_did"]["n_pre"] == 4 and "gebeurtenisstudie" in out["interpretation"]
+    wrong = CliRunner().invoke(app, [*base, "--method", "its", "--honest-did", "--json", "--lang", "en"])
     assert wrong.exit_code == 2
-    assert json.loads(wrong.stderr)["detail"] == "--honest-did belongs to --method cs."
+    assert json.loads(wrong.stderr)["detail"] == "--honest-did belongs to --method cs or did."
+
+
+def test_two_by_two_did_carries_the_same_sensitivity_as_its_event_study():
+    from kansenmonitor.analysis.evaluation import difference_in_differences
+
+    panel = _panel(0.0)
+    did = difference_in_differences(panel, honest_did=True)
+    cs = callaway_santanna(panel, bootstrap=0, honest_did=True, inference="asymptotic")
+    # one cohort and never-treated units: the event study under the 2x2 is CS's, so the analysis is the same
+    pd.testing.assert_frame_equal(did.honest_did.table, cs.honest_did.table)
+    assert did.honest_did.breakdown == pytest.approx(cs.honest_did.breakdown)
+    assert "gebeurtenisstudie van dezelfde vergelijking" in did.interpret()
+    assert "event study of the same comparison" in did.interpret("en")
+    assert difference_in_differences(panel).honest_did is None
+    # a trend that bends after the start shrinks the room left
+    bent = difference_in_differences(_panel(0.15), honest_did=True)
+    assert bent.to_dict()["honest_did"]["table"]

@@ -80,6 +80,6 @@ def test_errors_are_problem_json_on_stderr(app, ca_csv):
     bad = CliRunner().invoke(app, args(ca_csv, "sdid", "--se-method", "jackknife", "--json", "--lang", "en"))
     assert bad.exit_code == 2
     body = json.loads(bad.stderr)
-    assert body["issues"][0]["hint"].startswith("Kies --se-method placebo")
+    assert body["issues"][0]["hint"].startswith("Choose --se-method placebo") and body["detail_lang"] == "en"
     plain = CliRunner().invoke(app, args(ca_csv, "nope", "--lang", "en"))
     assert plain.exit_code == 2 and "Error:" in plain.stderr and "unknown method 'nope'" in plain.stderr

@@ -70,6 +70,14 @@ def test_sensitivity_to_the_trend_on_the_result_page(client, demo_monitor):
     assert "Hoe gevoelig is de conclusie voor de trend?" not in plain
 
 
+def test_sensitivity_to_the_trend_for_the_two_by_two_comparison(client):
+    data = client.get(f"/evaluaties/resultaat?{_with(methode='did', gevoeligheid='1')}&format=json").json()
+    h = data["result"]["method_details"]["honest_did"]
+    assert h["restriction"] == "SD" and h["table"]
+    page = client.get(f"/evaluaties/resultaat?{_with(methode='did', gevoeligheid='1')}&lang=nl").text
+    assert "Hoe gevoelig is de conclusie voor de trend?" in page and "gebeurtenisstudie" in page
+
+
 def test_leave_one_out_box_for_synthetic_control(client):
     data = client.get(f"/evaluaties/resultaat?{_with(methode='scm', weglaten='1')}&format=json").json()
     loo = data["result"]["method_details"]["leave_one_out"]
@@ -79,8 +87,8 @@ def test_leave_one_out_box_for_synthetic_control(client):
 
 
 def test_boxes_with_the_wrong_method_are_refused(client):
-    r = client.get(f"/evaluaties/resultaat?{_with(methode='did', gevoeligheid='1')}&lang=nl")
+    r = client.get(f"/evaluaties/resultaat?{_with(methode='its', gevoeligheid='1')}&lang=nl")
     assert r.status_code == 400
-    assert "gevoeligheid voor de trend kan alleen bij de methode" in r.text and "gespreide start" in r.text
+    assert "gevoeligheid voor de trend kan alleen bij de methodes" in r.text and "gespreide start" in r.text
     r = client.get(f"/evaluaties/resultaat?{_with(gevoeligheid='misschien')}&lang=nl")
     assert r.status_code == 400 and "geen geldige keuze" in r.text

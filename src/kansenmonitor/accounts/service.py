@@ -129,19 +129,22 @@ def _check_role(role: str, organisation: str | None, programme: str | None, wher
     return issues
 
 
-def add_account(engine, username: str, password: str, role: str, display_name: str | None = None,
+def add_account(engine, username: str, password: str | None, role: str, display_name: str | None = None,
                 organisation: str | None = None, programme: str | None = None, actor: str | None = None,
-                known_programmes: set[str] | None = None) -> Account:
-    """Create a local account. Nothing is stored when a field is not right."""
+                known_programmes: set[str] | None = None, sso: bool = False) -> Account:
+    """Create an account. With ``sso=True`` it has no password: its owner signs in only through the
+    organisation's single sign-on (:mod:`.oidc`), under this user name. Nothing is stored when a field is
+    not right."""
     name = (username or "").strip().lower()
     where = f"account {name or '(zonder naam)'}"
     issues: list[Issue] = []
     if not USERNAME.match(name):
         issues.append(Issue(where, None, "gebruikersnaam", "een gebruikersnaam is 2 tot 80 tekens: kleine letters, "
                             "cijfers en . _ @ -", "bijv. 'j.jansen' of 'j.jansen@enschede.nl'"))
-    problem = password_problem(password or "", name)
-    if problem:
-        issues.append(Issue(where, None, "wachtwoord", problem))
+    if not sso:
+        problem = password_problem(password or "", name)
+        if problem:
+            issues.append(Issue(where, None, "wachtwoord", problem))
     issues += _check_role(role, organisation, programme, where, known_programmes)
     if not issues and get_account(engine, name) is not None:
         issues.append(Issue(where, None, "gebruikersnaam", f"er is al een account '{name}'",
@@ -149,7 +152,7 @@ def add_account(engine, username: str, password: str, role: str, display_name: s
     if issues:
         raise ValidationError(issues, "Het account is niet aangemaakt.")
     row = {"username": name, "display_name": (display_name or "").strip() or name, "role": role,
-           "password_hash": hash_password(password),
+           "password_hash": None if sso else hash_password(password or ""),
            "organisation": (organisation or "").strip() or None if role == "partner" else None,
            "programme": (programme or "").strip() or None if role == "programma-eigenaar" else None,
            "active": True, "failed_attempts": 0, "locked_until": None, "created_at": audit.now(), "version": 1}
@@ -250,6 +253,28 @@ def sign_in(engine, username: str, password: str) -> Account:
         values["password_hash"] = hash_password(password)
     with engine.begin() as conn:
         conn.execute(update(accounts).where(accounts.c.id == acc.id).values(**values))
+    return acc
+
+
+UNKNOWN_SSO = ("Er is bij de kansenmonitor geen account voor u. Vraag de beheerder een account te maken onder de "
+               "naam die uw organisatie doorgeeft: {name}.")
+
+
+def sso_sign_in(engine, username: str) -> Account:
+    """The account of someone whom the single sign-on provider has identified as ``username``.
+
+    The provider proves who someone is, not what they may do: the account (and its role) must exist here.
+    A locked or disabled account is refused as with a password; a successful sign-in clears failed attempts."""
+    name = (username or "").strip().lower()
+    acc = get_account(engine, name) if name else None
+    if acc is None:
+        raise SignInRefused("unknown", UNKNOWN_SSO.format(name=name or "(geen naam)"))
+    if acc.locked_until and datetime.fromisoformat(acc.locked_until) > _now():
+        raise SignInRefused("locked", LOCKED)
+    if not acc.active:
+        raise SignInRefused("disabled", DISABLED)
+    with engine.begin() as conn:
+        conn.execute(update(accounts).where(accounts.c.id == acc.id).values(failed_attempts=0))
     return acc
 
 

@@ -43,8 +43,11 @@ def _fail(message: str, en: str | None = None, issues: list | None = None) -> No
             "detail_lang": "en" if english else "nl",
         }
         if issues:
+            en_issues = _MODE["lang"] == "en"
             body["issues"] = [
-                {"file": i.file, "row": i.row, "field": i.field, "message": i.message, "hint": i.hint}
+                {"file": i.file, "row": i.row, "field": i.field,
+                 "message": (i.message_en or i.message) if en_issues else i.message,
+                 "hint": (i.hint_en or i.hint) if en_issues else i.hint}
                 for i in issues
             ]
         sys.stderr.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
@@ -340,7 +343,11 @@ def register(app: typer.Typer) -> None:
         ),
         control: str = typer.Option("never", "--control", help="never of notyet (alleen cs)."),
         covariates: list[str] = typer.Option(
-            [], "--covariate", help="Kenmerk (herhaalbaar): cs (doubly robust), did en scm."
+            [], "--covariate", help="Kenmerk (herhaalbaar): cs (doubly robust), did, sdid en scm."
+        ),
+        covariate_method: str | None = typer.Option(
+            None, "--covariate-method", help="Met kenmerken. cs: dr (doubly robust, standaard) of reg "
+            "(uitkomstregressie); sdid: projected (standaard) of optimized (zoals R synthdid)."
         ),
         weights: str | None = typer.Option(None, "--weights", help="Kolom met een gewicht per eenheid."),
         predictor: list[str] = typer.Option(
@@ -363,7 +370,7 @@ def register(app: typer.Typer) -> None:
         honest_did: bool = typer.Option(
             False,
             "--honest-did",
-            help="cs: gevoeligheidsanalyse voor de trend (Rambachan & Roth): hoeveel mag de trend na de start "
+            help="cs en did: gevoeligheidsanalyse voor de trend (Rambachan & Roth): hoeveel mag de trend na de start "
             "afwijken voordat het effect verdwijnt?",
         ),
         se_method: str = typer.Option(
@@ -405,8 +412,8 @@ def register(app: typer.Typer) -> None:
                   f"unknown level '{level}'; choose buurt, wijk or school.")
         if leave_one_out and method != "scm":
             _fail("--leave-one-out hoort bij --method scm.", "--leave-one-out belongs to --method scm.")
-        if honest_did and method != "cs":
-            _fail("--honest-did hoort bij --method cs.", "--honest-did belongs to --method cs.")
+        if honest_did and method not in ("cs", "did"):
+            _fail("--honest-did hoort bij --method cs of did.", "--honest-did belongs to --method cs or did.")
         if (se_method != "auto" or replications != 200) and method != "sdid":
             _fail("--se-method en --replications horen bij --method sdid.",
                   "--se-method and --replications belong to --method sdid.")
@@ -426,12 +433,25 @@ def register(app: typer.Typer) -> None:
         if inference not in ("auto", "asymptotic", "permutation"):
             _fail(f"onbekende toets '{inference}' voor --inference; kies auto, asymptotic of permutation.",
                   f"unknown test '{inference}' for --inference; choose auto, asymptotic or permutation.")
+        if covariate_method is not None:
+            allowed_methods = {"cs": ("dr", "reg"), "sdid": ("projected", "optimized")}
+            if method not in allowed_methods or not covariates:
+                _fail("--covariate-method hoort bij --method cs of sdid met --covariate.",
+                      "--covariate-method belongs to --method cs or sdid with --covariate.")
+            if covariate_method not in allowed_methods[method]:
+                choices = " of ".join(allowed_methods[method])
+                _fail(f"onbekende schatter '{covariate_method}' voor --covariate-method bij {method}; kies {choices}.",
+                      f"unknown estimator '{covariate_method}' for --covariate-method with {method}; choose "
+                      f"{' or '.join(allowed_methods[method])}.")
+            options["covariate_method"] = covariate_method
         if method == "cs":
             options.update(inference=inference, permutations=permutations)
             if honest_did:
                 options["honest_did"] = True
         elif inference != "auto":
             _fail("--inference hoort bij --method cs.", "--inference belongs to --method cs.")
+        if method == "did" and honest_did:
+            options["honest_did"] = True
         predictors = []
         if method == "scm" and leave_one_out:
             options["leave_one_out"] = True
@@ -517,7 +537,7 @@ def register(app: typer.Typer) -> None:
                 source = {"data": str(data), "unit": unit, "time": time, "outcome": outcome}
             result = evaluate(panel, method=method, control=control, bootstrap=bootstrap, seed=seed, **options)
         except ValidationError as exc:
-            _fail(str(exc), issues=exc.issues)
+            _fail(str(exc), exc.text("en") if all(i.message_en for i in exc.issues) else None, issues=exc.issues)
             return
         if save:
             _save(save, result, source, method, control, seed, lang)

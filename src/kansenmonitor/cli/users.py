@@ -67,14 +67,18 @@ def register(app: typer.Typer) -> None:
         organisation: Annotated[str | None, typer.Option("--organisation", help="Organisatie (voor een partner).")] = None,
         programme: Annotated[str | None, typer.Option("--programme", help="Programma-id (voor een programma-eigenaar).")] = None,
         password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Lees het wachtwoord van standaardinvoer.")] = False,
+        sso: Annotated[bool, typer.Option("--sso", help="Zonder wachtwoord: aanmelden alleen via de eigen organisatie "
+                                          "(OpenID Connect), onder deze gebruikersnaam.")] = False,
     ) -> None:
         """Maak een account (de eerste beheerder maakt u zo op de server)."""
         from ..accounts import service
 
         engine = _engine()
-        acc = _run(service.add_account, engine, username, _password(password_stdin), role, name, organisation,
-                   programme, known_programmes=_known_programmes())
-        out.print(f"Account '{acc.username}' gemaakt met rol {service.role_label(acc.role)}.")
+        password = None if sso else _password(password_stdin)
+        acc = _run(service.add_account, engine, username, password, role, name, organisation,
+                   programme, known_programmes=_known_programmes(), sso=sso)
+        how = " (aanmelden via de eigen organisatie)" if sso else ""
+        out.print(f"Account '{acc.username}' gemaakt met rol {service.role_label(acc.role)}{how}.")
 
     @users_app.command("list")
     def users_list(as_json: Annotated[bool, typer.Option("--json", help="Als JSON.")] = False) -> None:

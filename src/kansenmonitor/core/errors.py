@@ -25,16 +25,24 @@ class Issue:
     field: str | None
     message: str
     hint: str | None = None
+    message_en: str | None = None  # English, where the raiser gives it (shown with --lang en)
+    hint_en: str | None = None
 
     def __str__(self) -> str:
+        return self.text("nl")
+
+    def text(self, lang: str = "nl") -> str:
+        """The issue as one line, in English when ``lang`` is ``en`` and an English text is given."""
+        en = lang == "en" and self.message_en is not None
         where = self.file
         if self.row is not None:
-            where += f", rij {self.row}"
+            where += f", {'row' if en else 'rij'} {self.row}"
         if self.field:
-            where += f", veld '{self.field}'"
-        text = f"{where}: {self.message}"
-        if self.hint:
-            text += f" — {self.hint}"
+            where += f", {'field' if en else 'veld'} '{self.field}'"
+        text = f"{where}: {self.message_en if en else self.message}"
+        hint = (self.hint_en or self.hint) if en else self.hint
+        if hint:
+            text += f" — {hint}"
         return text
 
 
@@ -47,6 +55,14 @@ class ValidationError(KansenmonitorError, ValueError):
         shown = "\n".join(f"  - {i}" for i in self.issues[:25])
         more = f"\n  … en nog {len(self.issues) - 25} problemen" if len(self.issues) > 25 else ""
         super().__init__(f"{self.summary}\n{shown}{more}")
+
+    def text(self, lang: str = "nl", summary_en: str = "The input is not valid; nothing was changed.") -> str:
+        """The whole message; in English (where the issues have English texts) when ``lang`` is ``en``."""
+        if lang != "en":
+            return str(self)
+        shown = "\n".join(f"  - {i.text('en')}" for i in self.issues[:25])
+        more = f"\n  … and {len(self.issues) - 25} more problems" if len(self.issues) > 25 else ""
+        return f"{summary_en}\n{shown}{more}"
 
 
 class ImportValidationError(ValidationError):

@@ -106,16 +106,19 @@ def augmented_synthetic_control(
     tr = np.flatnonzero(wide.treated)
     donors = np.flatnonzero(~wide.treated)
     J = len(donors)
-    panel.require(len(tr) >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op.")
+    panel.require(len(tr) >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op.",
+        en=("there is no treated unit", "Give the start period of the measure."))
     panel.require(
         len(tr) == 1,
         f"aangevulde synthetische controle is voor één eenheid met de maatregel, niet {len(tr)}",
         "Gebruik methode sdid (--method sdid) of cs voor meer eenheden met de maatregel.",
+        en=(f"augmented synthetic control is for one unit with the measure, not {len(tr)}", "Use method sdid (--method sdid) or cs for more units with the measure."),
     )
     panel.require(
         J >= 2,
         f"te weinig vergelijkingseenheden (donoren): {J}; aangevulde synthetische controle heeft er minstens 2 nodig",
         "Voeg eenheden zonder maatregel toe.",
+        en=(f"too few comparison units (donors): {J}; augmented synthetic control needs at least 2", "Add units without the measure."),
     )
     i = int(tr[0])
     T0 = int(wide.group[i])
@@ -124,16 +127,19 @@ def augmented_synthetic_control(
         T0 >= 2,
         f"er is {T0} periode vóór de start; aangevulde synthetische controle heeft er minstens 2 nodig",
         "Voeg jaren vóór de start toe, of gebruik methode did (--method did).",
+        en=(f"there is {T0} period before the start; augmented synthetic control needs at least 2", "Add years before the start, or use method did (--method did)."),
     )
     if lambda_ is None:
         panel.require(
             T0 >= 3,
             f"er zijn {T0} periodes vóór de start; de keuze van de ridge-parameter vraagt er minstens 3",
             "Voeg jaren vóór de start toe, of geef zelf een ridge-parameter (--ridge-lambda).",
+        en=(f"there are {T0} periods before the start; choosing the ridge parameter needs at least 3", "Add years before the start, or give a ridge parameter yourself (--ridge-lambda)."),
         )
     if lambda_ is not None and not (np.isfinite(lambda_) and lambda_ > 0):
         raise _error(panel, "lambda_", f"ridge-parameter {lambda_} is geen positief getal",
-                     "Geef een getal groter dan 0 (--ridge-lambda), of laat het weg om het te laten kiezen.")
+                     "Geef een getal groter dan 0 (--ridge-lambda), of laat het weg om het te laten kiezen.",
+                     (f"ridge parameter {lambda_} is not a positive number", "Give a number greater than 0 (--ridge-lambda), or leave it out to have it chosen."))
     covariates = panel.covariates if covariates is None else tuple(covariates)
     user_predictors = _as_predictors(predictors)
     everyone = np.arange(len(wide.units))

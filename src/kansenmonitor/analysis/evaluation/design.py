@@ -121,6 +121,7 @@ def minimal_detectable_effect(
         f"te weinig gegevens zonder maatregel om het kleinste meetbare effect te schatten "
         f"({n_units} eenheden, {n_t} periodes; nodig: 2 eenheden en {n_pre + n_post} periodes)",
         "Voeg meer periodes of eenheden zonder maatregel toe, of kies minder periodes voor en na de start.",
+        en=(f"too few data without the measure to estimate the smallest detectable effect ({n_units} units, {n_t} periods; needed: 2 units and {n_pre + n_post} periods)", "Add more periods or units without the measure, or choose fewer periods before and after the start."),
     )
     e = y - y.mean(axis=1, keepdims=True) - y.mean(axis=0, keepdims=True) + y.mean()
     win = n_pre + n_post
@@ -148,14 +149,17 @@ def minimal_detectable_effect(
 
 
 def design_report(
-    panel: Panel, *, control: str = "never", se: float | None = None, alpha: float = 0.05
+    panel: Panel, *, control: str = "never", se: float | None = None, alpha: float = 0.05,
+    covariates: tuple[str, ...] | None = None, covariate_method: str = "dr",
 ) -> DesignReport:
-    """All design checks for a comparison-group design (DiD, staggered DiD)."""
+    """All design checks for a comparison-group design (DiD, staggered DiD). With covariates (default: the
+    panel's) the pre-trend test uses the covariate-adjusted pre-period effects."""
     from .staggered import event_study_pretrend
 
     n_pre, n_post, by_group = pre_periods(panel)
     try:
-        pretrend = event_study_pretrend(panel, control=control, alpha=alpha)
+        pretrend = event_study_pretrend(panel, control=control, alpha=alpha, covariates=covariates,
+                                        covariate_method=covariate_method)
     except (ValueError, np.linalg.LinAlgError):
         pretrend = None
     mde = mde_factor(alpha) * se if se is not None and np.isfinite(se) else None

@@ -37,18 +37,27 @@ def ols_cluster(
     return beta, vcov, n_cl
 
 
-def difference_in_differences(panel: Panel, *, alpha: float = 0.05, design: bool = True) -> DidResult:
-    """Classic 2x2 DiD: treated vs never-treated units, before vs from the (common) start period."""
+def difference_in_differences(panel: Panel, *, alpha: float = 0.05, design: bool = True,
+                              honest_did: bool = False) -> DidResult:
+    """Classic 2x2 DiD: treated vs never-treated units, before vs from the (common) start period.
+
+    ``honest_did``: add the Rambachan & Roth sensitivity analysis (Delta^SD(M), FLCI). It needs the effect per
+    period, so it is computed on the event study of the same comparison (one cohort, never-treated units,
+    universal base period: the last period before the start; with covariates, doubly robust as in
+    :func:`~.staggered.callaway_santanna`), for the mean of the post-period effects.
+    """
     d = panel.data
     cohorts = panel.cohorts
     panel.require(
-        len(cohorts) >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op."
+        len(cohorts) >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op.",
+        en=("there is no treated unit", "Give the start period of the measure.")
     )
     panel.require(
         len(cohorts) == 1,
         f"de maatregel start op {len(cohorts)} verschillende momenten; de klassieke 2x2-vergelijking "
         "vraagt één startmoment",
         "Gebruik methode cs (--method cs; gespreide start, Callaway & Sant'Anna).",
+        en=(f"the measure starts at {len(cohorts)} different moments; the classic 2x2 comparison needs one start", "Use method cs (--method cs; staggered adoption, Callaway & Sant'Anna)."),
     )
     groups = panel.unit_groups
     n_tr = int(np.isfinite(groups.to_numpy()).sum())
@@ -58,12 +67,14 @@ def difference_in_differences(panel: Panel, *, alpha: float = 0.05, design: bool
         f"te weinig vergelijkingseenheden: {n_ctrl} eenheid/eenheden zonder maatregel; deze methode heeft er "
         "minstens 2 nodig",
         "Voeg eenheden zonder maatregel toe.",
+        en=(f"too few comparison units: {n_ctrl} unit(s) without the measure; this method needs at least 2", "Add units without the measure."),
     )
     panel.require(
         n_tr >= 2,
         f"te weinig behandelde eenheden voor betrouwbare standaardfouten: {n_tr}; deze methode heeft er "
         "minstens 2 nodig",
         "Gebruik methode scm (--method scm; synthetische controle) voor één behandelde eenheid.",
+        en=(f"too few treated units for reliable standard errors: {n_tr}; this method needs at least 2", "Use method scm (--method scm; synthetic control) for one treated unit."),
     )
     panel.require_complete_covariates(panel.covariates, "did")
     g0 = float(cohorts[0])
@@ -91,6 +102,12 @@ def difference_in_differences(panel: Panel, *, alpha: float = 0.05, design: bool
         from .design import design_report as _design_report
 
         design_report = _design_report(panel, control="never", se=s, alpha=alpha)
+    honest = None
+    if honest_did:
+        from .staggered import _honest_did
+
+        Xc = np.stack([panel.wide_covariate(c) for c in panel.covariates], axis=2) if panel.covariates else None
+        honest = _honest_did(panel, panel.wide(), "never", Xc, alpha)
     return DidResult(
         method="did",
         outcome=panel.outcome,
@@ -108,4 +125,5 @@ def difference_in_differences(panel: Panel, *, alpha: float = 0.05, design: bool
         coefficients=coef,
         n_clusters=n_cl,
         df_resid=int(len(y) - X.shape[1]),
+        honest_did=honest,
     )

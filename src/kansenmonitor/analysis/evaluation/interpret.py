@@ -182,6 +182,9 @@ def interpret(r: EffectResult, lang: str = "nl") -> str:
     d = r.design
     if d is not None and d.pretrend is not None:
         pt = d.pretrend
+        covs = getattr(pt, "covariates", ())
+        adj_nl = ", na correctie voor de kenmerken" if covs else ""
+        adj_en = ", after adjusting for the covariates" if covs else ""
         if pt.df == 0:
             parts.append(
                 "There is only one period before the start, so we cannot check whether the trends ran in "
@@ -192,21 +195,21 @@ def interpret(r: EffectResult, lang: str = "nl") -> str:
         elif pt.rejected and getattr(r, "inference", "") == "permutation":
             parts.append(
                 f"Before the start the units with and without the measure seem to drift apart (test of equal "
-                f"trends: {fmt_p(pt.p_value, lang)}), but with so few units with the measure that test is not "
+                f"trends{adj_en}: {fmt_p(pt.p_value, lang)}), but with so few units with the measure that test is not "
                 "reliable either; look at the years before the start in the chart."
                 if en
                 else f"Vóór de start lijken de eenheden met en zonder maatregel uiteen te lopen (toets op gelijke "
-                f"trends: {fmt_p(pt.p_value, lang)}), maar met zo weinig eenheden met de maatregel is ook die "
+                f"trends{adj_nl}: {fmt_p(pt.p_value, lang)}), maar met zo weinig eenheden met de maatregel is ook die "
                 "toets niet betrouwbaar; bekijk de jaren vóór de start in de grafiek."
             )
         elif pt.rejected:
             parts.append(
                 f"Caution: before the start, units with and without the measure were already drifting apart "
-                f"(test of equal trends: {fmt_p(pt.p_value, lang)}). The comparison is therefore not "
+                f"(test of equal trends{adj_en}: {fmt_p(pt.p_value, lang)}). The comparison is therefore not "
                 "reliable; the difference may come from that earlier trend."
                 if en
                 else f"Let op: vóór de start liepen de eenheden met en zonder maatregel al uiteen (toets op gelijke "
-                f"trends: {fmt_p(pt.p_value, lang)}). De vergelijking is daardoor niet betrouwbaar; het "
+                f"trends{adj_nl}: {fmt_p(pt.p_value, lang)}). De vergelijking is daardoor niet betrouwbaar; het "
                 "verschil kan ook door die eerdere trend komen."
             )
     if d is not None and d.balance_flagged:
@@ -219,6 +222,16 @@ def interpret(r: EffectResult, lang: str = "nl") -> str:
         )
     if getattr(r, "honest_did", None) is not None:
         parts.append(honest_did_sentence(r.honest_did, lang))
+        if r.method == "did":
+            parts.append(
+                "This sensitivity analysis uses the effect per period against the last period before the start "
+                "(an event study of the same comparison), not the single before-after estimate above; the two "
+                "can differ somewhat."
+                if en
+                else "Deze gevoeligheidsanalyse gebruikt het effect per periode, gemeten tegen de laatste periode "
+                "vóór de start (een gebeurtenisstudie van dezelfde vergelijking), en niet de ene voor-na-schatting "
+                "hierboven; die twee kunnen iets verschillen."
+            )
         if getattr(r, "inference", "") == "permutation":
             parts.append(
                 "With so few units with the measure this sensitivity analysis is only a rough guide: it uses the "

@@ -46,13 +46,15 @@ def interrupted_time_series(panel: Panel, *, maxlags: int | None = None, alpha: 
     wide = panel.wide()
     tr = wide.treated
     panel.require(
-        tr.any(), "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op."
+        tr.any(), "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op.",
+        en=("there is no treated unit", "Give the start period of the measure.")
     )
     starts = np.unique(wide.group[tr])
     panel.require(
         len(starts) == 1,
         f"de maatregel start op {len(starts)} verschillende momenten; een onderbroken tijdreeks vraagt één start",
         "Analyseer de gebieden apart of gebruik methode cs (--method cs).",
+        en=(f"the measure starts at {len(starts)} different moments; an interrupted time series needs one start", "Analyse the areas separately or use method cs (--method cs)."),
     )
     g = int(starts[0])
     T = len(wide.times)
@@ -61,6 +63,7 @@ def interrupted_time_series(panel: Panel, *, maxlags: int | None = None, alpha: 
         f"te weinig periodes voor een onderbroken tijdreeks: {g} vóór en {T - g} na de start "
         "(nodig: minstens 3 vóór en 2 na)",
         "Voeg oudere of nieuwere gegevens toe.",
+        en=(f"too few periods for an interrupted time series: {g} before and {T - g} after the start (needed: at least 3 before and 2 after)", "Add older or newer data."),
     )
     w = wide.weights[tr]
     series = (wide.y[tr] * w[:, None]).sum(axis=0) / w.sum()

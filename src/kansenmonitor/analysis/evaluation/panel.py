@@ -41,13 +41,17 @@ class Wide:
         return np.isfinite(self.group)
 
 
-def _issue(source: str, row: int | None, field: str | None, message: str, hint: str | None = None) -> Issue:
-    return Issue(file=source, row=row, field=field, message=message, hint=hint)
+def _issue(source: str, row: int | None, field: str | None, message: str, hint: str | None = None,
+           en: tuple[str, str | None] | None = None) -> Issue:
+    """An issue; ``en`` is its (message, hint) in English."""
+    return Issue(file=source, row=row, field=field, message=message, hint=hint,
+                 message_en=en[0] if en else None, hint_en=en[1] if en else None)
 
 
-def _rows(positions: Sequence[int], offset: int, limit: int = 5) -> str:
+def _rows(positions: Sequence[int], offset: int, limit: int = 5, lang: str = "nl") -> str:
     shown = ", ".join(str(int(p) + offset) for p in list(positions)[:limit])
-    more = f" (en nog {len(positions) - limit})" if len(positions) > limit else ""
+    more = (f" ({'and' if lang == 'en' else 'en nog'} {len(positions) - limit}"
+            f"{' more' if lang == 'en' else ''})") if len(positions) > limit else ""
     return shown + more
 
 
@@ -119,6 +123,7 @@ class Panel:
                         None,
                         "geef precies één van 'treated_from' (startperiode) of 'treatment' (0/1 per rij)",
                         "Gebruik --treated-from met de kolom met het eerste jaar van de maatregel.",
+                        en=("give exactly one of 'treated_from' (start period) or 'treatment' (0/1 per row)", "Use --treated-from with the column holding the first year of the measure."),
                     )
                 ]
             )
@@ -134,13 +139,15 @@ class Panel:
                     c,
                     f"kolom '{c}' ontbreekt",
                     "Beschikbare kolommen: " + ", ".join(map(str, df.columns[:20])),
+                        en=(f"column '{c}' is missing", "Available columns: " + ", ".join(map(str, df.columns[:20]))),
                 )
             )
         if issues:
             raise PanelError(issues)
         if len(df) == 0:
             raise PanelError(
-                [_issue(source, None, None, "de gegevens zijn leeg", "Lever minstens enkele rijen aan.")]
+                [_issue(source, None, None, "de gegevens zijn leeg", "Lever minstens enkele rijen aan.",
+                        ("the data are empty", "Provide at least a few rows."))]
             )
 
         d = pd.DataFrame(
@@ -157,6 +164,7 @@ class Panel:
                     unit,
                     "lege eenheid (bijv. wijkcode)",
                     f"Vul de eenheid in op rij(en) {_rows(np.flatnonzero(bad_unit), row_offset)}.",
+                        en=("empty unit (e.g. wijk code)", f"Fill in the unit in row(s) {_rows(np.flatnonzero(bad_unit), row_offset, lang='en')}."),
                 )
             )
         # time -----------------------------------------------------------------------
@@ -171,6 +179,7 @@ class Panel:
                     time,
                     "periode is leeg of geen getal",
                     f"Gebruik jaartallen of volgnummers (rij(en) {_rows(pos, row_offset)}).",
+                        en=("period is empty or not a number", f"Use years or sequence numbers (row(s) {_rows(pos, row_offset, lang='en')})."),
                 )
             )
         d["time"] = t.to_numpy(dtype=float)
@@ -193,6 +202,9 @@ class Panel:
                     f"uitkomst is geen getal (bijv. '{example}')",
                     f"Zet alleen getallen in deze kolom; laat een cel leeg als de waarde ontbreekt "
                     f"(rij(en) {_rows(pos, row_offset)}).",
+                    en=(f"outcome is not a number (e.g. '{example}')",
+                        "Put only numbers in this column; leave a cell empty when the value is missing "
+                        f"(row(s) {_rows(pos, row_offset, lang='en')})."),
                 )
             )
         d["y"] = y.to_numpy(dtype=float)
@@ -213,6 +225,9 @@ class Panel:
                         "startperiode is geen getal",
                         "Vul het eerste jaar van de maatregel in, of laat leeg (of 0) als de eenheid nooit "
                         f"meedoet (rij(en) {_rows(pos, row_offset)}).",
+                        en=("start period is not a number",
+                            "Fill in the first year of the measure, or leave it empty (or 0) when the unit never "
+                            f"takes part (row(s) {_rows(pos, row_offset, lang='en')})."),
                     )
                 )
             g = g.to_numpy(dtype=float, copy=True)
@@ -231,6 +246,7 @@ class Panel:
                         treatment,
                         "behandeling moet 0 of 1 zijn",
                         f"Gebruik 1 voor periodes met de maatregel en 0 zonder (rij(en) {_rows(pos, row_offset)}).",
+                        en=("treatment must be 0 or 1", f"Use 1 for periods with the measure and 0 without (row(s) {_rows(pos, row_offset, lang='en')})."),
                     )
                 )
             d["_d"] = raw_d.to_numpy(dtype=float)
@@ -250,6 +266,7 @@ class Panel:
                         weights,
                         "gewicht moet een positief getal zijn",
                         f"Controleer rij(en) {_rows(pos, row_offset)}.",
+                        en=("weight must be a positive number", f"Check row(s) {_rows(pos, row_offset, lang='en')}."),
                     )
                 )
             d["w"] = w
@@ -274,6 +291,7 @@ class Panel:
                         c,
                         "kenmerk (covariaat) is leeg of geen getal",
                         f"Vul een getal in op rij(en) {_rows(pos, row_offset)} of laat dit kenmerk weg.",
+                        en=("covariate is empty or not a number", f"Fill in a number in row(s) {_rows(pos, row_offset, lang='en')} or leave this covariate out."),
                     )
                 )
             d[f"x:{c}"] = x
@@ -292,6 +310,7 @@ class Panel:
                     f"{unit}×{time}",
                     f"eenheid '{first['unit']}' komt meer dan eens voor in periode {_fmt_t(first['time'])}",
                     f"Houd per eenheid en periode één rij over (dubbele rijen: {_rows(pos, row_offset)}).",
+                        en=(f"unit '{first['unit']}' occurs more than once in period {_fmt_t(first['time'])}", f"Keep one row per unit and period (duplicate rows: {_rows(pos, row_offset, lang='en')})."),
                 )
             )
             raise PanelError(issues)
@@ -317,6 +336,7 @@ class Panel:
                             outcome,
                             "geen enkele rij heeft een uitkomst",
                             "Vul de uitkomstkolom.",
+                        en=("no row has an outcome", "Fill in the outcome column."),
                         )
                     ]
                 )
@@ -338,6 +358,7 @@ class Panel:
                         f"de maatregel stopt weer bij eenheid '{u0}' (na een 1 volgt een 0)",
                         "Deze methoden gaan uit van een maatregel die blijft lopen; gebruik de eerste "
                         "startperiode of analyseer de stop apart.",
+                        en=(f"the measure stops again for unit '{u0}' (a 1 is followed by a 0)", "These methods assume a measure that keeps running; use the first start period or analyse the stop separately."),
                     )
                 )
             d = d.drop(columns="_d").sort_values("_row", kind="stable")
@@ -355,6 +376,7 @@ class Panel:
                     gfield,
                     f"eenheid '{u0}' heeft verschillende startperiodes",
                     "Zet per eenheid overal dezelfde startperiode (of overal leeg).",
+                        en=(f"unit '{u0}' has different start periods", "Give each unit the same start period everywhere (or leave it empty everywhere)."),
                 )
             )
         if weights:
@@ -370,6 +392,7 @@ class Panel:
                         f"eenheid '{u0}' heeft verschillende gewichten",
                         "Een gewicht geldt per eenheid (bijv. aantal inwoners in het startjaar); "
                         "zet het overal gelijk.",
+                        en=(f"unit '{u0}' has different weights", "A weight holds per unit (e.g. the number of inhabitants in the start year); make it the same everywhere."),
                     )
                 )
         tmin, tmax = float(d["time"].min()), float(d["time"].max())
@@ -391,6 +414,7 @@ class Panel:
                     "Een start na de laatste periode heeft nog geen nameting: laat de startperiode leeg "
                     "(nooit behandeld) of voeg nieuwere gegevens toe. Een start vóór de eerste periode heeft "
                     "geen 0-meting: voeg oudere gegevens toe of laat de eenheid weg.",
+                        en=(f"start period {_fmt_t(outside.iloc[0])} of unit '{u0}' lies outside the period in the data ({_fmt_t(tmin)}–{_fmt_t(tmax)}); this holds for {len(outside)} unit(s)", "A start after the last period has no follow-up yet: leave the start period empty (never treated) or add newer data. A start before the first period has no baseline (0-meting): add older data or leave the unit out."),
                 )
             )
         inside = treated_units[(treated_units >= tmin) & (treated_units <= tmax)]
@@ -405,6 +429,7 @@ class Panel:
                     gfield,
                     f"startperiode {_fmt_t(not_a_period.iloc[0])} van eenheid '{u0}' is geen periode in de gegevens",
                     "Gebruik dezelfde tijdseenheid als de periodekolom (bijv. het jaartal).",
+                        en=(f"start period {_fmt_t(not_a_period.iloc[0])} of unit '{u0}' is not a period in the data", "Use the same unit of time as the period column (e.g. the year)."),
                 )
             )
         no_pre = inside.index[(inside <= first_t.loc[inside.index]).to_numpy()]
@@ -419,6 +444,7 @@ class Panel:
                     f"eenheid '{u0}' heeft geen periode vóór de start van de maatregel (geen 0-meting); "
                     f"dit geldt voor {len(no_pre)} eenheid/eenheden",
                     "Voeg gegevens van vóór de start toe, of laat deze eenheden weg uit de analyse.",
+                        en=(f"unit '{u0}' has no period before the start of the measure (no baseline, 0-meting); this holds for {len(no_pre)} unit(s)", "Add data from before the start, or leave these units out of the analysis."),
                 )
             )
         yv = d["y"].to_numpy()
@@ -430,6 +456,7 @@ class Panel:
                     outcome,
                     f"de uitkomst is overal gelijk ({yv[0]:g})",
                     "Met een constante uitkomst valt geen effect te meten; kies een andere uitkomstkolom.",
+                        en=(f"the outcome is the same everywhere ({yv[0]:g})", "With a constant outcome no effect can be measured; choose another outcome column."),
                 )
             )
         if issues:
@@ -454,7 +481,8 @@ class Panel:
         """Read a CSV (comma or semicolon separated) or Parquet file and validate it."""
         p = Path(path)
         if not p.exists():
-            raise PanelError([_issue(str(p), None, None, "bestand niet gevonden", "Controleer het pad.")])
+            raise PanelError([_issue(str(p), None, None, "bestand niet gevonden", "Controleer het pad.",
+                                     ("file not found", "Check the path."))])
         suffix = p.suffix.lower()
         try:
             if suffix in (".parquet", ".pq"):
@@ -474,6 +502,7 @@ class Panel:
                             None,
                             f"onbekend bestandstype '{suffix}'",
                             "Lever een .csv- of .parquet-bestand aan.",
+                        en=(f"unknown file type '{suffix}'", "Provide a .csv or .parquet file."),
                         )
                     ]
                 )
@@ -488,6 +517,7 @@ class Panel:
                         None,
                         f"bestand kan niet worden gelezen ({exc})",
                         "Controleer of het een geldig CSV- of Parquet-bestand is.",
+                        en=(f"the file cannot be read ({exc})", "Check that it is a valid CSV or Parquet file."),
                     )
                 ]
             ) from exc
@@ -513,6 +543,7 @@ class Panel:
                             f"kenmerk '{c}' heeft lege cellen; methode {method} heeft in elke rij een waarde nodig",
                             "Vul de ontbrekende waarden aan, laat dit kenmerk weg, of gebruik de synthetische "
                             "controle (scm), die per voorspeller het gemiddelde van de ingevulde jaren neemt.",
+                        en=(f"covariate '{c}' has empty cells; method {method} needs a value in every row", "Fill in the missing values, leave this covariate out, or use the synthetic control (scm), which takes the mean of the filled-in years per predictor."),
                         )
                     ]
                 )
@@ -591,10 +622,11 @@ class Panel:
             ),
         )
 
-    def require(self, ok: bool, message: str, hint: str, field: str | None = None) -> None:
-        """Raise a :class:`PanelError` about this panel unless ``ok``."""
+    def require(self, ok: bool, message: str, hint: str, field: str | None = None,
+                en: tuple[str, str | None] | None = None) -> None:
+        """Raise a :class:`PanelError` about this panel unless ``ok``; ``en``: (message, hint) in English."""
         if not ok:
-            raise PanelError([_issue(self.source, None, field or self.treated_from, message, hint)])
+            raise PanelError([_issue(self.source, None, field or self.treated_from, message, hint, en)])
 
     def __repr__(self) -> str:
         return (

@@ -75,6 +75,18 @@ class PretrendTest:
     p_value: float
     table: pd.DataFrame  # event_time, estimate, se, ci_low, ci_high (includes post periods, for plotting)
     base_period: str
+    covariates: tuple[str, ...] = ()  # the pre-period effects are adjusted for these (empty: unadjusted)
+    covariate_method: str = "dr"
+
+    @property
+    def method(self) -> str:
+        """What the test is, in one English sentence (the Dutch one is in :mod:`.interpret`)."""
+        adjusted = (f", adjusted for {', '.join(self.covariates)} "
+                    f"({'doubly robust' if self.covariate_method == 'dr' else 'outcome regression'})"
+                    if self.covariates else "")
+        return ("joint Wald test that all pre-period event-study coefficients are zero (universal base period, "
+                f"cohorts weighted by size{adjusted}); R did's att_gt pre-test instead uses all pre-period "
+                "ATT(g,t) with the varying base period")
 
     @property
     def rejected(self) -> bool:
@@ -87,6 +99,9 @@ class PretrendTest:
             "p_value": _clean(self.p_value),
             "rejected": self.rejected,
             "base_period": self.base_period,
+            "covariates": list(self.covariates),
+            "covariate_method": self.covariate_method if self.covariates else None,
+            "method": self.method,
             "plot_data": _clean(self.table),
         }
 
@@ -173,6 +188,9 @@ class DidResult(EffectResult):
     n_clusters: int
     df_resid: int
     vcov: str = "CR1 (cluster: unit)"
+    # Rambachan & Roth sensitivity, when asked for: on the event study of the same comparison (mean of the
+    # post-period effects against the last period before the start), not on the 2x2 estimate itself
+    honest_did: HonestDid | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -206,7 +224,8 @@ class StaggeredResult(EffectResult):
     control: str
     base_period: str
     aggregation: str
-    covariates: tuple[str, ...]  # empty: unconditional; else doubly robust
+    covariates: tuple[str, ...]  # empty: unconditional; else covariate-adjusted (covariate_method)
+    covariate_method: str = "dr"  # dr (doubly robust) | reg (outcome regression); only with covariates
     att_gt: pd.DataFrame  # group, time, event_time, att, se, ci_low, ci_high, n_group, n_control, post
     event_study: pd.DataFrame  # event_time, estimate, se, ci_low, ci_high (uniform band if bootstrapped)
     by_group: pd.DataFrame  # group, estimate, se, ci_low, ci_high, n_units
@@ -266,6 +285,10 @@ class SdidResult(EffectResult):
     noise_level: float
     zeta_omega: float
     n_donors: int
+    # with covariates: their coefficients (per standard deviation of each covariate), fitted jointly with the
+    # weights as R synthdid does; the series are then of the outcome net of the covariates
+    covariate_coefficients: pd.DataFrame | None = None
+    covariate_method: str | None = None  # projected (Kranz 2022) or optimized (R synthdid); None without covariates
 
 
 @dataclass(frozen=True, kw_only=True)

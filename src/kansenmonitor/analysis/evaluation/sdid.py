@@ -121,11 +121,86 @@ def sc_weight_fw(
 
 @dataclass(frozen=True)
 class SdidFit:
-    """One fit: estimate, unit weights (donors), time weights (pre-periods)."""
+    """One fit: estimate, unit weights (donors), time weights (pre-periods), covariate coefficients."""
 
     estimate: float
     omega: np.ndarray
     lam: np.ndarray
+    beta: np.ndarray | None = None  # with covariates: the coefficients, one per covariate
+
+
+def fw_step(A: np.ndarray, x: np.ndarray, b: np.ndarray, eta: float) -> np.ndarray:
+    """One Frank-Wolfe step with exact line search for min eta/n ||x||^2 + ||A x - b||^2 / n over the simplex
+    (synthdid's ``fw.step``; ``eta`` is n zeta^2)."""
+    Ax = A @ x
+    half_grad = (Ax - b) @ A + eta * x
+    i = int(np.argmin(half_grad))
+    d_x = -x.copy()
+    d_x[i] += 1.0
+    if not d_x.any():
+        return x
+    d_err = A[:, i] - Ax
+    step = -(half_grad @ d_x) / (d_err @ d_err + eta * (d_x @ d_x))
+    return x + min(1.0, max(0.0, float(step))) * d_x
+
+
+def sc_weight_fw_covariates(
+    Yc: np.ndarray,
+    Xc: np.ndarray,
+    zeta_lambda: float,
+    zeta_omega: float,
+    *,
+    lambda_intercept: bool = True,
+    omega_intercept: bool = True,
+    min_decrease: float = 1e-3,
+    max_iter: int = 10000,
+    lam: np.ndarray | None = None,
+    omega: np.ndarray | None = None,
+    beta: np.ndarray | None = None,
+    update_lambda: bool = True,
+    update_omega: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """synthdid's ``sc.weight.fw.covariates``: time weights, unit weights and covariate coefficients together.
+
+    ``Yc`` is the collapsed (N0 + 1) x (T0 + 1) outcome, ``Xc`` the collapsed covariates ((N0 + 1) x (T0 + 1) x C).
+    Each iteration takes one Frank-Wolfe step (exact line search) for lambda and for omega on the outcome minus
+    the covariates' part, ``Yc - Xc beta``, and a gradient step of size 1/t for beta; it stops when the penalised
+    fit improves by less than ``min_decrease``^2. Returns (lambda, omega, beta).
+    """
+    N0, T0 = Yc.shape[0] - 1, Yc.shape[1] - 1
+    C = Xc.shape[2]
+    lam = np.full(T0, 1.0 / T0) if lam is None else np.array(lam, dtype=float)
+    omega = np.full(N0, 1.0 / N0) if omega is None else np.array(omega, dtype=float)
+    beta = np.zeros(C) if beta is None else np.array(beta, dtype=float)
+
+    def update(Yb, lam, omega):
+        Yl = Yb[:N0] - Yb[:N0].mean(axis=0) if lambda_intercept else Yb[:N0]
+        if update_lambda:
+            lam = fw_step(Yl[:, :T0], lam, Yl[:, T0], N0 * zeta_lambda**2)
+        err_l = Yl @ np.append(lam, -1.0)
+        Yo = Yb[:, :T0].T
+        if omega_intercept:
+            Yo = Yo - Yo.mean(axis=0)
+        if update_omega:
+            omega = fw_step(Yo[:, :N0], omega, Yo[:, N0], T0 * zeta_omega**2)
+        err_o = Yo @ np.append(omega, -1.0)
+        val = (zeta_omega**2 * omega @ omega + zeta_lambda**2 * lam @ lam + err_o @ err_o / T0
+               + err_l @ err_l / N0)
+        return lam, omega, err_l, err_o, val
+
+    lam, omega, err_l, err_o, _val = update(Yc - Xc @ beta, lam, omega)
+    vals: list[float] = []
+    tol = min_decrease**2
+    XlT = Xc[:N0].transpose(2, 0, 1)  # C x N0 x (T0 + 1)
+    XoT = Xc[:, :T0].transpose(2, 1, 0)  # C x T0 x (N0 + 1)
+    while len(vals) < max_iter and (len(vals) < 2 or vals[-2] - vals[-1] > tol):
+        t = len(vals) + 1
+        la, om = np.append(lam, -1.0), np.append(omega, -1.0)
+        grad = -(err_l @ (XlT @ la).T / N0 + err_o @ (XoT @ om).T / T0)
+        beta = beta - grad / t
+        lam, omega, err_l, err_o, val = update(Yc - Xc @ beta, lam, omega)
+        vals.append(float(val))
+    return lam, omega, beta
 
 
 def _collapsed(Y: np.ndarray, N0: int, T0: int) -> np.ndarray:
@@ -153,14 +228,21 @@ def sdid_fit(
     update_omega: bool = True,
     update_lambda: bool = True,
     sigma: float | None = None,
+    X: np.ndarray | None = None,
+    beta: np.ndarray | None = None,
 ) -> SdidFit:
     """``synthdid_estimate`` (kind ``sdid``), ``sc_estimate`` (``sc``) or ``did_estimate`` (``did``).
 
-    ``Y``: units x periods with the N0 donors first and the pre-periods first.
+    ``Y``: units x periods with the N0 donors first and the pre-periods first. ``X`` (units x periods x C):
+    time-varying covariates, fitted jointly with the weights as synthdid does (:func:`sc_weight_fw_covariates`,
+    no sparsifying step); the estimate is then that of ``Y - X beta``.
     """
     N, T = Y.shape
     N1, T1 = N - N0, T - T0
     sigma = noise_level(Y, N0, T0) if sigma is None else sigma
+    if X is not None and X.shape[2] > 0:
+        return _fit_with_covariates(Y, X, N0, T0, kind, sigma, zeta_omega, zeta_lambda, omega, lam, beta,
+                                    update_omega, update_lambda)
     if kind == "did":
         o, lm = np.full(N0, 1.0 / N0), np.full(T0, 1.0 / T0)
     else:
@@ -184,6 +266,47 @@ def sdid_fit(
             o = np.asarray(omega, dtype=float)
     est = float(np.concatenate([-o, np.full(N1, 1.0 / N1)]) @ Y @ np.concatenate([-lm, np.full(T1, 1.0 / T1)]))
     return SdidFit(est, o, lm)
+
+
+def _collapsed_x(X: np.ndarray, N0: int, T0: int) -> np.ndarray:
+    return np.stack([_collapsed(X[:, :, c], N0, T0) for c in range(X.shape[2])], axis=2)
+
+
+def _fit_with_covariates(Y, X, N0, T0, kind, sigma, zeta_omega, zeta_lambda, omega, lam, beta,
+                         update_omega, update_lambda) -> SdidFit:
+    N, T = Y.shape
+    N1, T1 = N - N0, T - T0
+    if kind == "did":  # uniform weights, only beta is fitted
+        omega, lam, update_omega, update_lambda = np.full(N0, 1.0 / N0), np.full(T0, 1.0 / T0), False, False
+    if kind == "sc":  # no time weights, no intercept, a tiny penalty
+        lam, update_lambda = np.zeros(T0), False
+    eta_omega = ((N1 * T1) ** 0.25) if kind == "sdid" else 1e-6
+    zo = eta_omega * sigma if zeta_omega is None else zeta_omega
+    zl = 1e-6 * sigma if zeta_lambda is None else zeta_lambda
+    lam_, om_, beta_ = sc_weight_fw_covariates(
+        _collapsed(Y, N0, T0), _collapsed_x(X, N0, T0), zl, zo, omega_intercept=kind != "sc",
+        min_decrease=1e-5 * sigma, lam=lam, omega=omega, beta=beta, update_lambda=update_lambda,
+        update_omega=update_omega)
+    Yb = Y - X @ beta_
+    est = float(np.concatenate([-om_, np.full(N1, 1.0 / N1)]) @ Yb @ np.concatenate([-lam_, np.full(T1, 1.0 / T1)]))
+    return SdidFit(est, om_, lam_, beta_)
+
+
+def placebo_se_covariates(Y: np.ndarray, X: np.ndarray, N0: int, T0: int, fit: SdidFit, replications: int,
+                          seed: int | None, zeta: tuple[float, float], sigma: float) -> tuple[float, np.ndarray]:
+    """:func:`placebo_se` with covariates: each replication refits weights and coefficients jointly, starting
+    from the fit's (as synthdid's ``placebo_se`` does through ``synthdid_estimate``)."""
+    N1 = Y.shape[0] - N0
+    n0 = N0 - N1
+    rng = np.random.default_rng(seed)
+    ests = np.empty(replications)
+    for r in range(replications):
+        perm = rng.permutation(N0)
+        o0 = fit.omega[perm[:n0]]
+        o0 = o0 / o0.sum() if o0.sum() > 0 else np.full(n0, 1.0 / n0)
+        ests[r] = sdid_fit(Y[:N0][perm], n0, T0, zeta_omega=zeta[0], zeta_lambda=zeta[1], omega=o0, lam=fit.lam,
+                           sigma=sigma, X=X[:N0][perm], beta=fit.beta).estimate
+    return float(np.sqrt((replications - 1) / replications) * np.std(ests, ddof=1)), ests
 
 
 def placebo_se(Y: np.ndarray, N0: int, T0: int, fit: SdidFit, replications: int, seed: int | None,
@@ -214,8 +337,10 @@ def placebo_se(Y: np.ndarray, N0: int, T0: int, fit: SdidFit, replications: int,
     return float(np.sqrt((replications - 1) / replications) * np.std(ests, ddof=1)), ests
 
 
-def jackknife_se(Y: np.ndarray, N0: int, T0: int, fit: SdidFit) -> float:
-    """synthdid's ``jackknife_se`` with the weights fixed (leave one unit out, renormalise omega)."""
+def jackknife_se(Y: np.ndarray, N0: int, T0: int, fit: SdidFit, X: np.ndarray | None = None,
+                 sigma: float | None = None, zeta: tuple[float, float] | None = None) -> float:
+    """synthdid's ``jackknife_se`` with the weights fixed (leave one unit out, renormalise omega); with
+    covariates their coefficients are refitted from the fit's (the weights stay fixed)."""
     N = Y.shape[0]
     if N0 == N - 1 or np.count_nonzero(fit.omega) == 1:
         return float("nan")
@@ -225,7 +350,12 @@ def jackknife_se(Y: np.ndarray, N0: int, T0: int, fit: SdidFit) -> float:
         n0 = int(np.sum(keep < N0))
         o = fit.omega[keep[keep < N0]]
         o = o / o.sum()
-        u[i] = _fixed(Y[keep], n0, T0, o, fit.lam)
+        if X is not None and fit.beta is not None:
+            u[i] = sdid_fit(Y[keep], n0, T0, omega=o, lam=fit.lam, update_omega=False, update_lambda=False,
+                            sigma=sigma, X=X[keep], beta=fit.beta, zeta_omega=None if zeta is None else zeta[0],
+                            zeta_lambda=None if zeta is None else zeta[1]).estimate
+        else:
+            u[i] = _fixed(Y[keep], n0, T0, o, fit.lam)
     return float(np.sqrt(((N - 1) / N) * (N - 1) * np.var(u, ddof=1)))
 
 
@@ -235,8 +365,33 @@ def _fixed(Y: np.ndarray, N0: int, T0: int, omega: np.ndarray, lam: np.ndarray) 
     return float(np.concatenate([-omega, np.full(N1, 1.0 / N1)]) @ Y @ np.concatenate([-lam, np.full(T1, 1.0 / T1)]))
 
 
-def _error(panel: Panel, field: str | None, message: str, hint: str) -> PanelError:
-    return PanelError([_issue(panel.source, None, field, message, hint)])
+def projected_coefficients(Y0: np.ndarray, X0: np.ndarray) -> np.ndarray:
+    """Coefficients of the covariates in a two-way fixed-effects regression of the outcome on them over the
+    comparison units (units x periods; Kranz 2022, Stata ``sdid``'s ``projected``): both sides are demeaned by
+    unit and by period (the balanced panel's within transformation), then least squares."""
+    def within(a: np.ndarray) -> np.ndarray:
+        return a - a.mean(axis=1, keepdims=True) - a.mean(axis=0, keepdims=True) + a.mean()
+    y = within(Y0).ravel()
+    Xw = np.column_stack([within(X0[:, :, c]).ravel() for c in range(X0.shape[2])])
+    if np.linalg.matrix_rank(Xw) < Xw.shape[1]:
+        return np.full(X0.shape[2], np.nan)
+    return np.linalg.lstsq(Xw, y, rcond=None)[0]
+
+
+def _standardised(x: np.ndarray) -> np.ndarray:
+    """A covariate centred and scaled to standard deviation one over all its cells.
+
+    synthdid fits covariate coefficients with plain gradient steps of size 1/t; on a covariate measured in
+    large units (a percentage, euros) those steps overshoot and the fit runs off (R's own ``synthdid_estimate``
+    does too). Scaling changes only the coefficients' units: the optimum, and so the estimate and weights, are
+    the same (a shift of a covariate is absorbed by the intercepts)."""
+    sd = float(np.std(x))
+    return (x - float(np.mean(x))) / sd if sd > 0 else x - float(np.mean(x))
+
+
+def _error(panel: Panel, field: str | None, message: str, hint: str,
+           en: tuple[str, str | None] | None = None) -> PanelError:
+    return PanelError([_issue(panel.source, None, field, message, hint, en)])
 
 
 def synthetic_did(
@@ -246,25 +401,41 @@ def synthetic_did(
     replications: int = 200,
     alpha: float = 0.05,
     seed: int | None = 0,
+    covariate_method: str = "projected",
 ) -> SdidResult:
     """Synthetic difference-in-differences for units that all start at the same period.
 
     ``se_method``: ``auto`` (placebo with one treated unit, jackknife with more), ``placebo``, ``jackknife`` or
     ``none``. ``replications``: number of placebo draws.
+
+    With the panel's covariates, ``covariate_method`` (the two methods of Stata's ``sdid``):
+    ``"projected"`` (default; Kranz 2022) takes out the covariates' part first, with coefficients from a
+    two-way fixed-effects regression of the outcome on the covariates over the comparison units
+    (:func:`projected_coefficients`), and then runs SDID on what is left; ``"optimized"`` fits the
+    coefficients together with the weights as R ``synthdid`` does (:func:`sc_weight_fw_covariates`). The
+    latter takes small gradient steps and can stop (after 10,000 of them) before it has converged, and its
+    placebo replications each refit everything, so it is much slower.
     """
+    if covariate_method not in ("projected", "optimized"):
+        raise _error(panel, "covariate_method", f"onbekende manier voor de kenmerken '{covariate_method}'",
+                     "Kies projected of optimized.",
+        en=(f"unknown way to use the covariates '{covariate_method}'", "Choose projected or optimized."))
     if se_method not in SE_METHODS:
         raise _error(panel, "se_method", f"onbekende manier voor de onzekerheid '{se_method}'",
-                     "Kies auto, placebo, jackknife of none.")
+                     "Kies auto, placebo, jackknife of none.",
+        en=(f"unknown way to estimate the uncertainty '{se_method}'", "Choose auto, placebo, jackknife or none."))
     wide = panel.wide()
     tr = np.flatnonzero(wide.treated)
     donors = np.flatnonzero(~wide.treated)
-    panel.require(len(tr) >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op.")
+    panel.require(len(tr) >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op.",
+        en=("there is no treated unit", "Give the start period of the measure."))
     starts = np.unique(wide.group[tr])
     panel.require(
         len(starts) == 1,
         f"de maatregel start op {len(starts)} verschillende momenten; synthetische verschil-in-verschillen "
         "vraagt één startmoment voor alle eenheden met de maatregel",
         "Gebruik methode cs (--method cs; gespreide start) of evalueer elk startmoment apart.",
+        en=(f"the measure starts at {len(starts)} different moments; synthetic difference-in-differences needs one start for all units with the measure", "Use method cs (--method cs; staggered adoption) or evaluate each start separately."),
     )
     T0 = int(starts[0])
     T = len(wide.times)
@@ -274,11 +445,13 @@ def synthetic_did(
         f"er is {T0} periode vóór de start; synthetische verschil-in-verschillen heeft er minstens 2 nodig "
         "(de tijdgewichten kiezen tussen de jaren vóór de start)",
         "Voeg jaren vóór de start toe, of gebruik methode did (--method did).",
+        en=(f"there is {T0} period before the start; synthetic difference-in-differences needs at least 2 (the time weights choose among the years before the start)", "Add years before the start, or use method did (--method did)."),
     )
     panel.require(
         N0 >= 2,
         f"te weinig vergelijkingseenheden: {N0}; synthetische verschil-in-verschillen heeft er minstens 2 nodig",
         "Voeg eenheden zonder maatregel toe.",
+        en=(f"too few comparison units: {N0}; synthetic difference-in-differences needs at least 2", "Add units without the measure."),
     )
     method = se_method if se_method != "auto" else ("placebo" if N1 == 1 else "jackknife")
     if method == "placebo":
@@ -286,33 +459,56 @@ def synthetic_did(
             N0 > N1,
             f"de placebo-onzekerheid vraagt meer vergelijkingseenheden ({N0}) dan eenheden met de maatregel ({N1})",
             "Kies --se-method jackknife of voeg vergelijkingseenheden toe.",
+        en=(f"the placebo uncertainty needs more comparison units ({N0}) than units with the measure ({N1})", "Choose --se-method jackknife or add comparison units."),
         )
     if method == "jackknife":
         panel.require(
             N1 >= 2,
             "de jackknife vraagt minstens 2 eenheden met de maatregel",
             "Kies --se-method placebo (bij één eenheid met de maatregel).",
+        en=("the jackknife needs at least 2 units with the measure", "Choose --se-method placebo (with one unit with the measure)."),
         )
     order = np.concatenate([donors, tr])
     Y = wide.y[order]
+    X = None
+    beta_projected = None
+    if panel.covariates:
+        panel.require_complete_covariates(panel.covariates, "sdid")
+        X = np.stack([_standardised(panel.wide_covariate(c)[order]) for c in panel.covariates], axis=2)
+        panel.require(
+            all(np.ptp(X[:N0, :, c]) > 0 for c in range(X.shape[2])),
+            "een kenmerk heeft bij de vergelijkingseenheden overal dezelfde waarde; synthetische "
+            "verschil-in-verschillen kan er niets mee",
+            "Laat dat kenmerk weg.", field="covariates",
+        en=("a covariate has the same value everywhere among the comparison units; synthetic difference-in-differences cannot use it", "Leave that covariate out."),
+        )
+        if covariate_method == "projected":
+            beta_projected = projected_coefficients(Y[:N0], X[:N0])
+            panel.require(
+                bool(np.all(np.isfinite(beta_projected))),
+                "de kenmerken zijn bij de vergelijkingseenheden niet van elkaar en van de vaste effecten te "
+                "onderscheiden", "Laat kenmerken weg die bijna hetzelfde meten.", field="covariates",
+        en=("the covariates cannot be told apart from each other and from the fixed effects among the comparison units", "Leave out covariates that measure nearly the same."),
+            )
+            Y = Y - X @ beta_projected
+            X = None
     sigma = noise_level(Y, N0, T0)
-    fits = {k: sdid_fit(Y, N0, T0, kind=k, sigma=sigma) for k in ("sdid", "sc", "did")}
+    fits = {k: sdid_fit(Y, N0, T0, kind=k, sigma=sigma, X=X) for k in ("sdid", "sc", "did")}
     fit = fits["sdid"]
+    if X is not None and not all(np.isfinite(f.estimate) for f in fits.values()):
+        raise _error(panel, "covariates", "met deze kenmerken vindt synthetische verschil-in-verschillen geen "
+                     "stabiele oplossing", "Laat kenmerken weg die bijna hetzelfde meten, of schat zonder kenmerken.",
+        en=("with these covariates synthetic difference-in-differences finds no stable solution", "Leave out covariates that measure nearly the same, or estimate without covariates."))
     zeta = (((N1 * (T - T0)) ** 0.25) * sigma, 1e-6 * sigma)
     se = None
     if method == "placebo":
-        se, _ = placebo_se(Y, N0, T0, fit, replications, seed, zeta, sigma)
+        if X is None:
+            se, _ = placebo_se(Y, N0, T0, fit, replications, seed, zeta, sigma)
+        else:
+            se, _ = placebo_se_covariates(Y, X, N0, T0, fit, replications, seed, zeta, sigma)
     elif method == "jackknife":
-        se = jackknife_se(Y, N0, T0, fit)
+        se = jackknife_se(Y, N0, T0, fit, X, sigma, zeta)
     warnings: list[Message] = list(panel.notes)
-    if panel.covariates:
-        warnings.append(
-            Message(
-                "sdid_no_covariates",
-                "Synthetische verschil-in-verschillen gebruikt de kenmerken niet; alleen de uitkomst telt mee.",
-                "Synthetic difference-in-differences does not use the characteristics; only the outcome counts.",
-            )
-        )
     ci_low = ci_high = p = None
     if se is not None and np.isfinite(se) and se > 0:
         z = stats.norm.ppf(1 - alpha / 2)
@@ -329,8 +525,9 @@ def synthetic_did(
             )
         )
     times = wide.times
-    sy = fit.omega @ Y[:N0]
-    ty = Y[N0:].mean(axis=0)
+    Ya = Y if X is None else Y - X @ fit.beta  # with covariates the chart shows the outcome net of them
+    sy = fit.omega @ Ya[:N0]
+    ty = Ya[N0:].mean(axis=0)
     # SDID compares changes: the counterfactual is the weighted donors shifted by the time-weighted pre-period gap
     shift = float(fit.lam @ (ty[:T0] - sy[:T0]))
     series = pd.DataFrame({"time": times, "treated": ty, "synthetic": sy, "counterfactual": sy + shift,
@@ -369,4 +566,8 @@ def synthetic_did(
         noise_level=sigma,
         zeta_omega=zeta[0],
         n_donors=N0,
+        covariate_coefficients=None if not panel.covariates else pd.DataFrame(
+            {"covariate": list(panel.covariates),
+             "coefficient_per_sd": beta_projected if beta_projected is not None else fit.beta}),
+        covariate_method=covariate_method if panel.covariates else None,
     )

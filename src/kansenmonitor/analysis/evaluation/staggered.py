@@ -103,15 +103,49 @@ def _dr_cell(dy: np.ndarray, D: np.ndarray, X: np.ndarray, w: np.ndarray) -> tup
     return float(eta_t - eta_c), inf_t - inf_c
 
 
+def _or_cell(dy: np.ndarray, D: np.ndarray, X: np.ndarray, w: np.ndarray) -> tuple[float, np.ndarray]:
+    """Outcome-regression DiD for panel data (Heckman, Ichimura & Todd 1997; ``DRDID::reg_did_panel``) on a 2x2
+    subsample: the comparison units' change is modelled by OLS on the covariates and predicted for the treated.
+
+    Returns the ATT and its influence function on the subsample (scale as :func:`_dr_cell`).
+    """
+    n = len(dy)
+    w = w / w.mean()
+    ctrl = D == 0
+    Xc = X[ctrl] * np.sqrt(w[ctrl])[:, None]
+    coef = np.linalg.lstsq(Xc, dy[ctrl] * np.sqrt(w[ctrl]), rcond=None)[0]
+    out = X @ coef
+    w_t = w * D
+    att_t = w_t * dy
+    att_c = w_t * out
+    eta_t = att_t.mean() / w_t.mean()
+    eta_c = att_c.mean() / w_t.mean()
+    w_ols = w * (1 - D)
+    xpx_inv = np.linalg.inv((X * w_ols[:, None]).T @ X / n)
+    lin_ols = (X * (w_ols * (dy - out))[:, None]) @ xpx_inv
+    inf_t = (att_t - w_t * eta_t) / w_t.mean()
+    inf_c = (att_c - w_t * eta_c + lin_ols @ (w_t[:, None] * X).mean(axis=0)) / w_t.mean()
+    return float(eta_t - eta_c), inf_t - inf_c
+
+
+#: the covariate-adjusted estimators of one ATT(g,t): doubly robust (default) and outcome regression
+COVARIATE_METHODS = {"dr": _dr_cell, "reg": _or_cell}
+
+
 def group_time_att(
-    wide: Wide, control: str = "never", base_period: str = "varying", covariates: np.ndarray | None = None
+    wide: Wide, control: str = "never", base_period: str = "varying", covariates: np.ndarray | None = None,
+    covariate_method: str = "dr",
 ) -> GroupTime:
     """Compute all ATT(g,t) and their influence functions on a balanced panel.
 
-    ``covariates`` (units x periods x k) switches to the doubly-robust estimator of Sant'Anna & Zhao (2020)
-    with the covariates of the base period; without them the estimator is the unconditional difference of
-    mean changes.
+    ``covariates`` (units x periods x k) switches to a covariate-adjusted estimator with the covariates of the
+    base period: ``covariate_method="dr"`` the doubly-robust estimator of Sant'Anna & Zhao (2020), ``"reg"``
+    outcome regression (as R ``did``'s ``est_method``); without covariates the estimator is the unconditional
+    difference of mean changes.
     """
+    if covariate_method not in COVARIATE_METHODS:
+        raise ValueError("covariate_method must be 'dr' or 'reg'")
+    cell = COVARIATE_METHODS[covariate_method]
     if control not in ("never", "notyet"):
         raise ValueError("control must be 'never' or 'notyet'")
     if base_period not in ("varying", "universal"):
@@ -152,7 +186,7 @@ def group_time_att(
             else:
                 sub = in_g | ctrl
                 Xs = np.column_stack([np.ones(int(sub.sum())), covariates[sub, b, :]])
-                att, inf = _dr_cell(dy[sub], in_g[sub].astype(float), Xs, w[sub])
+                att, inf = cell(dy[sub], in_g[sub].astype(float), Xs, w[sub])
                 psi = np.zeros(n)
                 psi[sub] = inf * n / sub.sum()
             rows_g.append(g)
@@ -399,11 +433,13 @@ def callaway_santanna(
     inference: str = "auto",
     permutations: int = 999,
     honest_did: bool = False,
+    covariate_method: str = "dr",
 ) -> StaggeredResult:
     """Callaway & Sant'Anna estimator with never-treated or not-yet-treated controls.
 
     With covariates (default: the panel's) each ATT(g,t) is the doubly-robust estimate of Sant'Anna & Zhao
-    (2020), using the covariates in the base period; pass ``covariates=()`` for the unconditional estimator.
+    (2020), using the covariates in the base period; pass ``covariates=()`` for the unconditional estimator,
+    and ``covariate_method="reg"`` for outcome regression instead (R ``did``'s ``est_method``).
 
     ``aggregation`` chooses the headline number: ``"group"`` (average effect per cohort, weighted by cohort
     size), ``"simple"`` (all post-treatment group-time cells weighted by cohort size) or ``"dynamic"``
@@ -421,13 +457,16 @@ def callaway_santanna(
     """
     if aggregation not in ("group", "simple", "dynamic"):
         raise ValueError("aggregation must be 'group', 'simple' or 'dynamic'")
+    if covariate_method not in COVARIATE_METHODS:
+        raise ValueError("covariate_method must be 'dr' or 'reg'")
     if inference not in INFERENCE:
         raise ValueError(f"inference must be one of {', '.join(INFERENCE)}")
     wide = panel.wide()
     n_never = int((~wide.treated).sum())
     n_tr = int(wide.treated.sum())
     panel.require(
-        n_tr >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op."
+        n_tr >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op.",
+        en=("there is no treated unit", "Give the start period of the measure.")
     )
     if control == "never":
         panel.require(
@@ -436,12 +475,14 @@ def callaway_santanna(
             "minstens 2 nodig",
             "Gebruik vergelijkingsgroep notyet (--control notyet; nog niet behandelde eenheden als vergelijking) of voeg eenheden zonder "
             "maatregel toe.",
+        en=(f"too few comparison units: {n_never} never-treated unit(s); this method needs at least 2", "Use comparison group notyet (--control notyet; not-yet-treated units as comparison) or add units without the measure.")
         )
     covariates = panel.covariates if covariates is None else tuple(covariates)
     panel.require_complete_covariates(covariates, "cs")
     X = np.stack([panel.wide_covariate(c) for c in covariates], axis=2) if covariates else None
     try:
-        gt = group_time_att(wide, control=control, base_period=base_period, covariates=X)
+        gt = group_time_att(wide, control=control, base_period=base_period, covariates=X,
+                            covariate_method=covariate_method)
     except np.linalg.LinAlgError as exc:
         raise PanelError(
             [
@@ -459,6 +500,7 @@ def callaway_santanna(
         gt.att.size > 0 and bool(np.any(gt.time >= gt.group)),
         "te weinig vergelijkingseenheden: voor geen enkele periode na de start is er een vergelijkingsgroep",
         "Voeg eenheden toe die (nog) geen maatregel hebben.",
+        en=("too few comparison units: no period after the start has a comparison group", "Add units that do not (yet) have the measure."),
     )
     agg = aggregate_all(gt)
     n = gt.n
@@ -513,7 +555,8 @@ def callaway_santanna(
     perm_p = perm_mde = None
     if use_perm:
         perm_p, perm_mde = _permutation_test(
-            wide, control, base_period, X, aggregation, float(head["estimate"]), int(permutations), seed, alpha
+            wide, control, base_period, X, aggregation, float(head["estimate"]), int(permutations), seed, alpha,
+            covariate_method,
         )
 
     warnings: list[Message] = list(panel.notes) + list(panel.balance_notes())
@@ -573,7 +616,8 @@ def callaway_santanna(
     if design:
         from .design import design_report as _design_report
 
-        design_report = _design_report(panel, control=control, se=float(head["se"]), alpha=alpha)
+        design_report = _design_report(panel, control=control, se=float(head["se"]), alpha=alpha,
+                                       covariates=covariates, covariate_method=covariate_method)
         if use_perm and perm_mde is not None:
             design_report = replace(
                 design_report,
@@ -582,7 +626,7 @@ def callaway_santanna(
             )
     honest = None
     if honest_did:
-        honest = _honest_did(panel, wide, control, X, alpha)
+        honest = _honest_did(panel, wide, control, X, alpha, covariate_method)
     return StaggeredResult(
         method="cs",
         outcome=panel.outcome,
@@ -603,6 +647,7 @@ def callaway_santanna(
         base_period=base_period,
         aggregation=aggregation,
         covariates=covariates,
+        covariate_method=covariate_method,
         att_gt=att_gt,
         event_study=event_study,
         by_group=by_group,
@@ -616,14 +661,15 @@ def callaway_santanna(
 
 
 def event_study_moments(
-    wide: Wide, control: str = "never", covariates: np.ndarray | None = None
+    wide: Wide, control: str = "never", covariates: np.ndarray | None = None, covariate_method: str = "dr"
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Event-study coefficients with the universal base period (e = -1 is zero and left out).
 
     Returns the event times, the coefficients and their covariance from the influence functions (as R
     ``did``'s ``aggte(type = "dynamic")`` with ``base_period = "universal"``, the input HonestDiD expects).
     """
-    gt = group_time_att(wide, control=control, base_period="universal", covariates=covariates)
+    gt = group_time_att(wide, control=control, base_period="universal", covariates=covariates,
+                        covariate_method=covariate_method)
     evs, est, psis = [], [], []
     for e in np.unique(gt.event):
         if e == -1:
@@ -639,10 +685,11 @@ def event_study_moments(
     return np.array(evs), np.array(est), psi.T @ psi / n**2
 
 
-def _honest_did(panel: Panel, wide: Wide, control: str, X: np.ndarray | None, alpha: float):
+def _honest_did(panel: Panel, wide: Wide, control: str, X: np.ndarray | None, alpha: float,
+                covariate_method: str = "dr"):
     from .honest import honest_did_sd
 
-    ev, b, V = event_study_moments(wide, control, X)
+    ev, b, V = event_study_moments(wide, control, X, covariate_method)
     pre = ev <= -2
     post = ev >= 0
     panel.require(
@@ -650,6 +697,7 @@ def _honest_did(panel: Panel, wide: Wide, control: str, X: np.ndarray | None, al
         "de gevoeligheidsanalyse voor de trend heeft minstens 2 periodes vóór de start nodig (één als "
         "vergelijkingspunt en één om de trend te zien)",
         "Gebruik meer jaren vóór de start, of zet de gevoeligheidsanalyse voor de trend uit (--honest-did).",
+        en=("the sensitivity analysis for the trend needs at least 2 periods before the start (one as reference point and one to see the trend)", "Use more years before the start, or turn the sensitivity analysis for the trend off (--honest-did)."),
         field="honest_did",
     )
     keep = pre | post
@@ -666,6 +714,7 @@ def _permutation_test(
     B: int,
     seed: int | None,
     alpha: float,
+    covariate_method: str = "dr",
 ) -> tuple[float, float | None]:
     """Randomisation inference: reassign the units' start periods at random and re-estimate.
 
@@ -699,7 +748,8 @@ def _permutation_test(
     for g_b in assignments():
         perm = replace(wide, group=g_b)
         try:
-            gt = group_time_att(perm, control=control, base_period=base_period, covariates=X)
+            gt = group_time_att(perm, control=control, base_period=base_period, covariates=X,
+                                covariate_method=covariate_method)
         except np.linalg.LinAlgError:
             continue
         if gt.att.size == 0 or not np.any(gt.time >= gt.group):
@@ -717,16 +767,42 @@ def _permutation_test(
     return float(p), mde
 
 
-def event_study_pretrend(panel: Panel, control: str = "never", alpha: float = 0.05):
-    """Event-study coefficients (universal base period e=-1) and the joint pre-trend Wald test."""
-    return pretrend_test(panel.wide(), control=control, alpha=alpha)
+def event_study_pretrend(panel: Panel, control: str = "never", alpha: float = 0.05,
+                         covariates: tuple[str, ...] | None = None, covariate_method: str = "dr"):
+    """Event-study coefficients (universal base period e=-1) and the joint pre-trend Wald test.
+
+    With covariates (default: the panel's, when they have no gaps) the pre-period coefficients are the
+    covariate-adjusted ones of the same estimator as the effect, so that a trend the covariates explain does
+    not count against the design.
+    """
+    covariates = panel.covariates if covariates is None else tuple(covariates)
+    X = None
+    if covariates:
+        try:
+            panel.require_complete_covariates(covariates, "cs")
+            X = np.stack([panel.wide_covariate(c) for c in covariates], axis=2)
+        except PanelError:
+            covariates, X = (), None
+    return pretrend_test(panel.wide(), control=control, alpha=alpha, covariates=X,
+                         covariate_names=tuple(covariates) if X is not None else (),
+                         covariate_method=covariate_method)
 
 
-def pretrend_test(wide: Wide, control: str = "never", alpha: float = 0.05):
-    """Pre-trend test on a balanced wide panel (see :func:`event_study_pretrend`)."""
+def pretrend_test(wide: Wide, control: str = "never", alpha: float = 0.05, covariates: np.ndarray | None = None,
+                  covariate_names: tuple[str, ...] = (), covariate_method: str = "dr"):
+    """Pre-trend test on a balanced wide panel (see :func:`event_study_pretrend`).
+
+    The test: a joint Wald test that every pre-period event-study coefficient (cohorts aggregated by size,
+    universal base period e = -1, covariance from the influence functions) is zero. R ``did`` reports a
+    different one with ``att_gt``: a Wald test over all pre-period ATT(g,t) cells with the *varying* base
+    period (period-to-period changes per cohort); its ``conditional_did_pretest`` is an integrated-moments
+    test. Both ask whether the groups moved alike before the start; this one weighs cohorts as the event
+    study shown in the chart does.
+    """
     from .results import PretrendTest
 
-    gt = group_time_att(wide, control=control, base_period="universal")
+    gt = group_time_att(wide, control=control, base_period="universal", covariates=covariates,
+                        covariate_method=covariate_method)
     rows, psis = [], []
     for e in np.unique(gt.event):
         th, ps = aggregate_cells(gt, gt.event == e)
@@ -755,7 +831,8 @@ def pretrend_test(wide: Wide, control: str = "never", alpha: float = 0.05):
     pre = ev < -1
     k = int(pre.sum())
     if k == 0:
-        return PretrendTest(statistic=np.nan, df=0, p_value=np.nan, table=table, base_period="universal")
+        return PretrendTest(statistic=np.nan, df=0, p_value=np.nan, table=table, base_period="universal",
+                            covariates=covariate_names, covariate_method=covariate_method)
     b = est[pre]
     V = vcov[np.ix_(pre, pre)]
     stat = float(b @ np.linalg.pinv(V) @ b)
@@ -766,4 +843,6 @@ def pretrend_test(wide: Wide, control: str = "never", alpha: float = 0.05):
         p_value=float(stats.chi2.sf(stat, rank)),
         table=table,
         base_period="universal",
+        covariates=covariate_names,
+        covariate_method=covariate_method,
     )

@@ -249,8 +249,9 @@ class _Spec:
     added_outcome_path: bool
 
 
-def _error(panel: Panel, field: str | None, message: str, hint: str) -> PanelError:
-    return PanelError([_issue(panel.source, None, field, message, hint)])
+def _error(panel: Panel, field: str | None, message: str, hint: str,
+           en: tuple[str, str | None] | None = None) -> PanelError:
+    return PanelError([_issue(panel.source, None, field, message, hint, en)])
 
 
 def _resolve(
@@ -278,6 +279,7 @@ def _resolve(
                 "Kies de uitkomst of een kenmerk dat u met --covariate meegeeft ("
                 + ", ".join(sorted(map(str, names)))
                 + ").",
+        en=(f"predictor '{p.variable}' is not an outcome or covariate of the data", "Choose the outcome or a covariate you pass with --covariate (" + ", ".join(sorted(map(str, names))) + ").")
             )
     if not any(p.variable == panel.outcome for p in predictors):
         predictors += [Predictor(panel.outcome, (float(t),)) for t in pre_times]
@@ -294,6 +296,7 @@ def _resolve(
                 f"voorspeller '{p.label}' gebruikt periode {_fmt(late[0])}, die niet vóór de start van de "
                 "maatregel ligt of niet in de gegevens staat",
                 "Kies voor elke voorspeller alleen periodes vóór de start (de 0-meting).",
+        en=(f"predictor '{p.label}' uses period {_fmt(late[0])}, which is not before the start of the measure or not in the data", "Choose for each predictor only periods before the start (the baseline, 0-meting)."),
             )
         cols = np.searchsorted(wide.times, periods)
         mat = wide.y if p.variable == panel.outcome else panel.wide_covariate(p.variable)
@@ -311,6 +314,7 @@ def _resolve(
                 if missing.sum() > 1
                 else f"voorspeller '{p.label}' heeft geen enkele waarde voor eenheid '{unit}' in de gekozen periodes",
                 "Kies een ruimer venster (bijv. 2015-2019) of vul de ontbrekende waarden aan.",
+        en=(f"predictor '{p.label}' has no value at all for unit '{unit}' in the chosen periods", "Choose a wider window (e.g. 2015-2019) or fill in the missing values."),
             )
         rows_out.append(val)
         labels.append(p.label)
@@ -325,6 +329,7 @@ def _resolve(
             f"voorspeller '{labels[flat[0]]}' is voor alle eenheden gelijk (geen spreiding) en kan geen "
             "vergelijking sturen",
             "Laat deze voorspeller weg of kies een ander venster.",
+        en=(f"predictor '{labels[flat[0]]}' is the same for all units (no spread) and cannot steer a comparison", "Leave this predictor out or choose another window."),
         )
     return _Spec(tuple(predictors), tuple(labels), tuple(groups), X, added)
 
@@ -440,7 +445,8 @@ def synthetic_control(
     and report the effect of each refit in ``result.leave_one_out``.
     """
     if v_search not in V_SEARCHES:
-        raise _error(panel, "v_search", f"onbekende zoekmethode voor V '{v_search}'", "Kies multistart of equal.")
+        raise _error(panel, "v_search", f"onbekende zoekmethode voor V '{v_search}'", "Kies multistart of equal.",
+                     (f"unknown search method for V '{v_search}'", "Choose multistart or equal."))
     covariates = panel.covariates if covariates is None else tuple(covariates)
     user_predictors = _as_predictors(predictors)
     wide = panel.wide()
@@ -448,17 +454,20 @@ def synthetic_control(
     donors = np.flatnonzero(~wide.treated)
     J = len(donors)
     panel.require(
-        len(tr_idx) >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op."
+        len(tr_idx) >= 1, "er is geen enkele behandelde eenheid", "Geef de startperiode van de maatregel op.",
+        en=("there is no treated unit", "Give the start period of the measure.")
     )
     panel.require(
         len(tr_idx) <= max_treated,
         f"synthetische controle is bedoeld voor één of enkele behandelde eenheden, niet {len(tr_idx)}",
         "Gebruik methode cs of did (--method cs) voor veel behandelde eenheden.",
+        en=(f"synthetic control is meant for one or a few treated units, not {len(tr_idx)}", "Use method cs or did (--method cs) for many treated units."),
     )
     panel.require(
         J >= 2,
         f"te weinig vergelijkingseenheden (donoren): {J}; synthetische controle heeft er minstens 2 nodig",
         "Voeg eenheden zonder maatregel toe.",
+        en=(f"too few comparison units (donors): {J}; synthetic control needs at least 2", "Add units without the measure."),
     )
     T = len(wide.times)
     times = wide.times
@@ -466,7 +475,8 @@ def synthetic_control(
     everyone = np.arange(len(wide.units))
     user_v = None if v is None else np.asarray(v, dtype=float)
     if user_v is not None and (not np.all(np.isfinite(user_v)) or np.any(user_v < 0) or user_v.sum() <= 0):
-        raise _error(panel, "v", "de gewichten V moeten getallen ≥ 0 zijn, niet allemaal 0", "Pas V aan.")
+        raise _error(panel, "v", "de gewichten V moeten getallen ≥ 0 zijn, niet allemaal 0", "Pas V aan.",
+                     ("the weights V must be numbers ≥ 0, not all 0", "Adjust V."))
 
     if leave_one_out:
         panel.require(
@@ -475,6 +485,7 @@ def synthetic_control(
             "Zet het telkens weglaten van één vergelijkingseenheid uit (--leave-one-out), of voeg vergelijkingseenheden "
             "toe.",
             field="leave_one_out",
+        en=(f"without one comparison unit only {J - 1} remains; then there is nothing to compare", "Turn off leaving out one comparison unit at a time (--leave-one-out), or add comparison units."),
         )
     loo_rows: list[tuple] = []
     weight_rows, gap_rows, placebo_rows, pgap_rows, balance_rows = [], [], [], [], []
@@ -502,6 +513,7 @@ def synthetic_control(
                     f"de periodes voor de passing van de vergelijking moeten vóór de start van '{unit}' liggen "
                     f"en in de gegevens staan; {_fmt(bad[0]) if bad else 'geen periode'} voldoet niet",
                     f"Kies periodes tussen {_fmt(pre_times[0])} en {_fmt(pre_times[-1])}.",
+        en=(f"the periods for fitting the comparison must lie before the start of '{unit}' and be in the data; {_fmt(bad[0]) if bad else 'no period'} does not", f"Choose periods between {_fmt(pre_times[0])} and {_fmt(pre_times[-1])}."),
                 )
             fit_cols = np.searchsorted(times, wanted)
         fit_used = tuple(float(t) for t in times[fit_cols])
@@ -518,6 +530,7 @@ def synthetic_control(
                     "v",
                     f"V heeft {len(user_v)} waarden, maar er zijn {k} voorspellers ({', '.join(spec.labels)})",
                     "Geef één waarde per voorspeller, in deze volgorde.",
+        en=(f"V has {len(user_v)} values, but there are {k} predictors ({', '.join(spec.labels)})", "Give one value per predictor, in this order."),
                 )
             if user_v is None and k > J:
                 raise _error(
@@ -527,6 +540,7 @@ def synthetic_control(
                     "van de voorspellers niet te bepalen",
                     "Gebruik minder voorspellers, bijvoorbeeld het gemiddelde van de uitkomst over een paar jaar "
                     "(zoals uitkomst:2015-2019) in plaats van elk jaar apart, of voeg vergelijkingseenheden toe.",
+        en=(f"there are {k} predictors but only {J} comparison units; then the weights of the predictors cannot be determined", "Use fewer predictors, for example the mean of the outcome over a few years (such as outcome:2015-2019) instead of each year separately, or add comparison units."),
                 )
         fit = _fit(wide.y[i], Yd, fit_cols, Xt, Xd, user_v, None if spec is None else spec.groups, v_search)
         w = fit.w

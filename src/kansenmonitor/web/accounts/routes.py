@@ -210,6 +210,9 @@ def register(app: FastAPI, v1: FastAPI) -> None:
     async def page_forbidden(request: Request, exc: Forbidden):
         return refusal(request, 403, "forbidden")
 
+    from . import sso
+
+    sso.register(app)
     app.add_api_route("/aanmelden", sign_in_page, methods=["GET"])
     app.add_api_route("/aanmelden", sign_in, methods=["POST"])
     app.add_api_route("/afmelden", sign_out, methods=["POST"])

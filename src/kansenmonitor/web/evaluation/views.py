@@ -243,10 +243,11 @@ def parse_spec(site: Site, params: Mapping) -> Spec:
     method = _choice(params, "methode", METHODS, "cs")
     honest = _flag(params, "gevoeligheid")
     loo = _flag(params, "weglaten")
-    if honest and method != "cs":
-        raise BadParameter("gevoeligheid", "de gevoeligheid voor de trend kan alleen bij de methode 'gespreide start'; "
-                           "kies die methode of zet het vinkje uit", "the sensitivity to the trend is only available "
-                           "with the method 'staggered adoption'; choose that method or untick the box")
+    if honest and method not in ("cs", "did"):
+        raise BadParameter("gevoeligheid", "de gevoeligheid voor de trend kan alleen bij de methodes 'gespreide start' "
+                           "en 'verschil-in-verschillen'; kies een van die methodes of zet het vinkje uit",
+                           "the sensitivity to the trend is only available with the methods 'staggered adoption' "
+                           "and 'difference-in-differences'; choose one of those or untick the box")
     if loo and method != "scm":
         raise BadParameter("weglaten", "telkens één vergelijkingsgebied weglaten kan alleen bij de methode "
                            "'synthetische controle'; kies die methode of zet het vinkje uit", "leaving out one "
@@ -463,7 +464,8 @@ def design_view(site: Site, built: Built, lang: str) -> dict:
             report = design_report(panel, control=spec.control)
             if report.pretrend is not None and report.pretrend.df > 0:
                 pretrend = {"p_value": _num(report.pretrend.p_value), "df": report.pretrend.df,
-                            "rejected": report.pretrend.rejected}
+                            "rejected": report.pretrend.rejected,
+                            "adjusted": bool(report.pretrend.covariates)}
             if report.balance is not None and len(report.balance):
                 balance = [{k: (_num(v) if k not in ("measure", "flagged") else
                                 (bool(v) if k == "flagged" else v)) for k, v in row.items()}
@@ -522,7 +524,7 @@ def estimate(built: Built, lang: str):
     spec = built.spec
     try:
         options: dict = {}
-        if spec.method == "cs" and spec.honest_did:
+        if spec.method in ("cs", "did") and spec.honest_did:
             options["honest_did"] = True
         if spec.method == "scm" and spec.leave_one_out:
             options["leave_one_out"] = True
@@ -641,6 +643,7 @@ _DETAILS = {
     "ascm": ("lambda_", "scm_estimate", "pre_rmspe", "scm_pre_rmspe", "lambda_cv"),
     "scm": ("leave_one_out",),
     "cs": ("honest_did",),
+    "did": ("honest_did",),
 }
 
 
