@@ -111,9 +111,15 @@ class Monitor:
     def open(cls, home: str | Path | None = None, url: str | None = None, create: bool = True) -> Monitor:
         home_path = Path(home).expanduser() if home else default_home()
         store = Store.open(url=url, home=home_path, create=create)
+        from .programme import stored
+
+        stored.bind(store)  # programmes edited online are read from this store (see programme.stored)
         return cls(store, home=home_path)
 
     def close(self) -> None:
+        from .programme import stored
+
+        stored.unbind(self.store)
         self.store.close()
 
     # -- setup ---------------------------------------------------------------------------------------

@@ -31,11 +31,18 @@ R = "matrix-ronde"
 PARTICIPATION_STAFF = frozenset({"programma-eigenaar", "analist", "beheerder"})
 
 #: report entries are tried on the programme of the programme owner's account, on an intervention that has the
-#: partner's organisation among its partners; the forms lack their figures, so nothing is stored
-K = "kansrijk-enschede-2023-2033"
-KIV = "int-naschools"
+#: partner's organisation among its partners (RIV); the forms lack their figures, so nothing is stored
+RIV = "int-naschools"
 REPORTERS = frozenset({"partner", "programma-eigenaar", "beheerder"})
 APPROVERS = frozenset({"programma-eigenaar", "beheerder"})
+#: the programme the programma-eigenaar of the matrix owns (tests/accounts/conftest.py), to try the edit routes on
+K = "kansrijk-enschede-2023-2033"
+KIV = "int-3e-pmer"
+KLINE = "ft-2023-amb-a"
+PROGRAMME_EDITORS = frozenset({"programma-eigenaar", "beheerder"})
+HISTORY_READERS = frozenset({"lezer", "programma-eigenaar", "analist", "beheerder"})
+#: input that does not validate (a year that is no number): an editor gets the form back, nothing is stored
+BAD_EDIT = {"start_year": "twintig", "amount": "veel", "versie": "x"}
 
 #: (method, route) → (path to try, form to post or None, roles that may)
 MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
@@ -58,6 +65,24 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
     ("GET", "/programmas/{pid}"): (f"/programmas/{P}", None, ALL),
     ("GET", "/programmas/{pid}/interventies/{iid}"): (f"/programmas/{P}/interventies/{IV}", None, ALL),
     ("GET", "/programmas/{pid}/ambities/{aid}"): (f"/programmas/{P}/ambities/amb-onderwijscarrieres", None, ALL),
+    # editing a programme: its own programma-eigenaar and the beheerder; the history: roles with read_history
+    ("GET", "/programmas/{pid}/bewerken"): (f"/programmas/{K}/bewerken", None, PROGRAMME_EDITORS),
+    ("GET", "/programmas/{pid}/interventies/{iid}/bewerken"): (f"/programmas/{K}/interventies/{KIV}/bewerken", None,
+                                                               PROGRAMME_EDITORS),
+    ("POST", "/programmas/{pid}/interventies/{iid}/bewerken"): (f"/programmas/{K}/interventies/{KIV}/bewerken",
+                                                                BAD_EDIT, PROGRAMME_EDITORS),
+    ("GET", "/programmas/{pid}/begroting/nieuw"): (f"/programmas/{K}/begroting/nieuw", None, PROGRAMME_EDITORS),
+    ("POST", "/programmas/{pid}/begroting/nieuw"): (f"/programmas/{K}/begroting/nieuw", BAD_EDIT, PROGRAMME_EDITORS),
+    ("GET", "/programmas/{pid}/begroting/{bid}/bewerken"): (f"/programmas/{K}/begroting/{KLINE}/bewerken", None,
+                                                            PROGRAMME_EDITORS),
+    ("POST", "/programmas/{pid}/begroting/{bid}/bewerken"): (f"/programmas/{K}/begroting/{KLINE}/bewerken", BAD_EDIT,
+                                                             PROGRAMME_EDITORS),
+    ("GET", "/programmas/{pid}/excel"): (f"/programmas/{K}/excel", None, PROGRAMME_EDITORS),
+    ("POST", "/programmas/{pid}/excel"): (f"/programmas/{K}/excel", BAD_EDIT, PROGRAMME_EDITORS),  # (no file: 400)
+    ("GET", "/programmas/{pid}/excel/bestand"): (f"/programmas/{K}/excel/bestand", None, PROGRAMME_EDITORS),
+    ("GET", "/programmas/{pid}/geschiedenis"): (f"/programmas/{K}/geschiedenis", None, HISTORY_READERS),
+    ("GET", "/programmas/{pid}/interventies/{iid}/geschiedenis"): (f"/programmas/{K}/interventies/{KIV}/geschiedenis",
+                                                                   None, HISTORY_READERS),
     ("GET", "/evaluaties"): ("/evaluaties", None, ALL),
     ("POST", "/evaluaties"): ("/evaluaties", BAD_EVALUATION, ANALYSTS),
     ("GET", "/evaluaties/nieuw"): ("/evaluaties/nieuw", None, ALL),
@@ -104,7 +129,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
                                                 PARTICIPATION_STAFF),
     ("GET", "/programmas/{pid}/rapporteren"): (f"/programmas/{K}/rapporteren", None, REPORTERS),
     ("POST", "/programmas/{pid}/rapporteren"): (f"/programmas/{K}/rapporteren",
-                                                 {"interventie": KIV, "soort": "uitgaven"}, REPORTERS),
+                                                 {"interventie": RIV, "soort": "uitgaven"}, REPORTERS),
     ("GET", "/programmas/{pid}/vaststellen"): (f"/programmas/{K}/vaststellen", None, APPROVERS),
     ("GET", "/programmas/{pid}/meldingen/{eid}"): (f"/programmas/{K}/meldingen/bestaat-niet", None, ALL),
     ("POST", "/programmas/{pid}/meldingen/{eid}/vaststelling"): (
@@ -136,6 +161,14 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
     ("POST", "/v1/programmas/{pid}/meldingen"): (f"/v1/programmas/{K}/meldingen", {"soort": ""}, REPORTERS),
     ("POST", "/v1/programmas/{pid}/meldingen/{eid}/vaststelling"): (
         f"/v1/programmas/{K}/meldingen/bestaat-niet/vaststelling", {"besluit": ""}, APPROVERS),
+    # writing an intervention: a write token of an editor (without If-Match: 428, nothing stored)
+    ("PUT", "/v1/programmas/{pid}/interventies/{iid}"): (f"/v1/programmas/{K}/interventies/{KIV}", {"name": ""},
+                                                         PROGRAMME_EDITORS),
+    ("PATCH", "/v1/programmas/{pid}/interventies/{iid}"): (f"/v1/programmas/{K}/interventies/{KIV}", {"name": ""},
+                                                           PROGRAMME_EDITORS),
+    ("GET", "/v1/programmas/{pid}/geschiedenis"): (f"/v1/programmas/{K}/geschiedenis", None, HISTORY_READERS),
+    ("GET", "/v1/programmas/{pid}/interventies/{iid}/geschiedenis"): (
+        f"/v1/programmas/{K}/interventies/{KIV}/geschiedenis", None, HISTORY_READERS),
     ("GET", "/v1/evaluaties"): ("/v1/evaluaties", None, ALL),
     ("GET", "/v1/evaluaties/ontwerp"): ("/v1/evaluaties/ontwerp", None, ALL),
     ("GET", "/v1/evaluaties/schatting"): ("/v1/evaluaties/schatting", None, ALL),
@@ -213,6 +246,7 @@ def test_role_matrix(role, role_clients, api_tokens, accounts_monitor):
     client = role_clients[role]
     store = accounts_monitor.store
     before = store.documents("evaluation")
+    programmes_before = store.documents("programme")
     from kansenmonitor import participation as pt
 
     responses_before = len(pt.responses(store, R))
@@ -226,6 +260,8 @@ def test_role_matrix(role, role_clients, api_tokens, accounts_monitor):
             headers["Authorization"] = f"Bearer {api_tokens[role]}"
         if method == "GET":
             r = client.get(path, headers=headers, follow_redirects=False)
+        elif method in ("PUT", "PATCH"):
+            r = client.request(method, path, data=form or {}, headers=headers, follow_redirects=False)
         else:
             r = client.post(path, data=form or {}, headers=headers or None, follow_redirects=False)
         if refused(r) == (role in may) or r.status_code >= 500:
@@ -234,6 +270,7 @@ def test_role_matrix(role, role_clients, api_tokens, accounts_monitor):
     assert len(pt.responses(store, R)) == responses_before  # the empty reaction stored nothing
     assert store.documents("evaluation") == before  # nothing was written by a refused or invalid request
     assert store.documents("report-entry") == {}  # the report forms lacked their figures: nothing stored
+    assert store.documents("programme") == programmes_before
     if role != "publiek":  # sign in again for later tests (the matrix ended with sign-out)
         from web.signin import PASSWORD
 

@@ -37,6 +37,13 @@ ACTION_LABELS = {
     "participation.round": "inspraakronde gemaakt",
     "participation.submit": "reactie van een inwoner ontvangen",
     "participation.moderate": "reactie van een inwoner beoordeeld",
+    "programme.intervention": "interventie bewerkt",
+    "programme.budget.add": "begrotingsregel toegevoegd",
+    "programme.budget.edit": "begrotingsregel bewerkt",
+    "programme.budget.remove": "begrotingsregel verwijderd",
+    "programme.excel": "programma vervangen vanuit Excel",
+    "programme.import": "programma opnieuw ingelezen uit een bestand",
+    "programme.scenario": "scenario overgenomen in het programma",
 }
 
 

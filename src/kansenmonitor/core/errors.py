@@ -81,5 +81,21 @@ class StoreError(KansenmonitorError, RuntimeError):
     """The store cannot be opened or used."""
 
 
+class VersionConflict(KansenmonitorError, RuntimeError):
+    """A write named a version of an object that is no longer the stored one: someone else saved in between.
+    Nothing was written; ``current_version`` and ``current_body`` are what is stored now (``0``/``None``: the
+    object is gone)."""
+
+    def __init__(self, kind: str, id: str, expected: int, current_version: int, current_body: object):
+        self.kind = kind
+        self.id = id
+        self.expected = expected
+        self.current_version = current_version
+        self.current_body = current_body
+        super().__init__(
+            f"Iemand anders heeft '{id}' intussen gewijzigd (u begon bij versie {expected}, nu is het versie "
+            f"{current_version}). Er is niets opgeslagen; bekijk de wijziging en sla daarna opnieuw op.")
+
+
 class DefinitionError(ValidationError):
     """A declarative definition file (indicators, areas, indices, programmes) is invalid."""

@@ -2,7 +2,8 @@
 
 Loaded programmes are stored as validated canonical YAML in ``<home>/programmes/<id>.yaml``; ``home``
 is ``$KANSENMONITOR_HOME`` or ``platformdirs.user_data_dir("kansenmonitor")``. A loaded programme
-with the same id as a shipped one takes precedence.
+with the same id as a shipped one takes precedence. A programme edited in the browser lives in the store
+(:mod:`.stored`) and takes precedence over both; importing a file again replaces that stored version too.
 """
 
 from __future__ import annotations
@@ -74,7 +75,9 @@ def stored_ids() -> list[str]:
 
 
 def available_ids() -> list[str]:
-    return sorted(set(stored_ids()) | set(_shipped_programmes()))
+    from . import stored
+
+    return sorted(set(stored_ids()) | set(_shipped_programmes()) | set(stored.stored_ids()))
 
 
 def load_programme(
@@ -85,6 +88,14 @@ def load_programme(
     if candidate.suffix.lower() in (".yaml", ".yml", ".xlsx") and candidate.exists():
         return read_programme_file(candidate, known_indicators, known_regions)
     pid = str(path_or_id)
+    from . import stored as in_store
+
+    edited = in_store.stored_programme(pid)
+    if edited is not None:
+        programme = edited[1]
+        if known_indicators is not None or known_regions is not None:
+            check_programme(programme, pid, known_indicators, known_regions)
+        return programme
     stored = programmes_dir() / f"{pid}.yaml"
     if stored.is_file():
         return read_yaml(stored, known_indicators, known_regions)
@@ -121,7 +132,30 @@ def import_programme(
     if not _safe_id(programme.id):
         raise DefinitionError([Issue(str(path), None, "id", f"id '{programme.id}' is niet bruikbaar als bestandsnaam",
                                      "gebruik letters, cijfers, - en _")])
-    return programme, store_programme(programme)
+    target = store_programme(programme)
+    replace_edited(programme, "programme.import", "programma opnieuw ingelezen uit een bestand",
+                   extra={"bestand": Path(path).name})
+    return programme, target
+
+
+def replace_edited(programme: Programme, action: str, reason: str, actor: str | None = None,
+                   extra: dict | None = None) -> bool:
+    """A programme that was edited online is replaced in the store as well (else a new file version would not
+    show), with a line in the audit trail; whether there was such a version."""
+    from . import stored as in_store
+
+    store = in_store.current_store()
+    if store is None or in_store.version_of(programme.id, store) == 0:
+        return False
+    from kansenmonitor.accounts import audit
+
+    with store.transaction() as w:
+        found = w.document_with_version(in_store.KIND, programme.id)
+        w.put_document(in_store.KIND, programme.id, in_store.to_body(programme))
+        audit.record(w.conn, actor or audit.cli_actor(), action, "programme", programme.id,
+                     before={"interventies": len((found[1] if found else {}).get("interventions", []))},
+                     after={"interventies": len(programme.interventions), **(extra or {})}, reason=reason)
+    return True
 
 
 def _safe_id(pid: str) -> bool:

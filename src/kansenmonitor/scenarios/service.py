@@ -181,5 +181,10 @@ def adopt(monitor, sid: str, programme_id: str, actor: str) -> Programme:
                 pi.intervention_ids = [*pi.intervention_ids, touched[-1]]
     check_programme(prog, f"{prog.id} (met scenario {sid})", set(monitor.catalogue.indicators))
     store_programme(prog)
+    from ..programme import stored
+    from ..programme.repository import replace_edited
+
+    with stored.using(monitor.store):  # a programme edited online gets the adopted measures in the store too
+        replace_edited(prog, "programme.scenario", f"scenario '{scenario.name}' overgenomen als plan", actor)
     repository.mark_adopted(monitor.store, sid, prog.id, actor)
     return prog

@@ -131,6 +131,8 @@ documents = Table(
     Column("id", String(200), nullable=False),
     Column("body", Text, nullable=False),
     Column("updated_at", String(32), nullable=False),
+    # bumped by every write; a compare-and-swap write (Writer.replace_document) checks it: no lost updates
+    Column("version", Integer, nullable=False, server_default="1"),
     PrimaryKeyConstraint("kind", "id"),
 )
 

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, and_, create_engine, delete, event, func, insert,
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from ..core.errors import StoreError, UnknownRegionError
+from ..core.errors import StoreError, UnknownRegionError, VersionConflict
 from ..core.model import Aggregation, Indicator, Level, Polarity, Region, Source
 from . import schema as s
 
@@ -310,13 +310,53 @@ class Writer:
         )
         return int(result.inserted_primary_key[0])
 
-    def put_document(self, kind: str, id: str, body: Any) -> None:
-        _upsert(
-            self.conn,
-            s.documents,
-            [{"kind": kind, "id": id, "body": json.dumps(body, ensure_ascii=False), "updated_at": _now()}],
-            ["kind", "id"],
-        )
+    def put_document(self, kind: str, id: str, body: Any) -> int:
+        """Store ``body`` whatever is there (a new document has version 1; a replaced one gets the next version);
+        the version written."""
+        dialect = self.conn.dialect.name
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        d = s.documents
+        stmt = dialect_insert(d).values(kind=kind, id=id, body=json.dumps(body, ensure_ascii=False),
+                                        updated_at=_now(), version=1)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["kind", "id"],
+            set_={"body": stmt.excluded.body, "updated_at": stmt.excluded.updated_at, "version": d.c.version + 1},
+        ).returning(d.c.version)
+        return int(self.conn.execute(stmt).scalar_one())
+
+    def replace_document(self, kind: str, id: str, body: Any, expected_version: int) -> int:
+        """Compare-and-swap: write ``body`` only when the stored version is ``expected_version`` (``0``: only when
+        there is no such document yet); the new version. Otherwise nothing is written and
+        :class:`~kansenmonitor.core.errors.VersionConflict` says what is stored now. One UPDATE with the version
+        in its WHERE clause, so of two writers that started from the same version exactly one wins, on SQLite
+        and PostgreSQL alike."""
+        text = json.dumps(body, ensure_ascii=False)
+        d = s.documents
+        if expected_version == 0:
+            if _insert_new(self.conn, d, {"kind": kind, "id": id, "body": text, "updated_at": _now(), "version": 1},
+                           ["kind", "id"]):
+                return 1
+        else:
+            result = self.conn.execute(
+                d.update()
+                .where(and_(d.c.kind == kind, d.c.id == id, d.c.version == expected_version))
+                .values(body=text, updated_at=_now(), version=expected_version + 1)
+            )
+            if result.rowcount == 1:
+                return expected_version + 1
+        current = self.document_with_version(kind, id)
+        version, stored = current if current is not None else (0, None)
+        raise VersionConflict(kind, id, expected_version, version, stored)
+
+    def document_with_version(self, kind: str, id: str) -> tuple[int, Any] | None:
+        """(version, body) of a document as this transaction sees it, or ``None``."""
+        d = s.documents
+        row = self.conn.execute(
+            select(d.c.version, d.c.body).where(and_(d.c.kind == kind, d.c.id == id))).first()
+        return (int(row.version), json.loads(row.body)) if row is not None else None
 
     def add_document(self, kind: str, id: str, body: Any) -> bool:
         """Store a new document; ``False`` (and nothing changed) when ``(kind, id)`` exists already. Documents
@@ -585,7 +625,8 @@ class Store:
                 conn.execute(select(func.max(s.imports.c.id))).scalar(),
                 conn.execute(select(func.count()).select_from(s.regions)).scalar_one(),
                 conn.execute(select(func.count()).select_from(s.observations)).scalar_one(),
-                conn.execute(select(func.max(s.documents.c.updated_at), func.count()).select_from(s.documents)).one()[:],
+                conn.execute(select(func.max(s.documents.c.updated_at), func.count(),
+                                    func.sum(s.documents.c.version)).select_from(s.documents)).one()[:],
             )
 
     def fingerprint(self) -> tuple:
@@ -597,6 +638,16 @@ class Store:
         return (tuple(sorted(self.counts().items())), tuple(obs))
 
     # -- documents ---------------------------------------------------------------------------------
+    def document_with_version(self, kind: str, id: str) -> tuple[int, Any] | None:
+        """(version, body) of a stored document, or ``None`` when there is none."""
+        with self.engine.connect() as conn:
+            return Writer(conn).document_with_version(kind, id)
+
+    def replace_document(self, kind: str, id: str, body: Any, expected_version: int) -> int:
+        """See :meth:`Writer.replace_document` (in a transaction of its own)."""
+        with self.transaction() as w:
+            return w.replace_document(kind, id, body, expected_version)
+
     def get_document(self, kind: str, id: str) -> Any | None:
         with self.engine.connect() as conn:
             body = conn.execute(
@@ -611,9 +662,9 @@ class Store:
             ).all()
         return {r.id: json.loads(r.body) for r in rows}
 
-    def put_document(self, kind: str, id: str, body: Any) -> None:
+    def put_document(self, kind: str, id: str, body: Any) -> int:
         with self.transaction() as w:
-            w.put_document(kind, id, body)
+            return w.put_document(kind, id, body)
 
     def add_document(self, kind: str, id: str, body: Any) -> bool:
         """See :meth:`Writer.add_document`."""

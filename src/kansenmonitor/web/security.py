@@ -84,11 +84,11 @@ def install(app: FastAPI) -> None:
         elif query.count(b"&") + 1 > MAX_QUERY_PARAMS:
             response = _problem(request, 400, "Te veel parameters",
                                 f"Geef hoogstens {MAX_QUERY_PARAMS} parameters op. Vraag minder tegelijk op.")
-        elif request.method not in ("GET", "HEAD", "POST", "OPTIONS"):
+        elif request.method not in ("GET", "HEAD", "POST", "OPTIONS") and not _api_edit(request):
             response = _problem(request, 405, "Niet toegestaan", "Deze website kan alleen lezen en bewaren.")
-        elif request.method == "POST" and not writes_allowed(request.app):
+        elif _writes(request) and not writes_allowed(request.app):
             response = _read_only(request)
-        elif request.method == "POST" and not allowed_host(request, request.headers.get("host", "")):
+        elif _writes(request) and not allowed_host(request, request.headers.get("host", "")):
             response = _problem(request, 403, "Niet bewaard",
                                 "Dit adres hoort niet bij deze website, dus wordt hier niets bewaard. Open de "
                                 "website via het adres dat de gemeente heeft bekendgemaakt.")
@@ -100,6 +100,15 @@ def install(app: FastAPI) -> None:
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+
+def _api_edit(request: Request) -> bool:
+    """``PUT``/``PATCH`` of an object through ``/v1`` (an intervention, with If-Match); pages only read and post."""
+    return request.method in ("PUT", "PATCH") and request.url.path.startswith("/v1/")
+
+
+def _writes(request: Request) -> bool:
+    return request.method == "POST" or _api_edit(request)
 
 
 def _read_only(request: Request) -> Response:

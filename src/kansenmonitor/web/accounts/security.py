@@ -121,6 +121,7 @@ async def _form_token(request: Request) -> str | None:
         return dict(parse_qsl(body, keep_blank_values=True)).get(CSRF_FIELD)
     if ctype.startswith("multipart/form-data"):
         try:
+            await request.body()  # kept, so that the page behind this middleware can read the upload again
             form = await request.form()
         except Exception:  # unreadable form (or no multipart parser installed): no token, so refused
             return None

@@ -96,7 +96,7 @@ def programme_page(request: Request, pid: str):
     view = {**pv.framework(programme, lang), "finance": pv.finance(programme, lang, table)}
     view["tree"] = pv.tree(programme, lang, table)
     return respond(request, "programme_overview.html", view, pv.tree_records(view["tree"]), pv.TREE_CSV,
-                   f"programma-{programme.id}")
+                   f"programma-{programme.id}", **_edit_links(request, programme, None))
 
 
 @router.get("/programmas/{pid}/interventies/{iid}")
@@ -108,7 +108,19 @@ def intervention_page(request: Request, pid: str, iid: str):
         raise NotFound("interventie", str(exc), exc.page_list) from None
     view = pv.intervention_view(site, programme, item, lang)
     return respond(request, "programme_intervention.html", view, view["budget"], pv.BUDGET_CSV,
-                   f"interventie-{programme.id}-{item.id}")
+                   f"interventie-{programme.id}-{item.id}", **_edit_links(request, programme, item))
+
+
+def _edit_links(request: Request, programme: Programme, item) -> dict:
+    """Whether to show the links "Bewerken" and "Geschiedenis" (only to those who may)."""
+    from ..accounts.guard import allowed
+    from .editing import intervention_target
+
+    target = intervention_target(programme, item)
+    base = f"/programmas/{programme.id}" + (f"/interventies/{item.id}" if item else "")
+    return {"edit_url": f"{base}/bewerken" if allowed(request, "edit_programme", target) else None,
+            "history_url": f"{base}/geschiedenis" if allowed(request, "read_history", target) else None,
+            "saved": request.query_params.get("bewaard") == "ja"}
 
 
 @router.get("/programmas/{pid}/ambities/{aid}")
@@ -197,14 +209,22 @@ def _register_api(v1: FastAPI, site: Site) -> None:
         items = [pv.intervention_ref(p, i, "nl") for i in p.interventions]
         return ok({"interventies": items, "totaal": len(items), "_links": links(pid)})
 
-    @v1.get("/programmas/{pid}/interventies/{iid}", summary="Eén interventie, met besluiten")
+    @v1.get("/programmas/{pid}/interventies/{iid}", summary="Eén interventie, met besluiten (de ETag is de versie "
+            "van het programma: stuur hem als If-Match mee bij PUT of PATCH)")
     def interventie(pid: str, iid: str):
-        p = _programme(site, pid)
+        from ...programme import editing
+
+        _programme(site, pid)  # 404 for an unknown programme
+        # the body and the ETag from one read of the store (not the page cache): a client that sends this ETag back
+        # with a whole new intervention (PUT) has seen exactly this version
+        version, p = editing.current(pid, site.monitor.store)
         item = _intervention(p, iid)
         return ok({**strip_private(pv.intervention_view(site, p, item, "nl")),
                    "_links": {"self": {"href": f"/v1/programmas/{pid}/interventies/{iid}"},
                               "pagina": {"href": f"/programmas/{pid}/interventies/{iid}"},
-                              "programma": {"href": f"/v1/programmas/{pid}"}}})
+                              "programma": {"href": f"/v1/programmas/{pid}"},
+                              "geschiedenis": {"href": f"/v1/programmas/{pid}/interventies/{iid}/geschiedenis"}}},
+                  headers={"ETag": f'"{version}"'})
 
     @v1.get("/programmas/{pid}/interventies/{iid}/evaluaties/{name}", summary="Een bewaarde evaluatie")
     def evaluatie(pid: str, iid: str, name: str):
@@ -232,8 +252,13 @@ def _register_api(v1: FastAPI, site: Site) -> None:
 
 
 def register(app: FastAPI, v1: FastAPI) -> None:
+    from . import editing, excel, history
+
     app.include_router(router)
     _register_api(v1, app.state.site)
+    editing.register(app, v1)
+    history.register(app, v1)
+    excel.register(app)
 
 
 __all__ = ["NAV", "register"]
