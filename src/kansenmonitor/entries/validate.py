@@ -9,10 +9,9 @@ only the issues of the new object count. Decisions are checked by
 
 from __future__ import annotations
 
-import re
-
 import copy
 import dataclasses
+import re
 from datetime import date
 from typing import Any
 
