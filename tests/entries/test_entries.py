@@ -240,21 +240,14 @@ def test_two_concurrent_approvals_give_exactly_one(store, programme):
     assert len(decisions_for(store, PID, IV)) == 1
 
 
-def _write_in_a_process(args: tuple[str, int]) -> str:
-    url, i = args
-    own = Store.open(url=url, create=False)
-    try:
-        return en.create_entry(own, load_programme(PID), "proces", IV, {**PROCESS, "waarde": str(50 + i)},
-                               f"proces{i}").id
-    finally:
-        own.close()
-
-
 def test_concurrent_processes_all_get_their_entry(store):
+    """Separate processes (spawned: a fork of this multi-threaded test process can inherit a held lock and hang)."""
     import multiprocessing
 
+    from .entry_fixtures import write_in_a_process
+
     url = store.engine.url.render_as_string(hide_password=False)
-    with multiprocessing.get_context("fork").Pool(4) as pool:
-        ids = pool.map(_write_in_a_process, [(url, i) for i in range(8)])
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        ids = pool.map_async(write_in_a_process, [(url, i) for i in range(8)]).get(timeout=300)
     assert len(set(ids)) == 8
     assert sorted(e.data["value"] for e in en.entries(store, PID)) == [50 + i for i in range(8)]
