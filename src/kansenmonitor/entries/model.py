@@ -13,6 +13,11 @@ from typing import Any
 ENTRY_KIND = "report-entry"
 APPROVAL_KIND = "report-approval"
 
+# pages merge entries per request (never from a cache), so writing one need not drop the site's cached pages
+from ..store.store import PER_REQUEST_KINDS  # noqa: E402
+
+PER_REQUEST_KINDS.update({ENTRY_KIND, APPROVAL_KIND})
+
 CONCEPT = "concept"
 VASTGESTELD = "vastgesteld"
 AFGEWEZEN = "afgewezen"

@@ -74,8 +74,10 @@ def corrections_of(store, entry_id: str) -> list[Entry]:
 
 # -- writing ----------------------------------------------------------------------------------------
 def _next_number(store) -> int:
-    taken = [int(i) for i in store.documents(ENTRY_KIND) if i.isdigit()]
-    return max(taken, default=0) + 1
+    """One more than the highest entry number, read from the ids alone (not every entry's body)."""
+    with store.engine.connect() as conn:
+        ids = conn.execute(select(s.documents.c.id).where(s.documents.c.kind == ENTRY_KIND)).scalars()
+        return max((int(i) for i in ids if i.isdigit()), default=0) + 1
 
 
 def create_entry(store, programme: Programme, kind: str, intervention: str, form: dict[str, Any], actor: str,

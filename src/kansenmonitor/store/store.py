@@ -368,6 +368,11 @@ class Writer:
         self.conn.execute(delete(s.documents).where(and_(s.documents.c.kind == kind, s.documents.c.id == id)))
 
 
+#: kinds of documents that the web pages read per request and never cache (a capability adds its own, e.g. the
+#: report entries); :meth:`Store.change_stamp` ignores them
+PER_REQUEST_KINDS: set[str] = set()
+
+
 class Store:
     """The store behind kansenmonitor. Open with :meth:`Store.open`."""
 
@@ -619,14 +624,19 @@ class Store:
             return [dict(r._mapping) for r in conn.execute(select(s.imports).order_by(s.imports.c.id))]
 
     def change_stamp(self) -> tuple:
-        """Cheap markers that change when content is written (imports, regions, observations, documents)."""
+        """Cheap markers that change when content is written (imports, regions, observations, documents).
+
+        Documents of the kinds in :data:`PER_REQUEST_KINDS` are left out: pages read those per request and never
+        keep them, so writing one (a report entry, many times a day) need not drop every cached page."""
+        docs = select(func.max(s.documents.c.updated_at), func.count(), func.sum(s.documents.c.version))
+        if PER_REQUEST_KINDS:
+            docs = docs.where(s.documents.c.kind.notin_(sorted(PER_REQUEST_KINDS)))
         with self.engine.connect() as conn:
             return (
                 conn.execute(select(func.max(s.imports.c.id))).scalar(),
                 conn.execute(select(func.count()).select_from(s.regions)).scalar_one(),
                 conn.execute(select(func.count()).select_from(s.observations)).scalar_one(),
-                conn.execute(select(func.max(s.documents.c.updated_at), func.count(),
-                                    func.sum(s.documents.c.version)).select_from(s.documents)).one()[:],
+                conn.execute(docs.select_from(s.documents)).one()[:],
             )
 
     def fingerprint(self) -> tuple:

@@ -176,10 +176,14 @@ def _lines(entry_data: dict, kind: str, programme: Programme, lang: str, store=N
 
 
 def _known_regions(site) -> set[str] | None:
-    try:
-        return {code for code, _year in site.monitor.store.region_keys()}
-    except Exception:  # pragma: no cover - a store without regions: check the form of codes only
-        return None
+    """The codes of the store's areas, kept with the site's caches (dropped when areas are imported)."""
+    def load() -> frozenset[str] | None:
+        try:
+            return frozenset(code for code, _year in site.monitor.store.region_keys())
+        except Exception:  # pragma: no cover - a store without regions: check the form of codes only
+            return None
+
+    return site.cached_view(("region-codes",), load)
 
 
 def _page_programme(request: Request, pid: str) -> Programme:
