@@ -135,8 +135,8 @@ class _TransactionDocuments:
                                    .where(s.documents.c.kind == kind)).all()
         return {r.id: json.loads(r.body) for r in rows}
 
-    def put_document(self, kind: str, id: str, body: Any) -> None:  # pragma: no cover - the log only appends
-        raise NotImplementedError
+    def put_document(self, kind: str, id: str, body: Any) -> None:
+        self.w.put_document(kind, id, body)
 
     def add_document(self, kind: str, id: str, body: Any) -> bool:
         return self.w.add_document(kind, id, body)
