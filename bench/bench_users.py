@@ -88,10 +88,30 @@ def ensure_accounts(url: str, home: Path, n: int) -> list[str]:
             if service.get_account(store.engine, name) is None:
                 service.add_account(store.engine, name, PASSWORD, "programma-eigenaar", f"Bench {name}",
                                     programme=PROGRAMME, actor="bench")
-        # two approvers' worth of entries per run is plenty; earlier runs' entries stay (they are history)
+        remove_bench_entries(store)
         return names
     finally:
         store.engine.dispose()
+
+
+def remove_bench_entries(store) -> None:
+    """Every run starts from the same store: the entries that earlier runs' bench accounts wrote are removed
+    (their audit lines stay: the log is append-only), so that runs are comparable (pages that merge entries get
+    slower as entries accumulate)."""
+    from sqlalchemy import delete, select
+
+    from kansenmonitor.entries.model import ENTRY_KIND
+    from kansenmonitor.store import schema as s
+
+    d = s.documents
+    with store.engine.begin() as conn:
+        ids = [i for i, body in conn.execute(select(d.c.id, d.c.body).where(d.c.kind == ENTRY_KIND))
+               if '"entered_by": "bench' in body]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            conn.execute(delete(d).where(d.c.kind == ENTRY_KIND, d.c.id.in_(chunk)))
+    if ids:
+        print(f"{len(ids)} meldingen van een eerdere meting verwijderd", flush=True)
 
 
 def start_server(url: str, home: Path) -> tuple[subprocess.Popen, str]:

@@ -52,12 +52,24 @@ def _approvals(store) -> dict[str, Approval]:
     return {k: Approval.from_dict(v) for k, v in store.documents(APPROVAL_KIND).items()}
 
 
+def _all_entries(store) -> list[Entry]:
+    """Every entry with its approval, oldest first; decoded once per version of the per-request documents and
+    kept on the store object (the version is read first, so a list kept under a version is never older than it)."""
+    version = store.per_request_version()
+    kept = getattr(store, "_entries_kept", None)
+    if version is not None and kept is not None and kept[0] == version:
+        return kept[1]
+    approvals = _approvals(store)
+    out = sorted((Entry.from_dict(b, approvals.get(i)) for i, b in store.documents(ENTRY_KIND).items()),
+                 key=lambda e: (e.entered_at, e.id))
+    if version is not None:
+        store._entries_kept = (version, out)
+    return out
+
+
 def entries(store, programme: str | None = None) -> list[Entry]:
     """Every entry (of one programme), oldest first, with its approval."""
-    approvals = _approvals(store)
-    out = [Entry.from_dict(b, approvals.get(i)) for i, b in store.documents(ENTRY_KIND).items()
-           if programme is None or b.get("programme") == programme]
-    return sorted(out, key=lambda e: (e.entered_at, e.id))
+    return [e for e in _all_entries(store) if programme is None or e.programme == programme]
 
 
 def get_entry(store, entry_id: str) -> Entry | None:
@@ -73,11 +85,20 @@ def corrections_of(store, entry_id: str) -> list[Entry]:
 
 
 # -- writing ----------------------------------------------------------------------------------------
+#: the counter of entry numbers in the store's ``meta``
+NUMBER_COUNTER = "entry_number"
+
+
+def _highest_number(conn) -> int:
+    """The highest entry number stored (read once, when the counter of entry numbers is made)."""
+    ids = conn.execute(select(s.documents.c.id).where(s.documents.c.kind == ENTRY_KIND)).scalars()
+    return max((int(i) for i in ids if i.isdigit()), default=0)
+
+
 def _next_number(store) -> int:
-    """One more than the highest entry number, read from the ids alone (not every entry's body)."""
-    with store.engine.connect() as conn:
-        ids = conn.execute(select(s.documents.c.id).where(s.documents.c.kind == ENTRY_KIND)).scalars()
-        return max((int(i) for i in ids if i.isdigit()), default=0) + 1
+    """A number for a new entry: the store's counter, claimed at once (two people saving at the same moment get
+    two numbers without waiting for each other)."""
+    return store.claim_number(NUMBER_COUNTER, lambda conn: _highest_number(conn) + 1)
 
 
 def create_entry(store, programme: Programme, kind: str, intervention: str, form: dict[str, Any], actor: str,
@@ -108,7 +129,7 @@ def create_entry(store, programme: Programme, kind: str, intervention: str, form
     number = _next_number(store)
     at = audit.now()
     with store.transaction() as w:
-        for _attempt in range(1000):  # the number is claimed by the insert itself: concurrent writers never clash
+        for _attempt in range(1000):  # a number already taken (an entry written around the counter): the next one
             entry = Entry(id=f"{number:05d}", programme=programme.id, intervention=intervention, kind=kind,
                           data=data, entered_by=actor, entered_at=at, corrects=corrects, reason=reason)
             if w.add_document(ENTRY_KIND, entry.id, entry.to_dict()):

@@ -39,7 +39,7 @@ def data_version(site: Site) -> str | None:
 
     store = site.monitor.store
     stamps = [str(i["imported_at"]) for i in store.imports() if i.get("imported_at")]
-    documents_changed = store.change_stamp()[3][0]
+    documents_changed = store.last_document_change()
     if documents_changed:
         stamps.append(str(documents_changed))
     participation_changed = last_change(store)

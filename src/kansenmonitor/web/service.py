@@ -42,28 +42,64 @@ class MapRow:
 
 
 class _Cache:
-    """A small thread-safe LRU cache with a loader per key."""
+    """A small thread-safe LRU cache with a loader per key.
+
+    Single-flight: when many requests want the same missing key at once (right after the store changed), one
+    thread loads it and the others wait for that value instead of all building the same page at the same time.
+    A value loaded while :meth:`clear` ran is handed to its callers but not kept (it may be from before the
+    change)."""
+
+    #: a waiter gives up waiting after this many seconds and loads the value itself (so that loaders that need
+    #: each other's keys can never wait for each other for ever)
+    WAIT_SECONDS = 30.0
 
     def __init__(self, size: int = 256):
         self.size = size
         self._data: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        self._loading: dict = {}
+        self._generation = 0
 
     def get(self, key, load: Callable):
         with self._lock:
             if key in self._data:
                 self._data.move_to_end(key)
                 return self._data[key]
-        value = load()
-        with self._lock:
-            self._data[key] = value
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
-        return value
+            loading = self._loading.get(key)
+            if loading is None:
+                loading = self._loading[key] = threading.Event()
+                generation = self._generation
+                owner = True
+            else:
+                owner = False
+        if not owner:
+            finished = loading.wait(self.WAIT_SECONDS)
+            with self._lock:
+                if key in self._data:
+                    self._data.move_to_end(key)
+                    return self._data[key]
+            # the load failed (or was of before a clear): try again, now perhaps as the loader; waited too long:
+            # load it here without waiting again
+            return self.get(key, load) if finished else load()
+        try:
+            value = load()
+            with self._lock:
+                if generation == self._generation:
+                    self._data[key] = value
+                    while len(self._data) > self.size:
+                        self._data.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                if self._loading.get(key) is loading:
+                    del self._loading[key]
+            loading.set()
 
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self._loading = {}  # loads under way are of before the change: new requests load afresh
+            self._generation += 1
 
     def __contains__(self, key) -> bool:
         with self._lock:

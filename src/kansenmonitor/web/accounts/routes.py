@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import ImmutableMultiDict
 
 from ...accounts import service
@@ -129,8 +130,8 @@ async def sign_in(request: Request):
         return render(request, "account_signin.html", {"terug": terug, "errors": errors, "username": username},
                       status_code=400)
     engine = request.app.state.monitor.store.engine
-    try:
-        acc = service.sign_in(engine, username, password)
+    try:  # argon2 takes tens of milliseconds on purpose: in the thread pool, so other requests go on meanwhile
+        acc = await run_in_threadpool(service.sign_in, engine, username, password)
     except service.SignInRefused as exc:
         limiter.failed(_client(request))
         message = {"wrong": _(service.WRONG, "The user name or the password is not right."),
@@ -142,7 +143,7 @@ async def sign_in(request: Request):
         return render(request, "account_signin.html", {"terug": terug, "errors": {"_": message},
                                                        "username": username},
                       status_code=401 if exc.reason == "wrong" else 403)
-    raw = service.create_session(engine, acc)
+    raw = await run_in_threadpool(service.create_session, engine, acc)
     response = RedirectResponse(terug, status_code=303)
     set_cookie(response, request, SESSION_COOKIE, raw, max_age=service.SESSION_HOURS * 3600)
     # a new CSRF secret with the new session (a token learnt before sign-in is worth nothing after it)
@@ -154,7 +155,9 @@ async def sign_in(request: Request):
 
 
 async def sign_out(request: Request):
-    service.end_session(request.app.state.monitor.store.engine, request.cookies.get(SESSION_COOKIE))
+    raw = request.cookies.get(SESSION_COOKIE)
+    await run_in_threadpool(service.end_session, request.app.state.monitor.store.engine, raw)
+    request.app.state.sessions.forget(raw)
     response = RedirectResponse("/?" + urlencode({"lang": lang_of(request)}), status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ... import entries as en
@@ -229,6 +229,8 @@ def _user_issues(issues: list[Issue], lang: str = "nl") -> list[dict]:
 
 
 async def _form(request: Request) -> dict[str, str]:
+    """The posted form's fields (a dependency: read on the event loop, so the handler that uses it can be a plain
+    function that runs in the thread pool and may wait for the database without holding up other requests)."""
     raw = (await request.body()).decode("utf-8", errors="replace")
     return {k: v for k, v in parse_qsl(raw, keep_blank_values=True) if k != "csrf_token"}
 
@@ -270,9 +272,8 @@ def report_page(request: Request, pid: str):
     return _report_form(request, programme, values, errors)
 
 
-async def post_report(request: Request, pid: str):
+def post_report(request: Request, pid: str, form: dict = Depends(_form)):
     programme = _page_programme(request, pid)
-    form = await _form(request)
     iid = form.get("interventie", "")
     who = require(request, "report", target(programme, iid))
     site = _site(request)
@@ -304,10 +305,9 @@ def queue_page(request: Request, pid: str):
     return _queue_page(request, programme, done=request.query_params.get("gedaan"))
 
 
-async def post_decision(request: Request, pid: str, eid: str):
+def post_decision(request: Request, pid: str, eid: str, form: dict = Depends(_form)):
     programme = _page_programme(request, pid)
     require(request, "approve", Target(programme=programme.id))
-    form = await _form(request)
     entry = _entry_or_404(request, programme, eid)
     who = require(request, "approve", target(programme, entry.intervention))
     state = form.get("besluit", "")
@@ -379,6 +379,7 @@ def register_api(v1: FastAPI, site) -> None:
                        invalid_params=[{"name": i["field"], "reason": i["text"]} for i in _user_issues(exc.issues)])
 
     async def body_of(request: Request) -> dict | None:
+        """The JSON object posted, or ``None`` (a dependency, as :func:`_form`)."""
         try:
             doc = await request.json()
         except ValueError:
@@ -407,11 +408,10 @@ def register_api(v1: FastAPI, site) -> None:
     @v1.post("/programmas/{pid}/meldingen", status_code=201, summary="Een melding invoeren (token met "
              "schrijfrechten van een account dat over de interventie mag rapporteren); zij is concept tot een "
              "tweede persoon haar vaststelt")
-    async def nieuwe_melding(request: Request, pid: str):
+    def nieuwe_melding(request: Request, pid: str, doc: dict | None = Depends(body_of)):
         p = programme_of(site, pid)
         if p is None:
             return not_found(request, f"Het programma '{pid}' bestaat niet.")
-        doc = await body_of(request)
         if doc is None:
             require_reporter(request, p)
             return problem(400, "Ongeldige invoer", "De body is geen JSON-object.", request.url.path)
@@ -430,14 +430,13 @@ def register_api(v1: FastAPI, site) -> None:
 
     @v1.post("/programmas/{pid}/meldingen/{eid}/vaststelling", status_code=201, summary="Een melding vaststellen "
              "of afwijzen (een tweede persoon die mag vaststellen; bij afwijzen met reden)")
-    async def vaststelling(request: Request, pid: str, eid: str):
+    def vaststelling(request: Request, pid: str, eid: str, doc: dict | None = Depends(body_of)):
         p = programme_of(site, pid)
         e = en.get_entry(site.monitor.store, eid) if p else None
         if p is None or e is None or e.programme != pid:
             require(request, "approve", Target(programme=pid))
             return not_found(request, f"Er is geen melding '{eid}' in programma '{pid}'.")
         who = require(request, "approve", target(p, e.intervention))
-        doc = await body_of(request)
         if doc is None:
             return problem(400, "Ongeldige invoer", "De body is geen JSON-object met 'besluit' (vastgesteld of "
                            "afgewezen) en bij afwijzen 'reden'.", request.url.path)

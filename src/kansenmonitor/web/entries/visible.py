@@ -10,7 +10,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 
 from ...accounts.policy import ANONYMOUS, Principal, Target, authorize
 from ...entries.published import apply
@@ -19,14 +19,25 @@ from ...programme.model import Programme
 _scope: ContextVar[dict[str, Any] | None] = ContextVar("kansenmonitor_request_scope", default=None)
 
 
-def install(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def remember_scope(request: Request, call_next):
-        token = _scope.set(request.scope)
+class _RememberScope:
+    """Plain ASGI middleware (no extra task and streams per request, as ``@app.middleware`` would add)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token = _scope.set(scope)
         try:
-            return await call_next(request)
+            await self.app(scope, receive, send)
         finally:
             _scope.reset(token)
+
+
+def install(app: FastAPI) -> None:
+    app.add_middleware(_RememberScope)
 
 
 def visitor() -> Principal:
@@ -42,4 +53,10 @@ def include_concepts(who: Principal, programme: str) -> bool:
 
 
 def visible_programme(site, programme: Programme) -> Programme:
-    return apply(programme, site.monitor.store, include_concepts=include_concepts(visitor(), programme.id))
+    """``programme`` with the entries this visitor may see merged in; kept with the site's caches until an entry
+    or approval is written (the per-request version moves) or the programme itself changes (the site drops its
+    caches), so a page read does not decode every entry of the store."""
+    concepts = include_concepts(visitor(), programme.id)
+    store = site.monitor.store
+    key = ("programme-visible", programme.id, id(programme), concepts, store.per_request_version())
+    return site.cached_view(key, lambda: apply(programme, store, include_concepts=concepts))

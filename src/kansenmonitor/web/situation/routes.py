@@ -155,6 +155,7 @@ def regions_page(request: Request):
         raise BadParameter("gemeente", f"'{gm}' kan niet; kies uit {', '.join(sorted(gms))}",
                            f"'{gm}' is not possible; choose from {', '.join(sorted(gms))}")
     regions = []
+    newest = site.newest_boundary_years()  # code → its newest indeling, one lookup per area (not a scan)
     for r in site.all_regions():
         if level is None and r.level not in (Level.STADSDEEL, Level.WIJK, Level.BUURT, Level.GEBIED) and r.code not in gms:
             continue
@@ -166,8 +167,7 @@ def regions_page(request: Request):
             continue
         if level == "gemeente" and r.code not in gms and gm is None and request.query_params.get("alle") != "1":
             continue
-        latest = max(y for (c, y) in site.region_index() if c == r.code)
-        if r.boundary_year != latest:
+        if r.boundary_year != newest[r.code]:
             continue
         regions.append(views.region_ref(r, lang))
     regions.sort(key=lambda r: (PAGE_LEVELS.index(r["level"]) if r["level"] in PAGE_LEVELS else 9, r["code"]))
