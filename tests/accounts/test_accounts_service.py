@@ -126,3 +126,25 @@ def test_role_change_checks_scope_fields(engine):
     with pytest.raises(ValidationError, match="bestaat niet"):
         service.set_role(engine, "wijkracht", "programma-eigenaar", programme="nergens",
                          known_programmes={"kansrijk-enschede"})
+
+
+def test_the_session_cache_forgets_at_sign_out_and_sees_other_processes_within_its_seconds(engine, monkeypatch):
+    acc = service.add_account(engine, "bram", PW, "lezer")
+    raw = service.create_session(engine, acc)
+    cache = service.SessionCache()
+    clock = [1000.0]
+    monkeypatch.setattr(service.time, "monotonic", lambda: clock[0])
+    assert cache.account(engine, raw).username == "bram"
+    assert cache.account(engine, None) is None and cache.account(engine, "x" * 300) is None
+    # another process disables the account: this process still knows the session for at most SECONDS
+    service.set_active(engine, "bram", False, reason="vertrokken")
+    assert cache.account(engine, raw).username == "bram"
+    clock[0] += service.SessionCache.SECONDS
+    assert cache.account(engine, raw) is None
+    # signing out in this process works at once
+    service.set_active(engine, "bram", True)
+    raw = service.create_session(engine, service.sign_in(engine, "bram", PW))
+    assert cache.account(engine, raw).username == "bram"
+    service.end_session(engine, raw)
+    cache.forget(raw)
+    assert cache.account(engine, raw) is None

@@ -49,6 +49,10 @@ def test_sign_in_sets_httponly_cookie_and_sign_out_ends_the_session(accounts_app
     assert out.status_code == 303
     assert service.session_account(accounts_monitor.store.engine, raw) is None
     assert c.get("/account", follow_redirects=False).status_code == 303
+    # the old cookie, kept by someone: refused at once (the server's session cache forgot it at sign-out)
+    stolen = _fresh(accounts_app)
+    stolen.cookies.set("km_sessie", raw)
+    assert stolen.get("/account", follow_redirects=False).status_code == 303
 
 
 def test_redirect_after_sign_in_stays_on_this_site(accounts_app, accounts_monitor):
