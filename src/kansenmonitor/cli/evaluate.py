@@ -112,6 +112,23 @@ def _summary(result, lang: str, reading: str | None = None) -> None:
                 ("yes" if en else "ja") if row.excludes_zero else ("no" if en else "nee"),
             )
         console.print(ht)
+    hr = getattr(result, "honest_did_rm", None)
+    if hr is not None:
+        rt = Table(
+            title="Sensitivity to the trend, relative magnitudes (Rambachan & Roth)"
+            if en
+            else "Gevoeligheid voor de trend, relatieve omvang (Rambachan & Roth)"
+        )
+        rt.add_column("M̄", justify="right")
+        rt.add_column("robust 95% interval" if en else "robuust 95%-interval", justify="right")
+        rt.add_column("zero outside" if en else "nul erbuiten", justify="center")
+        for row in hr.table.itertuples():
+            rt.add_row(
+                n(row.M),
+                ("empty" if en else "leeg") if not math.isfinite(row.ci_low) else f"{n(row.ci_low)} … {n(row.ci_high)}",
+                ("yes" if en else "ja") if row.excludes_zero else ("no" if en else "nee"),
+            )
+        console.print(rt)
     if result.method == "scm":
         _scm_tables(console, result, lang)
     if result.method == "sdid":

@@ -102,12 +102,12 @@ def difference_in_differences(panel: Panel, *, alpha: float = 0.05, design: bool
         from .design import design_report as _design_report
 
         design_report = _design_report(panel, control="never", se=s, alpha=alpha)
-    honest = None
+    honest = honest_rm = None
     if honest_did:
         from .staggered import _honest_did
 
         Xc = np.stack([panel.wide_covariate(c) for c in panel.covariates], axis=2) if panel.covariates else None
-        honest = _honest_did(panel, panel.wide(), "never", Xc, alpha)
+        honest, honest_rm = _honest_did(panel, panel.wide(), "never", Xc, alpha)
     return DidResult(
         method="did",
         outcome=panel.outcome,
@@ -126,4 +126,5 @@ def difference_in_differences(panel: Panel, *, alpha: float = 0.05, design: bool
         n_clusters=n_cl,
         df_resid=int(len(y) - X.shape[1]),
         honest_did=honest,
+        honest_did_rm=honest_rm,
     )

@@ -222,6 +222,8 @@ def interpret(r: EffectResult, lang: str = "nl") -> str:
         )
     if getattr(r, "honest_did", None) is not None:
         parts.append(honest_did_sentence(r.honest_did, lang))
+        if getattr(r, "honest_did_rm", None) is not None:
+            parts.append(honest_rm_sentence(r.honest_did_rm, lang))
         if r.method == "did":
             parts.append(
                 "This sensitivity analysis uses the effect per period against the last period before the start "
@@ -363,6 +365,53 @@ def honest_did_sentence(h, lang: str = "nl") -> str:
             " Een afwijking die de conclusie omgooit, is dus niet groter dan wat vóór de start al voorkwam; wees "
             "voorzichtig."
         )
+    return s
+
+
+def honest_rm_sentence(h, lang: str = "nl") -> str:
+    """'Het effect blijft zichtbaar zolang de afwijking ... niet meer dan Mbar keer zo groot is ...' (Delta^RM)."""
+    n = lambda x: fmt_number(x, lang)  # noqa: E731
+    en = lang == "en"
+    what = (
+        ("the average effect over the periods" if h.target == "average" else "the effect in the first period")
+        if en
+        else ("het gemiddelde effect over de periodes" if h.target == "average" else "het effect in de eerste periode")
+    )
+    if h.breakdown is None:
+        return (
+            "Relative size: even without any deviation from the parallel trend after the start, "
+            f"{what} cannot be distinguished from zero with this test."
+            if en
+            else "Relatieve omvang: ook zonder enige afwijking van de parallelle trend na de start is "
+            f"{what} met deze toets niet van nul te onderscheiden."
+        )
+    bd = h.breakdown
+    if en:
+        s = (
+            "Looked at another way: the effect remains visible as long as the deviation from the parallel trend "
+            f"after the start is no more than {n(bd)} times as large as the largest deviation before it (per period)"
+            + (" (the search stopped there)" if h.breakdown_beyond else "")
+            + f". This holds for {what} after the start; before the start the largest change per period was "
+            f"{n(h.max_pre_change)}."
+        )
+        s += (
+            " A deviation as large as the ones before the start would already overturn the conclusion; be careful."
+            if bd < 1
+            else " A deviation as large as the ones before the start does not overturn the conclusion."
+        )
+        return s
+    s = (
+        "Anders bekeken: het effect blijft zichtbaar zolang de afwijking van de parallelle trend na de start niet "
+        f"meer dan {n(bd)} keer zo groot is als de grootste afwijking ervoor (per periode)"
+        + (" (verder is niet gezocht)" if h.breakdown_beyond else "")
+        + f". Dit geldt voor {what} na de start; vóór de start was de grootste verandering per periode "
+        f"{n(h.max_pre_change)}."
+    )
+    s += (
+        " Een afwijking zo groot als vóór de start gooit de conclusie dus al om; wees voorzichtig."
+        if bd < 1
+        else " Een afwijking zo groot als vóór de start gooit de conclusie dus niet om."
+    )
     return s
 
 

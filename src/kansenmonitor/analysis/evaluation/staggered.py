@@ -452,8 +452,9 @@ def callaway_santanna(
     absolute value) or ``"auto"`` (default): permutation with fewer than :data:`FEW_TREATED` treated units,
     where the asymptotic standard errors are far too small.
 
-    ``honest_did``: add the Rambachan & Roth sensitivity analysis (Delta^SD(M), FLCI) for the average
-    post-period effect of the event study with the universal base period (see :mod:`.honest`).
+    ``honest_did``: add the Rambachan & Roth sensitivity analysis for the average post-period effect of the
+    event study with the universal base period: smoothness (Delta^SD(M), FLCI, :mod:`.honest`) and relative
+    magnitudes (Delta^RM(Mbar), ARP hybrid test, :mod:`.honest_rm`).
     """
     if aggregation not in ("group", "simple", "dynamic"):
         raise ValueError("aggregation must be 'group', 'simple' or 'dynamic'")
@@ -624,9 +625,9 @@ def callaway_santanna(
                 mde=perm_mde,
                 mde_basis="permutation distribution of the headline estimate (approximate, 80 % power)",
             )
-    honest = None
+    honest = honest_rm = None
     if honest_did:
-        honest = _honest_did(panel, wide, control, X, alpha, covariate_method)
+        honest, honest_rm = _honest_did(panel, wide, control, X, alpha, covariate_method)
     return StaggeredResult(
         method="cs",
         outcome=panel.outcome,
@@ -657,6 +658,7 @@ def callaway_santanna(
         seed=seed,
         twfe=twfe,
         honest_did=honest,
+        honest_did_rm=honest_rm,
     )
 
 
@@ -688,6 +690,7 @@ def event_study_moments(
 def _honest_did(panel: Panel, wide: Wide, control: str, X: np.ndarray | None, alpha: float,
                 covariate_method: str = "dr"):
     from .honest import honest_did_sd
+    from .honest_rm import honest_did_rm
 
     ev, b, V = event_study_moments(wide, control, X, covariate_method)
     pre = ev <= -2
@@ -701,7 +704,8 @@ def _honest_did(panel: Panel, wide: Wide, control: str, X: np.ndarray | None, al
         field="honest_did",
     )
     keep = pre | post
-    return honest_did_sd(b[keep], V[np.ix_(keep, keep)], int(pre.sum()), int(post.sum()), alpha=alpha)
+    bk, Vk, K, T = b[keep], V[np.ix_(keep, keep)], int(pre.sum()), int(post.sum())
+    return honest_did_sd(bk, Vk, K, T, alpha=alpha), honest_did_rm(bk, Vk, K, T, alpha=alpha)
 
 
 def _permutation_test(

@@ -610,6 +610,7 @@ def result_view(result_dict: dict, source: dict, lang: str) -> dict:
     if r.get("ci_low") is not None and r.get("ci_high") is not None:
         ci = [r["ci_low"], r["ci_high"]]
     honest = _honest_view(r.get("honest_did"), lang)
+    honest_rm = _honest_rm_view(r.get("honest_did_rm"), lang) if honest else None
     leave_out = _leave_one_out_view(r.get("leave_one_out") if method == "scm" else None, source)
     interpretation = r.get("interpretation")
     placebo = source.get("placebo")
@@ -628,7 +629,7 @@ def result_view(result_dict: dict, source: dict, lang: str) -> dict:
                            for w in r.get("warnings", [])],
         "_interpretation": _named(interpretation, source),
         "chart_kind": chart_kind, "chart_rows": rows, "donors": donors, "balance": balance,
-        "_honest": honest, "_leave_out": leave_out,
+        "_honest": honest, "_honest_rm": honest_rm, "_leave_out": leave_out,
         "method_details": {k: r.get(k) for k in _DETAILS.get(method, ())},
         "_unit_charts": unit_charts, "per_unit": len({row.get("unit") for row in rows}) > 1,
         "_placebo": placebo_chart,
@@ -642,8 +643,8 @@ _DETAILS = {
     "sdid": ("sc_estimate", "did_estimate", "se_method", "replications", "time_weights", "noise_level"),
     "ascm": ("lambda_", "scm_estimate", "pre_rmspe", "scm_pre_rmspe", "lambda_cv"),
     "scm": ("leave_one_out",),
-    "cs": ("honest_did",),
-    "did": ("honest_did",),
+    "cs": ("honest_did", "honest_did_rm"),
+    "did": ("honest_did", "honest_did_rm"),
 }
 
 
@@ -662,6 +663,19 @@ def _honest_view(h: dict | None, lang: str) -> dict | None:
                          target=h.get("target", "average"),
                          m_scale=h.get("m_scale"))
     return {"rows": h["table"], "sentence": honest_did_sentence(ns, lang), "breakdown": h.get("breakdown")}
+
+
+def _honest_rm_view(h: dict | None, lang: str) -> dict | None:
+    """The sensitivity under relative magnitudes (Mbar, robust interval) and its sentence."""
+    if not h or not h.get("table"):
+        return None
+    from types import SimpleNamespace
+
+    from ...analysis.evaluation.interpret import honest_rm_sentence
+
+    ns = SimpleNamespace(breakdown=h.get("breakdown"), breakdown_beyond=bool(h.get("breakdown_beyond")),
+                         target=h.get("target", "average"), max_pre_change=h.get("max_pre_change"))
+    return {"rows": h["table"], "sentence": honest_rm_sentence(ns, lang), "breakdown": h.get("breakdown")}
 
 
 def _leave_one_out_view(rows: list | None, source: dict) -> list[dict]:
