@@ -27,7 +27,7 @@ from ..service import Site
 
 KIND = "evaluation"
 DECISION_KIND = "decision"
-LEVELS = ("buurt", "wijk", "school")
+LEVELS = ("buurt", "wijk", "gebied", "school")
 CONTROLS = ("never", "notyet")
 POOLS = ("gemeente", "vergelijkbaar")
 MAX_BOOTSTRAP = 999
@@ -215,6 +215,10 @@ def parse_spec(site: Site, params: Mapping) -> Spec:
                                "scholen; kies 'alle gebieden van de gemeente'", "similar areas exist for buurten and "
                                "wijken, not for schools; choose 'all areas of the municipality'")
     else:
+        if level == "gebied" and _get(params, "vergelijking") == "vergelijkbaar":
+            raise BadParameter("vergelijking", "vergelijkbare gebieden zijn er voor buurten en wijken, niet voor "
+                               "eigen gebieden; kies 'alle gebieden van de gemeente'", "similar areas exist for "
+                               "buurten and wijken, not for custom areas; choose 'all areas of the municipality'")
         try:
             site.catalogue[indicator]
         except UnknownIndicatorError:
@@ -240,6 +244,16 @@ def parse_spec(site: Site, params: Mapping) -> Spec:
             if c not in known:
                 raise BadParameter("gebied", f"gebied '{c}' is onbekend; zie /gebieden",
                                    f"area '{c}' is unknown; see /gebieden")
+        if level == "gebied" and codes:
+            from ...panels import area_treatment
+
+            notes = []
+            area_treatment(site.monitor, codes, 0, notes)
+            if notes:
+                raise BadParameter("gebied", "; ".join(notes) + "; met eigen gebieden als eenheden noemt u een "
+                                   "stadsdeel of focusgebied, of kiest u niveau buurt of wijk", "with custom areas as "
+                                   "units name a stadsdeel or focus area, or choose level buurt or wijk; in Dutch: "
+                                   + "; ".join(notes))
     method = _choice(params, "methode", METHODS, "cs")
     honest = _flag(params, "gevoeligheid")
     loo = _flag(params, "weglaten")
@@ -294,6 +308,8 @@ def build(site: Site, spec: Spec, lang: str = "nl") -> Built:
         places = [p.code for p in item.places if p.code]
     if spec.level == "school":
         return _build_schools(site, spec, places, lang)
+    if spec.level == "gebied":
+        return _build_areas(site, spec, places, lang)
     treated = places_to_treatment(monitor, places, spec.start, spec.level, notes)
     if not treated:
         raise BadParameter("interventie" if spec.intervention else "gebied",
@@ -429,6 +445,32 @@ def _build_schools(site: Site, spec: Spec, places: list[str], lang: str) -> Buil
               "indicator": spec.indicator, "level": "school", "start": spec.start, "treated": sorted(treated),
               "skipped_places": list(notes), "comparison_pool": "gemeente", "k": None,
               "gemeenten": list(gemeenten or []), "sectors": sectors, "control": spec.control,
+              "bootstrap": spec.bootstrap, "seed": spec.seed, "comparison_units": comparison,
+              "query": spec.query_string(), "placebo": placebo_of(spec),
+              "treated_units": _treated_units(frame, treated)}
+    return Built(spec, panel, frame, treated, comparison, notes, source)
+
+
+def _build_areas(site: Site, spec: Spec, places: list[str], lang: str) -> Built:
+    """The panel with own areas (stadsdelen, focus areas) as units, each as one whole: compared with the wijken
+    and other own areas of the gemeente(n) that share no buurt with them."""
+    from ...panels import area_panel, area_treatment
+
+    notes: list[str] = []
+    treated = area_treatment(site.monitor, places, spec.start, notes)
+    if not treated:
+        raise BadParameter("interventie" if spec.intervention else "gebied",
+                           "geen van de plaatsen is een eigen gebied (stadsdeel of focusgebied); kies niveau buurt of "
+                           "wijk, of noem een eigen gebied als plaats", "none of the places is a custom area "
+                           "(stadsdeel or focus area); choose level buurt or wijk, or name a custom area as place")
+    gemeenten = list(spec.gemeenten) or None
+    frame, panel = _panel(site, spec, lang, lambda: area_panel(site.monitor, spec.indicator, treated, gemeenten,
+                                                                notes=notes))
+    comparison = _comparison_units(frame, panel, treated)
+    source = {"programme": spec.programme, "intervention": spec.intervention, "places": places,
+              "indicator": spec.indicator, "level": "gebied", "start": spec.start, "treated": sorted(treated),
+              "skipped_places": list(notes), "comparison_pool": "gemeente", "k": None,
+              "gemeenten": list(gemeenten or []), "control": spec.control,
               "bootstrap": spec.bootstrap, "seed": spec.seed, "comparison_units": comparison,
               "query": spec.query_string(), "placebo": placebo_of(spec),
               "treated_units": _treated_units(frame, treated)}
