@@ -64,10 +64,10 @@ def difference_in_differences(panel: Panel, *, alpha: float = 0.05, design: bool
     n_ctrl = int((~np.isfinite(groups.to_numpy())).sum())
     panel.require(
         n_ctrl >= 2,
-        f"te weinig vergelijkingseenheden: {n_ctrl} eenheid/eenheden zonder maatregel; deze methode heeft er "
+        f"te weinig vergelijkingseenheden: {n_ctrl} {'eenheid' if n_ctrl == 1 else 'eenheden'} zonder maatregel; deze methode heeft er "
         "minstens 2 nodig",
         "Voeg eenheden zonder maatregel toe.",
-        en=(f"too few comparison units: {n_ctrl} unit(s) without the measure; this method needs at least 2", "Add units without the measure."),
+        en=(f"too few comparison units: {n_ctrl} unit{'' if n_ctrl == 1 else 's'} without the measure; this method needs at least 2", "Add units without the measure."),
     )
     panel.require(
         n_tr >= 2,

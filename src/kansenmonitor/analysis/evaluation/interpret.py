@@ -39,6 +39,15 @@ def fmt_number(x: float | None, lang: str = "nl") -> str:
     return s
 
 
+def fmt_period(t) -> str:
+    """A period as people write it: 2020, not 2020.0."""
+    try:
+        f = float(t)
+    except (TypeError, ValueError):
+        return str(t)
+    return str(int(f)) if math.isfinite(f) and f == int(f) else str(t)
+
+
 def fmt_p(p: float | None, lang: str = "nl") -> str:
     if p is None or not math.isfinite(p):
         return "onbekend" if lang == "nl" else "unknown"
@@ -60,16 +69,18 @@ def _design_sentence(r: EffectResult, lang: str) -> str:
         )
     if r.method == "cs":
         ctrl = getattr(r, "control", "never")
+        by_group = getattr(r, "by_group", None)
+        starts = sorted(by_group["group"].unique()) if by_group is not None and "group" in by_group else []
+        one_start = len(starts) == 1
+        start = fmt_period(starts[0]) if one_start else ""
         if lang == "en":
             who = "never took part" if ctrl == "never" else "had not yet started at that time"
-            return (
-                f"We compared how '{r.outcome}' changed in {r.n_treated} units that started at different "
-                f"times with units that {who} at that moment."
-            )
+            when = f"that all started in {start}" if one_start else "that started at different times"
+            return f"We compared how '{r.outcome}' changed in {r.n_treated} units {when} with units that {who}."
         who = "nooit meededen" if ctrl == "never" else "op dat moment nog niet begonnen waren"
+        when = f"die allemaal in {start} begonnen" if one_start else "die op verschillende momenten begonnen"
         return (
-            f"We vergeleken hoe '{r.outcome}' veranderde in {r.n_treated} eenheden die op verschillende "
-            f"momenten begonnen, met eenheden die {who}."
+            f"We vergeleken hoe '{r.outcome}' veranderde in {r.n_treated} eenheden {when}, met eenheden die {who}."
         )
     if r.method == "scm":
         n_d = getattr(r, "n_donors", n_ctrl)
@@ -221,19 +232,19 @@ def interpret(r: EffectResult, lang: str = "nl") -> str:
             "vergelijkbaar."
         )
     if getattr(r, "honest_did", None) is not None:
+        if r.method == "did":  # said first: the sentences below may read 'visible' where the 2x2 above is not
+            parts.append(
+                "The sensitivity analysis that follows uses the effect per period against the last period before "
+                "the start (an event study of the same comparison), not the single before-after estimate above; "
+                "the two can differ."
+                if en
+                else "De gevoeligheidsanalyse hierna gebruikt het effect per periode, gemeten tegen de laatste "
+                "periode vóór de start (een gebeurtenisstudie van dezelfde vergelijking), en niet de ene "
+                "voor-na-schatting hierboven; die twee kunnen verschillen."
+            )
         parts.append(honest_did_sentence(r.honest_did, lang))
         if getattr(r, "honest_did_rm", None) is not None:
             parts.append(honest_rm_sentence(r.honest_did_rm, lang))
-        if r.method == "did":
-            parts.append(
-                "This sensitivity analysis uses the effect per period against the last period before the start "
-                "(an event study of the same comparison), not the single before-after estimate above; the two "
-                "can differ somewhat."
-                if en
-                else "Deze gevoeligheidsanalyse gebruikt het effect per periode, gemeten tegen de laatste periode "
-                "vóór de start (een gebeurtenisstudie van dezelfde vergelijking), en niet de ene voor-na-schatting "
-                "hierboven; die twee kunnen iets verschillen."
-            )
         if getattr(r, "inference", "") == "permutation":
             parts.append(
                 "With so few units with the measure this sensitivity analysis is only a rough guide: it uses the "

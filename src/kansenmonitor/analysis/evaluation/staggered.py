@@ -472,11 +472,11 @@ def callaway_santanna(
     if control == "never":
         panel.require(
             n_never >= 2,
-            f"te weinig vergelijkingseenheden: {n_never} nooit behandelde eenheid/eenheden; deze methode heeft er "
+            f"te weinig vergelijkingseenheden: {n_never} nooit behandelde {'eenheid' if n_never == 1 else 'eenheden'}; deze methode heeft er "
             "minstens 2 nodig",
             "Gebruik vergelijkingsgroep notyet (--control notyet; nog niet behandelde eenheden als vergelijking) of voeg eenheden zonder "
             "maatregel toe.",
-        en=(f"too few comparison units: {n_never} never-treated unit(s); this method needs at least 2", "Use comparison group notyet (--control notyet; not-yet-treated units as comparison) or add units without the measure.")
+        en=(f"too few comparison units: {n_never} never-treated unit{'' if n_never == 1 else 's'}; this method needs at least 2", "Use comparison group notyet (--control notyet; not-yet-treated units as comparison) or add units without the measure.")
         )
     covariates = panel.covariates if covariates is None else tuple(covariates)
     panel.require_complete_covariates(covariates, "cs")

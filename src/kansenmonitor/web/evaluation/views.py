@@ -277,11 +277,21 @@ def parse_spec(site: Site, params: Mapping) -> Spec:
     )
 
 
+_CLI_IN_PARENS = re.compile(r"\(--[a-z][a-z-]*(?: [^;)]*)?; ")
+_CLI_ALONE = re.compile(r"\s*\(--[a-z][a-z-]*(?: [^;)]*)?\)")
+
+
+def no_cli(text: str) -> str:
+    """An engine text without the command-line options it names for CLI users: '(--method scm; synthetische
+    controle)' reads '(synthetische controle)' and '(--honest-did)' goes; a web page names no CLI options."""
+    return _CLI_ALONE.sub("", _CLI_IN_PARENS.sub("(", text)) if isinstance(text, str) else text
+
+
 def _engine_error(exc: ValidationError, default: str = "start") -> BadParameter:
     issues = getattr(exc, "issues", [])
     param = next((FIELD_PARAM[i.field] for i in issues if i.field in FIELD_PARAM), default)
     text = "; ".join(i.message + (f" — {i.hint}" if i.hint else "") for i in issues) or str(exc)
-    return BadParameter(param, text)
+    return BadParameter(param, no_cli(text))
 
 
 @dataclass
@@ -737,6 +747,7 @@ def _named(text, source: dict):
     """An engine's text with the codes of the units (areas, schools) replaced by their names."""
     if not isinstance(text, str):
         return text
+    text = no_cli(text)
     names = {**{str(u["code"]): u["name"] for u in source.get("comparison_units") or []}, **treated_names(source)}
     for code in sorted(names, key=len, reverse=True):
         if code in text and names[code] and names[code] != code:
