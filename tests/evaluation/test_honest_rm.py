@@ -140,3 +140,18 @@ def test_cs_and_did_carry_relative_magnitudes_with_a_plain_dutch_sentence():
     none = callaway_santanna(_panel(effect=0.0), bootstrap=0, honest_did=True, inference="asymptotic")
     assert none.honest_did_rm.breakdown is None
     assert "ook zonder enige afwijking van de parallelle trend na de start" in none.interpret()
+
+
+def test_too_many_post_periods_is_refused_and_cs_then_keeps_only_the_smoothness_analysis():
+    from kansenmonitor.analysis.evaluation.honest_rm import MAX_POST_PERIODS
+
+    T = MAX_POST_PERIODS + 1
+    with pytest.raises(ValueError, match="at most 8 post periods"):
+        honest_did_rm(np.zeros(2 + T), np.eye(2 + T), 2, T)
+    rng = np.random.default_rng(1)
+    rows = [{"u": f"u{u}", "t": t, "start": 2012 if u < 20 else np.nan, "y": rng.normal() + (t >= 2012) * (u < 20)}
+            for u in range(40) for t in range(2009, 2012 + T)]
+    panel = Panel.from_frame(pd.DataFrame(rows), unit="u", time="t", outcome="y", treated_from="start")
+    res = callaway_santanna(panel, bootstrap=0, honest_did=True, inference="asymptotic")
+    assert res.honest_did is not None and res.honest_did.n_post == T and res.honest_did_rm is None
+    assert "Anders bekeken" not in res.interpret()

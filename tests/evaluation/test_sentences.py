@@ -62,7 +62,10 @@ def test_web_texts_name_no_command_line_options():
     from kansenmonitor.web.evaluation.views import no_cli
 
     assert no_cli("Gebruik methode scm (--method scm; synthetische controle) voor één behandelde eenheid.") == (
-        "Gebruik methode scm (synthetische controle) voor één behandelde eenheid.")
+        "Gebruik methode 'synthetische controle' voor één behandelde eenheid.")
+    assert no_cli("Gebruik de aangevulde synthetische controle (methode ascm) of synthetische verschil-in-verschillen "
+                  "(methode sdid), die daarvoor corrigeren") == (
+        "Gebruik de aangevulde synthetische controle of synthetische verschil-in-verschillen, die daarvoor corrigeren")
     assert no_cli("zet de gevoeligheidsanalyse voor de trend uit (--honest-did).") == (
         "zet de gevoeligheidsanalyse voor de trend uit.")
     assert no_cli("een 95%-interval (-0,31 tot 2,16)") == "een 95%-interval (-0,31 tot 2,16)"

@@ -34,6 +34,8 @@ from scipy import optimize, stats
 
 LF_SIMS = 1000
 GRID_POINTS = 1000
+#: the dual of the test's linear programme has C(2T, T) candidate vertices for T post periods: up to T = 8 here
+MAX_POST_PERIODS = 8
 _EPS = np.finfo(float).eps
 
 
@@ -507,6 +509,8 @@ def honest_did_rm(
         raise ValueError("honest DiD needs at least one pre-period and one post-period coefficient")
     if betahat.size != K + T or sigma.shape != (K + T, K + T):
         raise ValueError("betahat and sigma do not match n_pre + n_post")
+    if T > MAX_POST_PERIODS:
+        raise ValueError(f"relative magnitudes: at most {MAX_POST_PERIODS} post periods")
     sigma = (sigma + sigma.T) / 2
     if l_vec is None:
         l_vec = np.full(T, 1.0 / T) if target == "average" else np.eye(T)[0]

@@ -705,7 +705,11 @@ def _honest_did(panel: Panel, wide: Wide, control: str, X: np.ndarray | None, al
     )
     keep = pre | post
     bk, Vk, K, T = b[keep], V[np.ix_(keep, keep)], int(pre.sum()), int(post.sum())
-    return honest_did_sd(bk, Vk, K, T, alpha=alpha), honest_did_rm(bk, Vk, K, T, alpha=alpha)
+    from .honest_rm import MAX_POST_PERIODS
+
+    # relative magnitudes only up to MAX_POST_PERIODS periods after the start (the smoothness analysis always)
+    rm = honest_did_rm(bk, Vk, K, T, alpha=alpha) if T <= MAX_POST_PERIODS else None
+    return honest_did_sd(bk, Vk, K, T, alpha=alpha), rm
 
 
 def _permutation_test(

@@ -281,10 +281,18 @@ _CLI_IN_PARENS = re.compile(r"\(--[a-z][a-z-]*(?: [^;)]*)?; ")
 _CLI_ALONE = re.compile(r"\s*\(--[a-z][a-z-]*(?: [^;)]*)?\)")
 
 
+_METHOD_TOKEN = re.compile(r"\s*\(methode (?:cs|did|scm|sdid|ascm|its)\)")
+_METHOD_NAMED = re.compile(r"methode (?:cs|did|scm|sdid|ascm|its) \(([^)]*)\)")
+
+
 def no_cli(text: str) -> str:
-    """An engine text without the command-line options it names for CLI users: '(--method scm; synthetische
-    controle)' reads '(synthetische controle)' and '(--honest-did)' goes; a web page names no CLI options."""
-    return _CLI_ALONE.sub("", _CLI_IN_PARENS.sub("(", text)) if isinstance(text, str) else text
+    """An engine text without the command-line options and method ids it names for CLI users: '(--method scm;
+    synthetische controle)' reads '(synthetische controle)', '(--honest-did)' and '(methode ascm)' go, 'methode
+    scm (synthetische controle)' reads "methode 'synthetische controle'"; a web page names no CLI options."""
+    if not isinstance(text, str):
+        return text
+    text = _CLI_ALONE.sub("", _CLI_IN_PARENS.sub("(", text))
+    return _METHOD_TOKEN.sub("", _METHOD_NAMED.sub(r"methode '\1'", text))
 
 
 def _engine_error(exc: ValidationError, default: str = "start") -> BadParameter:
@@ -359,7 +367,7 @@ def build(site: Site, spec: Spec, lang: str = "nl") -> Built:
               "vergelijkbaar" else None, "gemeenten": list(gemeenten or []), "control": spec.control,
               "bootstrap": spec.bootstrap, "seed": spec.seed, "comparison_units": comparison,
               "query": spec.query_string(), "placebo": placebo_of(spec),
-              "treated_units": _treated_units(frame, treated)}
+              "treated_units": _treated_units(frame, treated), "dropped_units": _dropped_units(frame, panel)}
     return Built(spec, panel, frame, treated, comparison, notes, source)
 
 
@@ -380,6 +388,13 @@ def _treated_units(frame, treated) -> list[dict]:
     """The treated units with their names (the chart and tables name them, not their codes)."""
     names = dict(zip(frame["unit"], frame["unit_name"], strict=True))
     return [{"code": str(u), "name": names.get(u, str(u))} for u in sorted(treated)]
+
+
+def _dropped_units(frame, panel: Panel) -> list[dict]:
+    """The units left out of the balanced panel, with their names (the notes that list them say names)."""
+    kept = {str(u) for u in panel.wide().units}
+    names = dict(zip(frame["unit"], frame["unit_name"], strict=True))
+    return [{"code": str(u), "name": names[u]} for u in sorted(set(frame["unit"])) if str(u) not in kept]
 
 
 def _comparison_units(frame, panel: Panel, treated) -> list[dict]:
@@ -457,7 +472,7 @@ def _build_schools(site: Site, spec: Spec, places: list[str], lang: str) -> Buil
               "gemeenten": list(gemeenten or []), "sectors": sectors, "control": spec.control,
               "bootstrap": spec.bootstrap, "seed": spec.seed, "comparison_units": comparison,
               "query": spec.query_string(), "placebo": placebo_of(spec),
-              "treated_units": _treated_units(frame, treated)}
+              "treated_units": _treated_units(frame, treated), "dropped_units": _dropped_units(frame, panel)}
     return Built(spec, panel, frame, treated, comparison, notes, source)
 
 
@@ -483,7 +498,7 @@ def _build_areas(site: Site, spec: Spec, places: list[str], lang: str) -> Built:
               "gemeenten": list(gemeenten or []), "control": spec.control,
               "bootstrap": spec.bootstrap, "seed": spec.seed, "comparison_units": comparison,
               "query": spec.query_string(), "placebo": placebo_of(spec),
-              "treated_units": _treated_units(frame, treated)}
+              "treated_units": _treated_units(frame, treated), "dropped_units": _dropped_units(frame, panel)}
     return Built(spec, panel, frame, treated, comparison, notes, source)
 
 
@@ -748,7 +763,8 @@ def _named(text, source: dict):
     if not isinstance(text, str):
         return text
     text = no_cli(text)
-    names = {**{str(u["code"]): u["name"] for u in source.get("comparison_units") or []}, **treated_names(source)}
+    names = {**{str(u["code"]): u["name"] for u in source.get("dropped_units") or []},
+             **{str(u["code"]): u["name"] for u in source.get("comparison_units") or []}, **treated_names(source)}
     for code in sorted(names, key=len, reverse=True):
         if code in text and names[code] and names[code] != code:
             text = re.sub(rf"\b{re.escape(code)}\b", names[code], text)
