@@ -187,3 +187,131 @@ def placebo_text(placebo: dict, result: dict, start: int, lang: str) -> str:
              "bijvoorbeeld met een andere vergelijking." if clear else "Het is niet te onderscheiden van nul: de "
              "vergelijking lijkt bruikbaar voor een latere effectmeting.")
     return text
+
+
+# -- own areas (stadsdelen, focus areas) as units --------------------------------------------------------------
+
+#: the level name of an evaluation whose units are own areas, each as one whole
+AREA_LEVEL = "gebied"
+
+
+def withheld_note(obs: pd.DataFrame, unit_col: str, names: Mapping[str, str], what: tuple[str, str],
+                  min_count: int | None = None, counted: str = "waarnemingen") -> str | None:
+    """'3 scholen tellen niet (helemaal) mee: ...' for the units whose values of the outcome are withheld by
+    disclosure control (``disclosure`` holds the reason), or None. ``what`` is (singular, plural); with
+    ``min_count`` the reason 'too few observations' says the threshold ('minder dan 10 leerlingen')."""
+    if obs.empty or "disclosure" not in obs:
+        return None
+    hidden = obs[obs["value"].isna() & obs["disclosure"].notna()]
+    if hidden.empty:
+        return None
+    units = sorted(hidden[unit_col].unique())
+    reasons = sorted({str(r).removeprefix("niet getoond: ") for r in hidden["disclosure"]})
+    if min_count:
+        reasons = [f"{r}: minder dan {min_count} {counted}" if r == "te weinig waarnemingen" else r for r in reasons]
+    shown = ", ".join(names.get(u, u) for u in units[:5]) + (f" en {len(units) - 5} andere" if len(units) > 5 else "")
+    one = len(units) == 1
+    return (f"{len(units)} {what[0] if one else what[1]} {'telt' if one else 'tellen'} niet of niet elk jaar mee "
+            f"({shown}): de cijfers voor deze uitkomst zijn afgeschermd ({'; '.join(reasons)}). "
+            f"{'Die reeks wordt' if one else 'Die reeksen worden'} niet getoond en de jaren zonder cijfer tellen niet "
+            "mee.")
+
+
+def _covered_buurten(monitor: Monitor, region, year: int) -> set[str]:
+    """The buurten (indeling ``year``) a wijk or an own area covers."""
+    if region.level == Level.BUURT:
+        return {region.code}
+    if region.level == Level.WIJK:
+        return {b.code for b in monitor.regions(level="buurt", parent=region.code, boundary_year=year)}
+    out: set[str] = set()
+    for m in region.members or []:
+        try:
+            member = monitor.region(m, region.boundary_year)
+        except LookupError:
+            continue
+        out |= _covered_buurten(monitor, member, region.boundary_year)
+    return out
+
+
+def area_treatment(monitor: Monitor, places: Sequence[str], start_year: int, skipped: list[str]) -> dict[str, int]:
+    """Own-area code → first treated year for the places that are own areas (stadsdeel, focus area); other places
+    are named in ``skipped``."""
+    out: dict[str, int] = {}
+    for code in places:
+        try:
+            region = monitor.region(code)
+        except LookupError:
+            skipped.append(f"{code}: dit gebied is nog niet vastgelegd in de kansenmonitor")
+            continue
+        if region.level.is_custom:
+            out[region.code] = start_year
+        else:
+            skipped.append(f"{region.name} ({code}) is geen eigen gebied of focusgebied en telt niet mee")
+    return out
+
+
+def area_panel(monitor: Monitor, indicator: str, treated: Mapping[str, int], gemeenten: Sequence[str] | None = None,
+               notes: list[str] | None = None) -> pd.DataFrame:
+    """Long panel with own areas as units: each treated own area as one whole (its figures as the store holds
+    them, aggregated from its buurten under the same disclosure control), compared with the wijken and the other
+    own areas of the gemeenten that share no buurt with a treated area.
+
+    Wijken are the comparison because they are, like an own area, groups of buurten; a buurt that lies in a
+    treated area must not be in the comparison. A count (an indicator that adds up) is refused: the count of an
+    area of four buurten cannot be compared with that of one wijk; a share, mean or rate can."""
+    from .core.model import Aggregation
+
+    ind = monitor.indicator(indicator)
+    if not treated:
+        raise PanelBuildError([Issue("<store>", None, "treated", "er zijn geen eigen gebieden met de maatregel",
+                                     "noem een eigen gebied of focusgebied als plaats van de interventie")])
+    if ind.aggregation == Aggregation.SUM:
+        raise PanelBuildError([Issue("<store>", None, "indicator",
+                                     f"'{ind.label()}' is een aantal; het aantal van een eigen gebied is niet te "
+                                     "vergelijken met dat van één wijk",
+                                     "kies een percentage, gemiddelde of cijfer per inwoner, of kies niveau buurt")])
+    years = monitor.store.boundary_years()
+    newest = max(y for y in years if monitor.store.regions(level="buurt", boundary_year=y))
+    areas = {c: monitor.region(c) for c in treated}
+    gms = list(gemeenten) if gemeenten else sorted({a.gemeente for a in areas.values() if a.gemeente})
+    taken: set[str] = set()
+    for a in areas.values():
+        taken |= _covered_buurten(monitor, a, newest)
+    pool: dict[str, object] = dict(areas)
+    for level in ("wijk", "stadsdeel", "gebied"):
+        for r in monitor.regions(level=level, boundary_year=newest):
+            if r.code in pool or r.gemeente not in gms:
+                continue
+            if not (_covered_buurten(monitor, r, newest) & taken):
+                pool[r.code] = r
+    keys: list[tuple[str, int]] = []
+    to_unit: dict[tuple[str, int], str] = {}
+    for code in pool:
+        for c, y in monitor.linked_codes(code, newest):
+            keys.append((c, y))
+            to_unit[(c, y)] = code
+    raw = monitor.observations(public=True, indicators=[indicator], keys=keys)
+    names = {c: r.name for c, r in pool.items()}
+    if not raw.empty:
+        raw = raw.assign(unit=[to_unit[(c, int(y))] for c, y in zip(raw["region"], raw["boundary_year"], strict=True)])
+        note = withheld_note(raw, "unit", names, ("gebied", "gebieden"), ind.min_count)
+        if note and notes is not None:
+            notes.append(note)
+    obs = raw[raw["value"].notna()] if not raw.empty else raw
+    if obs.empty or not set(obs["unit"]) & set(treated):
+        raise PanelBuildError([Issue("<store>", None, "indicator",
+                                     f"geen waarden van '{ind.label()}' voor {', '.join(a.name for a in areas.values())}",
+                                     "kies een andere indicator; een eigen gebied heeft alleen cijfers die uit zijn "
+                                     "buurten op te tellen zijn")])
+    obs = obs.sort_values("boundary_year").groupby(["unit", "period"], as_index=False).last()
+    frame = pd.DataFrame({
+        "unit": obs["unit"],
+        "time": obs["period"].astype(int),
+        "outcome": obs["value"].astype(float),
+        "treated_from": [treated.get(u, np.nan) for u in obs["unit"]],
+        "unit_name": [names[u] for u in obs["unit"]],
+    })[PANEL_COLUMNS]
+    frame.attrs["indicator"] = ind.id
+    frame.attrs["unit_label"] = ind.unit
+    frame.attrs["units"] = "gebieden"
+    return frame.sort_values(["unit", "time"]).reset_index(drop=True)

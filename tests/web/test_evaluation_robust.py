@@ -58,9 +58,16 @@ def test_sensitivity_to_the_trend_on_the_result_page(client, demo_monitor):
     assert h["breakdown"] == (
         None if direct.honest_did.breakdown is None else pytest.approx(direct.honest_did.breakdown)
     )
+    rm = data["result"]["method_details"]["honest_did_rm"]
+    assert rm["restriction"] == "RM" and rm["n_pre"] == direct.honest_did_rm.n_pre and len(rm["table"]) == 5
+    assert rm["breakdown"] == (
+        None if direct.honest_did_rm.breakdown is None else pytest.approx(direct.honest_did_rm.breakdown)
+    )
     page = client.get(f"/evaluaties/resultaat?{_with(gevoeligheid='1')}&lang=nl").text
     assert "Hoe gevoelig is de conclusie voor de trend?" in page and "Afwijking M" in page
     assert ("Het effect blijft zichtbaar zolang" in page) or ("niet robuust" in page)
+    assert "En als de afwijking na de start een veelvoud is van die ervoor?" in page and "Keer zo groot" in page
+    assert ("keer zo groot is als de grootste afwijking ervoor" in page) or ("ook zonder enige afwijking" in page)
     setup = client.get(f"/evaluaties/nieuw?{_with(gevoeligheid='1')}&lang=nl").text
     assert 'name="gevoeligheid" type="checkbox" value="1" class="utrecht-checkbox" checked' in setup
     en = client.get(f"/evaluaties/resultaat?{_with(gevoeligheid='1')}&lang=en").text

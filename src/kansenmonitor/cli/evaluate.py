@@ -112,6 +112,23 @@ def _summary(result, lang: str, reading: str | None = None) -> None:
                 ("yes" if en else "ja") if row.excludes_zero else ("no" if en else "nee"),
             )
         console.print(ht)
+    hr = getattr(result, "honest_did_rm", None)
+    if hr is not None:
+        rt = Table(
+            title="Sensitivity to the trend, relative magnitudes (Rambachan & Roth)"
+            if en
+            else "Gevoeligheid voor de trend, relatieve omvang (Rambachan & Roth)"
+        )
+        rt.add_column("M̄", justify="right")
+        rt.add_column("robust 95% interval" if en else "robuust 95%-interval", justify="right")
+        rt.add_column("zero outside" if en else "nul erbuiten", justify="center")
+        for row in hr.table.itertuples():
+            rt.add_row(
+                n(row.M),
+                ("empty" if en else "leeg") if not math.isfinite(row.ci_low) else f"{n(row.ci_low)} … {n(row.ci_high)}",
+                ("yes" if en else "ja") if row.excludes_zero else ("no" if en else "nee"),
+            )
+        console.print(rt)
     if result.method == "scm":
         _scm_tables(console, result, lang)
     if result.method == "sdid":
@@ -122,7 +139,8 @@ def _summary(result, lang: str, reading: str | None = None) -> None:
     console.print(reading or result.interpret(lang))
     from kansenmonitor.analysis.evaluation.interpret import REPEATED_WARNINGS
 
-    shown = set(REPEATED_WARNINGS)
+    # the reading of a placebo test replaces the interpretation, and with it the warnings it repeats
+    shown = set(REPEATED_WARNINGS) if not reading else set()
     for m in result.warnings:
         if m.code not in shown:
             console.print(f"[yellow]{'Note' if en else 'Let op'}:[/] {m.text(lang)}")
@@ -134,12 +152,20 @@ def _scm_tables(console: Console, result, lang: str) -> None:
 
     en = lang == "en"
     n = lambda x: fmt_number(x, lang)  # noqa: E731
-    w = result.weights[result.weights["weight"] >= 0.001].sort_values("weight", ascending=False)
+    # several treated units: every table has a block per treated unit, so it says which one
+    many = "treated_unit" in result.weights and result.weights["treated_unit"].nunique() > 1
+    tcol = ("Treated unit" if en else "Eenheid met maatregel",) if many else ()
+
+    def lead(row) -> tuple[str, ...]:
+        return (str(row.treated_unit),) if many else ()
+
+    w = result.weights[result.weights["weight"] >= 0.001]
+    w = w.sort_values(["treated_unit", "weight"] if many else "weight", ascending=[True, False] if many else False)
     wt = Table(title="Synthetic control: donor weights" if en else "Synthetische controle: gewichten")
-    for col in ("Comparison unit" if en else "Vergelijkingseenheid", "Weight" if en else "Gewicht"):
+    for col in (*tcol, "Comparison unit" if en else "Vergelijkingseenheid", "Weight" if en else "Gewicht"):
         wt.add_column(col)
     for row in w.itertuples():
-        wt.add_row(str(row.donor), n(row.weight))
+        wt.add_row(*lead(row), str(row.donor), n(row.weight))
     console.print(wt)
     if result.balance is not None and len(result.balance):
         bt = Table(title="Predictor balance before the start" if en else "Voorspellers vóór de start")
@@ -148,17 +174,21 @@ def _scm_tables(console: Console, result, lang: str) -> None:
             if en
             else ("Voorspeller", "V", "Met maatregel", "Synthetisch", "Gemiddelde vergelijkingseenheden")
         )
-        for col in cols:
-            bt.add_column(col, justify="left" if col in ("Predictor", "Voorspeller") else "right")
+        bal_many = many and "treated_unit" in result.balance
+        for col in ((*tcol, *cols) if bal_many else cols):
+            bt.add_column(col, justify="right" if col in cols[1:] else "left")
         for row in result.balance.itertuples():
-            bt.add_row(row.predictor, n(row.v), n(row.treated), n(row.synthetic), n(row.donor_mean))
+            bt.add_row(*(lead(row) if bal_many else ()), row.predictor, n(row.v), n(row.treated), n(row.synthetic),
+                       n(row.donor_mean))
         console.print(bt)
     if result.leave_one_out is not None and len(result.leave_one_out):
         lt = Table(title="Without one comparison unit" if en else "Zonder één vergelijkingseenheid")
-        for col in (("Left out", "Its weight", "Estimate") if en else ("Weggelaten", "Gewicht", "Schatting")):
-            lt.add_column(col, justify="left" if col in ("Left out", "Weggelaten") else "right")
+        lcols = ("Left out", "Its weight", "Estimate") if en else ("Weggelaten", "Gewicht", "Schatting")
+        loo_many = many and "treated_unit" in result.leave_one_out
+        for col in ((*tcol, *lcols) if loo_many else lcols):
+            lt.add_column(col, justify="right" if col in lcols[1:] else "left")
         for row in result.leave_one_out.itertuples():
-            lt.add_row(str(row.donor), n(row.weight), n(row.estimate))
+            lt.add_row(*(lead(row) if loo_many else ()), str(row.donor), n(row.weight), n(row.estimate))
         console.print(lt)
     if len(result.placebos):
         rank = int((result.placebos["ratio"] >= result.rmspe_ratio).sum())
@@ -167,16 +197,16 @@ def _scm_tables(console: Console, result, lang: str) -> None:
             if result.placebo_v == "refit"
             else ("placebos use the V of the treated unit" if en else "placebo's gebruiken de V van de eenheid met maatregel")
         )
+        k = len(result.placebos)
+        per = (
+            (" (for each treated unit one per comparison unit)" if en else " (per eenheid met maatregel één per "
+             "vergelijkingseenheid)") if many else ""
+        )
         console.print(
-            (
-                f"Placebos: {rank} of {result.n_donors} comparison units have a post/pre ratio at least as large "
-                f"({how})."
-            )
+            f"Placebos{per}: in {rank} of the {k} the post/pre ratio is at least as large ({how})."
             if en
-            else (
-                f"Placebo's: {rank} van de {result.n_donors} vergelijkingseenheden hebben een even grote of grotere "
-                f"verhouding na/vóór de start ({how})."
-            )
+            else f"Placebo's{per}: bij {rank} van de {k} is de verhouding na/vóór de start even groot of groter "
+            f"({how})."
         )
 
 
@@ -279,6 +309,19 @@ def _store_panel(programme_id, intervention_id, indicator, level, start, gemeent
         monitor.indicator(indicator)
     except LookupError as exc:
         _fail(str(exc))
+    if level == "gebied":
+        from kansenmonitor.panels import area_panel, area_treatment
+
+        treated = area_treatment(monitor, [p.code for p in item.places if p.code], year, notes)
+        if not treated:
+            _fail(f"geen van de plaatsen van interventie '{intervention_id}' is een eigen gebied (stadsdeel of "
+                  "focusgebied); kies --level buurt of wijk.", f"none of the places of intervention "
+                  f"'{intervention_id}' is a custom area (stadsdeel or focus area); choose --level buurt or wijk.")
+        frame = area_panel(monitor, indicator, treated, gemeenten or None, notes=notes)
+        source = {"programme": programme_id, "intervention": intervention_id, "indicator": indicator,
+                  "level": level, "start": year, "treated": sorted(treated), "skipped_places": list(notes),
+                  "placebo": placebo}
+        return frame[["unit", "time", "outcome", "treated_from"]], source
     treated = places_to_treatment(monitor, [p.code for p in item.places if p.code], year, level, notes)
     frame = panel_frame(monitor, indicator, level, treated, gemeenten or None)
     source = {"programme": programme_id, "intervention": intervention_id, "indicator": indicator, "level": level,
@@ -326,7 +369,10 @@ def register(app: typer.Typer) -> None:
         ),
         intervention: str | None = typer.Option(None, "--intervention", help="Interventie-id in het programma."),
         indicator: str | None = typer.Option(None, "--indicator", help="Indicator-id als uitkomst."),
-        level: str = typer.Option("buurt", "--level", help="Niveau van de eenheden: buurt, wijk of school."),
+        level: str = typer.Option(
+            "buurt", "--level", help="Niveau van de eenheden: buurt, wijk, gebied (eigen gebied of focusgebied als "
+            "één geheel, vergeleken met wijken) of school."
+        ),
         start: int | None = typer.Option(None, "--start", help="Startjaar (als de interventie er geen heeft)."),
         gemeente: list[str] = typer.Option([], "--gemeente", help="Gemeente(n) voor de vergelijkingsgebieden."),
         save: str | None = typer.Option(None, "--save", help="Bewaar het resultaat onder deze naam."),
@@ -407,9 +453,9 @@ def register(app: typer.Typer) -> None:
         if control not in ("never", "notyet"):
             _fail(f"onbekende vergelijkingsgroep '{control}'; kies never of notyet.",
                   f"unknown comparison group '{control}'; choose never or notyet.")
-        if level not in ("buurt", "wijk", "school"):
-            _fail(f"onbekend niveau '{level}'; kies buurt, wijk of school.",
-                  f"unknown level '{level}'; choose buurt, wijk or school.")
+        if level not in ("buurt", "wijk", "gebied", "school"):
+            _fail(f"onbekend niveau '{level}'; kies buurt, wijk, gebied of school.",
+                  f"unknown level '{level}'; choose buurt, wijk, gebied or school.")
         if leave_one_out and method != "scm":
             _fail("--leave-one-out hoort bij --method scm.", "--leave-one-out belongs to --method scm.")
         if honest_did and method not in ("cs", "did"):

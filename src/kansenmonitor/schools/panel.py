@@ -47,6 +47,13 @@ def school_panel(monitor, indicator: str, treated: Mapping[str, int], gemeenten:
     if comparison is not None:
         codes = set(comparison) | set(treated)
     obs = repo.observations(monitor, schools=sorted(codes), indicators=[indicator], public=True)
+    if notes is not None:
+        from ..panels import withheld_note
+
+        note = withheld_note(obs, "school", {c: str(reg.at[c, "name"]) for c in codes if c in reg.index},
+                             ("school", "scholen"), inds[indicator].min_count, "leerlingen")
+        if note:
+            notes.append(note)
     obs = obs[obs["value"].notna()]
     if obs.empty:
         raise PanelBuildError([Issue("<store>", None, "indicator", f"geen waarden van '{indicator}' voor deze scholen",

@@ -27,6 +27,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from .interpret import fmt_number
 from .panel import Panel
 from .results import AscmResult, DesignReport, Message
 from .synth import Predictor, _as_predictors, _error, _resolve, simplex_least_squares
@@ -191,10 +192,11 @@ def augmented_synthetic_control(
         warnings.append(
             Message(
                 "ascm_extrapolation",
-                f"De aanvulling geeft vergelijkingseenheden samen een negatief gewicht van {neg:.2f}: de "
+                f"De aanvulling geeft vergelijkingseenheden samen een negatief gewicht van {fmt_number(neg)}: de "
                 "vergelijking rekent verder dan de vergelijkingseenheden zelf gaan. Dat is de prijs voor een "
                 "betere passing vóór de start; wees voorzichtig met de uitkomst.",
-                f"The augmentation gives comparison units a combined negative weight of {neg:.2f}: the comparison "
+                f"The augmentation gives comparison units a combined negative weight of {fmt_number(neg, 'en')}: the "
+                "comparison "
                 "extrapolates beyond the comparison units themselves. That is the price of a better fit before the "
                 "start; be careful with the result.",
             )
@@ -204,10 +206,10 @@ def augmented_synthetic_control(
             Message(
                 "few_donors",
                 f"Er zijn maar {J} vergelijkingseenheden. De kleinste mogelijke p-waarde is dan "
-                f"1/{J + 1} = {1 / (J + 1):.2f}; een effect kan met deze toets dus nooit overtuigend worden "
+                f"1/{J + 1} = {fmt_number(1 / (J + 1))}; een effect kan met deze toets dus nooit overtuigend worden "
                 "aangetoond.",
                 f"There are only {J} comparison units. The smallest possible p-value is 1/{J + 1} = "
-                f"{1 / (J + 1):.2f}, so this test can never show an effect convincingly.",
+                f"{fmt_number(1 / (J + 1), 'en')}, so this test can never show an effect convincingly.",
             )
         )
     et = np.arange(T) - T0

@@ -64,10 +64,10 @@ def difference_in_differences(panel: Panel, *, alpha: float = 0.05, design: bool
     n_ctrl = int((~np.isfinite(groups.to_numpy())).sum())
     panel.require(
         n_ctrl >= 2,
-        f"te weinig vergelijkingseenheden: {n_ctrl} eenheid/eenheden zonder maatregel; deze methode heeft er "
+        f"te weinig vergelijkingseenheden: {n_ctrl} {'eenheid' if n_ctrl == 1 else 'eenheden'} zonder maatregel; deze methode heeft er "
         "minstens 2 nodig",
         "Voeg eenheden zonder maatregel toe.",
-        en=(f"too few comparison units: {n_ctrl} unit(s) without the measure; this method needs at least 2", "Add units without the measure."),
+        en=(f"too few comparison units: {n_ctrl} unit{'' if n_ctrl == 1 else 's'} without the measure; this method needs at least 2", "Add units without the measure."),
     )
     panel.require(
         n_tr >= 2,
@@ -102,12 +102,12 @@ def difference_in_differences(panel: Panel, *, alpha: float = 0.05, design: bool
         from .design import design_report as _design_report
 
         design_report = _design_report(panel, control="never", se=s, alpha=alpha)
-    honest = None
+    honest = honest_rm = None
     if honest_did:
         from .staggered import _honest_did
 
         Xc = np.stack([panel.wide_covariate(c) for c in panel.covariates], axis=2) if panel.covariates else None
-        honest = _honest_did(panel, panel.wide(), "never", Xc, alpha)
+        honest, honest_rm = _honest_did(panel, panel.wide(), "never", Xc, alpha)
     return DidResult(
         method="did",
         outcome=panel.outcome,
@@ -126,4 +126,5 @@ def difference_in_differences(panel: Panel, *, alpha: float = 0.05, design: bool
         n_clusters=n_cl,
         df_resid=int(len(y) - X.shape[1]),
         honest_did=honest,
+        honest_did_rm=honest_rm,
     )

@@ -39,6 +39,15 @@ def fmt_number(x: float | None, lang: str = "nl") -> str:
     return s
 
 
+def fmt_period(t) -> str:
+    """A period as people write it: 2020, not 2020.0."""
+    try:
+        f = float(t)
+    except (TypeError, ValueError):
+        return str(t)
+    return str(int(f)) if math.isfinite(f) and f == int(f) else str(t)
+
+
 def fmt_p(p: float | None, lang: str = "nl") -> str:
     if p is None or not math.isfinite(p):
         return "onbekend" if lang == "nl" else "unknown"
@@ -60,16 +69,18 @@ def _design_sentence(r: EffectResult, lang: str) -> str:
         )
     if r.method == "cs":
         ctrl = getattr(r, "control", "never")
+        by_group = getattr(r, "by_group", None)
+        starts = sorted(by_group["group"].unique()) if by_group is not None and "group" in by_group else []
+        one_start = len(starts) == 1
+        start = fmt_period(starts[0]) if one_start else ""
         if lang == "en":
             who = "never took part" if ctrl == "never" else "had not yet started at that time"
-            return (
-                f"We compared how '{r.outcome}' changed in {r.n_treated} units that started at different "
-                f"times with units that {who} at that moment."
-            )
+            when = f"that all started in {start}" if one_start else "that started at different times"
+            return f"We compared how '{r.outcome}' changed in {r.n_treated} units {when} with units that {who}."
         who = "nooit meededen" if ctrl == "never" else "op dat moment nog niet begonnen waren"
+        when = f"die allemaal in {start} begonnen" if one_start else "die op verschillende momenten begonnen"
         return (
-            f"We vergeleken hoe '{r.outcome}' veranderde in {r.n_treated} eenheden die op verschillende "
-            f"momenten begonnen, met eenheden die {who}."
+            f"We vergeleken hoe '{r.outcome}' veranderde in {r.n_treated} eenheden {when}, met eenheden die {who}."
         )
     if r.method == "scm":
         n_d = getattr(r, "n_donors", n_ctrl)
@@ -221,17 +232,19 @@ def interpret(r: EffectResult, lang: str = "nl") -> str:
             "vergelijkbaar."
         )
     if getattr(r, "honest_did", None) is not None:
-        parts.append(honest_did_sentence(r.honest_did, lang))
-        if r.method == "did":
+        if r.method == "did":  # said first: the sentences below may read 'visible' where the 2x2 above is not
             parts.append(
-                "This sensitivity analysis uses the effect per period against the last period before the start "
-                "(an event study of the same comparison), not the single before-after estimate above; the two "
-                "can differ somewhat."
+                "The sensitivity analysis that follows uses the effect per period against the last period before "
+                "the start (an event study of the same comparison), not the single before-after estimate above; "
+                "the two can differ."
                 if en
-                else "Deze gevoeligheidsanalyse gebruikt het effect per periode, gemeten tegen de laatste periode "
-                "vóór de start (een gebeurtenisstudie van dezelfde vergelijking), en niet de ene voor-na-schatting "
-                "hierboven; die twee kunnen iets verschillen."
+                else "De gevoeligheidsanalyse hierna gebruikt het effect per periode, gemeten tegen de laatste "
+                "periode vóór de start (een gebeurtenisstudie van dezelfde vergelijking), en niet de ene "
+                "voor-na-schatting hierboven; die twee kunnen verschillen."
             )
+        parts.append(honest_did_sentence(r.honest_did, lang))
+        if getattr(r, "honest_did_rm", None) is not None:
+            parts.append(honest_rm_sentence(r.honest_did_rm, lang))
         if getattr(r, "inference", "") == "permutation":
             parts.append(
                 "With so few units with the measure this sensitivity analysis is only a rough guide: it uses the "
@@ -363,6 +376,53 @@ def honest_did_sentence(h, lang: str = "nl") -> str:
             " Een afwijking die de conclusie omgooit, is dus niet groter dan wat vóór de start al voorkwam; wees "
             "voorzichtig."
         )
+    return s
+
+
+def honest_rm_sentence(h, lang: str = "nl") -> str:
+    """'Het effect blijft zichtbaar zolang de afwijking ... niet meer dan Mbar keer zo groot is ...' (Delta^RM)."""
+    n = lambda x: fmt_number(x, lang)  # noqa: E731
+    en = lang == "en"
+    what = (
+        ("the average effect over the periods" if h.target == "average" else "the effect in the first period")
+        if en
+        else ("het gemiddelde effect over de periodes" if h.target == "average" else "het effect in de eerste periode")
+    )
+    if h.breakdown is None:
+        return (
+            "Relative size: even without any deviation from the parallel trend after the start, "
+            f"{what} cannot be distinguished from zero with this test."
+            if en
+            else "Relatieve omvang: ook zonder enige afwijking van de parallelle trend na de start is "
+            f"{what} met deze toets niet van nul te onderscheiden."
+        )
+    bd = h.breakdown
+    if en:
+        s = (
+            "Looked at another way: the effect remains visible as long as the deviation from the parallel trend "
+            f"after the start is no more than {n(bd)} times as large as the largest deviation before it (per period)"
+            + (" (the search stopped there)" if h.breakdown_beyond else "")
+            + f". This holds for {what} after the start; before the start the largest change per period was "
+            f"{n(h.max_pre_change)}."
+        )
+        s += (
+            " A deviation as large as the ones before the start would already overturn the conclusion; be careful."
+            if bd < 1
+            else " A deviation as large as the ones before the start does not overturn the conclusion."
+        )
+        return s
+    s = (
+        "Anders bekeken: het effect blijft zichtbaar zolang de afwijking van de parallelle trend na de start niet "
+        f"meer dan {n(bd)} keer zo groot is als de grootste afwijking ervoor (per periode)"
+        + (" (verder is niet gezocht)" if h.breakdown_beyond else "")
+        + f". Dit geldt voor {what} na de start; vóór de start was de grootste verandering per periode "
+        f"{n(h.max_pre_change)}."
+    )
+    s += (
+        " Een afwijking zo groot als vóór de start gooit de conclusie dus al om; wees voorzichtig."
+        if bd < 1
+        else " Een afwijking zo groot als vóór de start gooit de conclusie dus niet om."
+    )
     return s
 
 

@@ -21,6 +21,11 @@ from .results import Message
 NEVER = np.inf
 
 
+
+def _eenheden(n: int) -> str:
+    """'1 eenheid', '3 eenheden'."""
+    return f"{n} eenheid" if n == 1 else f"{n} eenheden"
+
 class PanelError(ValidationError):
     """The panel (or its use with a method) is not valid; nothing was estimated."""
 
@@ -410,11 +415,11 @@ class Panel:
                     row0,
                     gfield,
                     f"startperiode {_fmt_t(outside.iloc[0])} van eenheid '{u0}' ligt buiten de periode in de "
-                    f"gegevens ({_fmt_t(tmin)}–{_fmt_t(tmax)}); dit geldt voor {len(outside)} eenheid/eenheden",
+                    f"gegevens ({_fmt_t(tmin)}–{_fmt_t(tmax)}); dit geldt voor {_eenheden(len(outside))}",
                     "Een start na de laatste periode heeft nog geen nameting: laat de startperiode leeg "
                     "(nooit behandeld) of voeg nieuwere gegevens toe. Een start vóór de eerste periode heeft "
                     "geen 0-meting: voeg oudere gegevens toe of laat de eenheid weg.",
-                        en=(f"start period {_fmt_t(outside.iloc[0])} of unit '{u0}' lies outside the period in the data ({_fmt_t(tmin)}–{_fmt_t(tmax)}); this holds for {len(outside)} unit(s)", "A start after the last period has no follow-up yet: leave the start period empty (never treated) or add newer data. A start before the first period has no baseline (0-meting): add older data or leave the unit out."),
+                        en=(f"start period {_fmt_t(outside.iloc[0])} of unit '{u0}' lies outside the period in the data ({_fmt_t(tmin)}–{_fmt_t(tmax)}); this holds for {len(outside)} unit{'' if len(outside) == 1 else 's'}", "A start after the last period has no follow-up yet: leave the start period empty (never treated) or add newer data. A start before the first period has no baseline (0-meting): add older data or leave the unit out."),
                 )
             )
         inside = treated_units[(treated_units >= tmin) & (treated_units <= tmax)]
@@ -442,9 +447,9 @@ class Panel:
                     row0,
                     gfield,
                     f"eenheid '{u0}' heeft geen periode vóór de start van de maatregel (geen 0-meting); "
-                    f"dit geldt voor {len(no_pre)} eenheid/eenheden",
+                    f"dit geldt voor {_eenheden(len(no_pre))}",
                     "Voeg gegevens van vóór de start toe, of laat deze eenheden weg uit de analyse.",
-                        en=(f"unit '{u0}' has no period before the start of the measure (no baseline, 0-meting); this holds for {len(no_pre)} unit(s)", "Add data from before the start, or leave these units out of the analysis."),
+                        en=(f"unit '{u0}' has no period before the start of the measure (no baseline, 0-meting); this holds for {len(no_pre)} unit{'' if len(no_pre) == 1 else 's'}", "Add data from before the start, or leave these units out of the analysis."),
                 )
             )
         yv = d["y"].to_numpy()
@@ -617,8 +622,10 @@ class Panel:
         return (
             Message(
                 "unbalanced",
-                f"{len(dropped)} eenheid/eenheden missen een of meer periodes en zijn weggelaten ({shown}).",
-                f"{len(dropped)} unit(s) miss one or more periods and were left out ({shown}).",
+                f"{_eenheden(len(dropped))} {'mist' if len(dropped) == 1 else 'missen'} een of meer periodes en "
+                f"{'is' if len(dropped) == 1 else 'zijn'} weggelaten ({shown}).",
+                f"{len(dropped)} unit{' misses' if len(dropped) == 1 else 's miss'} one or more periods and "
+                f"{'was' if len(dropped) == 1 else 'were'} left out ({shown}).",
             ),
         )
 

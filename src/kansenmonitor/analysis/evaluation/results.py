@@ -17,6 +17,7 @@ import pandas as pd
 
 if TYPE_CHECKING:
     from .honest import HonestDid
+    from .honest_rm import HonestDidRM
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,7 @@ class DidResult(EffectResult):
     # Rambachan & Roth sensitivity, when asked for: on the event study of the same comparison (mean of the
     # post-period effects against the last period before the start), not on the 2x2 estimate itself
     honest_did: HonestDid | None = None
+    honest_did_rm: HonestDidRM | None = None  # the same event study under relative magnitudes (Delta^RM)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -237,6 +239,7 @@ class StaggeredResult(EffectResult):
     inference: str = "asymptotic"  # asymptotic (influence function / bootstrap) or permutation
     permutations: int = 0  # number of random reassignments of the start periods (permutation inference)
     honest_did: HonestDid | None = None  # Rambachan & Roth sensitivity (Delta^SD(M), FLCI), when asked for
+    honest_did_rm: HonestDidRM | None = None  # and under relative magnitudes (Delta^RM(Mbar), ARP hybrid)
 
 
 @dataclass(frozen=True, kw_only=True)

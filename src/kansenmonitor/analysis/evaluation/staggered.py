@@ -452,8 +452,9 @@ def callaway_santanna(
     absolute value) or ``"auto"`` (default): permutation with fewer than :data:`FEW_TREATED` treated units,
     where the asymptotic standard errors are far too small.
 
-    ``honest_did``: add the Rambachan & Roth sensitivity analysis (Delta^SD(M), FLCI) for the average
-    post-period effect of the event study with the universal base period (see :mod:`.honest`).
+    ``honest_did``: add the Rambachan & Roth sensitivity analysis for the average post-period effect of the
+    event study with the universal base period: smoothness (Delta^SD(M), FLCI, :mod:`.honest`) and relative
+    magnitudes (Delta^RM(Mbar), ARP hybrid test, :mod:`.honest_rm`).
     """
     if aggregation not in ("group", "simple", "dynamic"):
         raise ValueError("aggregation must be 'group', 'simple' or 'dynamic'")
@@ -471,11 +472,11 @@ def callaway_santanna(
     if control == "never":
         panel.require(
             n_never >= 2,
-            f"te weinig vergelijkingseenheden: {n_never} nooit behandelde eenheid/eenheden; deze methode heeft er "
+            f"te weinig vergelijkingseenheden: {n_never} nooit behandelde {'eenheid' if n_never == 1 else 'eenheden'}; deze methode heeft er "
             "minstens 2 nodig",
             "Gebruik vergelijkingsgroep notyet (--control notyet; nog niet behandelde eenheden als vergelijking) of voeg eenheden zonder "
             "maatregel toe.",
-        en=(f"too few comparison units: {n_never} never-treated unit(s); this method needs at least 2", "Use comparison group notyet (--control notyet; not-yet-treated units as comparison) or add units without the measure.")
+        en=(f"too few comparison units: {n_never} never-treated unit{'' if n_never == 1 else 's'}; this method needs at least 2", "Use comparison group notyet (--control notyet; not-yet-treated units as comparison) or add units without the measure.")
         )
     covariates = panel.covariates if covariates is None else tuple(covariates)
     panel.require_complete_covariates(covariates, "cs")
@@ -624,9 +625,9 @@ def callaway_santanna(
                 mde=perm_mde,
                 mde_basis="permutation distribution of the headline estimate (approximate, 80 % power)",
             )
-    honest = None
+    honest = honest_rm = None
     if honest_did:
-        honest = _honest_did(panel, wide, control, X, alpha, covariate_method)
+        honest, honest_rm = _honest_did(panel, wide, control, X, alpha, covariate_method)
     return StaggeredResult(
         method="cs",
         outcome=panel.outcome,
@@ -657,6 +658,7 @@ def callaway_santanna(
         seed=seed,
         twfe=twfe,
         honest_did=honest,
+        honest_did_rm=honest_rm,
     )
 
 
@@ -688,6 +690,7 @@ def event_study_moments(
 def _honest_did(panel: Panel, wide: Wide, control: str, X: np.ndarray | None, alpha: float,
                 covariate_method: str = "dr"):
     from .honest import honest_did_sd
+    from .honest_rm import honest_did_rm
 
     ev, b, V = event_study_moments(wide, control, X, covariate_method)
     pre = ev <= -2
@@ -701,7 +704,12 @@ def _honest_did(panel: Panel, wide: Wide, control: str, X: np.ndarray | None, al
         field="honest_did",
     )
     keep = pre | post
-    return honest_did_sd(b[keep], V[np.ix_(keep, keep)], int(pre.sum()), int(post.sum()), alpha=alpha)
+    bk, Vk, K, T = b[keep], V[np.ix_(keep, keep)], int(pre.sum()), int(post.sum())
+    from .honest_rm import MAX_POST_PERIODS
+
+    # relative magnitudes only up to MAX_POST_PERIODS periods after the start (the smoothness analysis always)
+    rm = honest_did_rm(bk, Vk, K, T, alpha=alpha) if T <= MAX_POST_PERIODS else None
+    return honest_did_sd(bk, Vk, K, T, alpha=alpha), rm
 
 
 def _permutation_test(

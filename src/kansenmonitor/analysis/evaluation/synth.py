@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from .interpret import fmt_number
 from .panel import Panel, PanelError, _issue
 from .results import DesignReport, Message, SynthResult
 
@@ -705,10 +706,10 @@ def synthetic_control(
             Message(
                 "few_donors",
                 f"Er zijn maar {J} vergelijkingseenheden. De kleinste mogelijke p-waarde is dan "
-                f"1/{J + 1} = {1 / (J + 1):.2f}; een effect kan met deze toets dus nooit overtuigend worden "
+                f"1/{J + 1} = {fmt_number(1 / (J + 1))}; een effect kan met deze toets dus nooit overtuigend worden "
                 "aangetoond.",
                 f"There are only {J} comparison units. The smallest possible p-value is 1/{J + 1} = "
-                f"{1 / (J + 1):.2f}, so this test can never show an effect convincingly.",
+                f"{fmt_number(1 / (J + 1), 'en')}, so this test can never show an effect convincingly.",
             )
         )
     if placebos and k >= 1:

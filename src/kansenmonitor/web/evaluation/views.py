@@ -27,7 +27,7 @@ from ..service import Site
 
 KIND = "evaluation"
 DECISION_KIND = "decision"
-LEVELS = ("buurt", "wijk", "school")
+LEVELS = ("buurt", "wijk", "gebied", "school")
 CONTROLS = ("never", "notyet")
 POOLS = ("gemeente", "vergelijkbaar")
 MAX_BOOTSTRAP = 999
@@ -215,6 +215,10 @@ def parse_spec(site: Site, params: Mapping) -> Spec:
                                "scholen; kies 'alle gebieden van de gemeente'", "similar areas exist for buurten and "
                                "wijken, not for schools; choose 'all areas of the municipality'")
     else:
+        if level == "gebied" and _get(params, "vergelijking") == "vergelijkbaar":
+            raise BadParameter("vergelijking", "vergelijkbare gebieden zijn er voor buurten en wijken, niet voor "
+                               "eigen gebieden; kies 'alle gebieden van de gemeente'", "similar areas exist for "
+                               "buurten and wijken, not for custom areas; choose 'all areas of the municipality'")
         try:
             site.catalogue[indicator]
         except UnknownIndicatorError:
@@ -240,6 +244,16 @@ def parse_spec(site: Site, params: Mapping) -> Spec:
             if c not in known:
                 raise BadParameter("gebied", f"gebied '{c}' is onbekend; zie /gebieden",
                                    f"area '{c}' is unknown; see /gebieden")
+        if level == "gebied" and codes:
+            from ...panels import area_treatment
+
+            notes = []
+            area_treatment(site.monitor, codes, 0, notes)
+            if notes:
+                raise BadParameter("gebied", "; ".join(notes) + "; met eigen gebieden als eenheden noemt u een "
+                                   "stadsdeel of focusgebied, of kiest u niveau buurt of wijk", "with custom areas as "
+                                   "units name a stadsdeel or focus area, or choose level buurt or wijk; in Dutch: "
+                                   + "; ".join(notes))
     method = _choice(params, "methode", METHODS, "cs")
     honest = _flag(params, "gevoeligheid")
     loo = _flag(params, "weglaten")
@@ -263,11 +277,29 @@ def parse_spec(site: Site, params: Mapping) -> Spec:
     )
 
 
+_CLI_IN_PARENS = re.compile(r"\(--[a-z][a-z-]*(?: [^;)]*)?; ")
+_CLI_ALONE = re.compile(r"\s*\(--[a-z][a-z-]*(?: [^;)]*)?\)")
+
+
+_METHOD_TOKEN = re.compile(r"\s*\(methode (?:cs|did|scm|sdid|ascm|its)\)")
+_METHOD_NAMED = re.compile(r"methode (?:cs|did|scm|sdid|ascm|its) \(([^)]*)\)")
+
+
+def no_cli(text: str) -> str:
+    """An engine text without the command-line options and method ids it names for CLI users: '(--method scm;
+    synthetische controle)' reads '(synthetische controle)', '(--honest-did)' and '(methode ascm)' go, 'methode
+    scm (synthetische controle)' reads "methode 'synthetische controle'"; a web page names no CLI options."""
+    if not isinstance(text, str):
+        return text
+    text = _CLI_ALONE.sub("", _CLI_IN_PARENS.sub("(", text))
+    return _METHOD_TOKEN.sub("", _METHOD_NAMED.sub(r"methode '\1'", text))
+
+
 def _engine_error(exc: ValidationError, default: str = "start") -> BadParameter:
     issues = getattr(exc, "issues", [])
     param = next((FIELD_PARAM[i.field] for i in issues if i.field in FIELD_PARAM), default)
     text = "; ".join(i.message + (f" — {i.hint}" if i.hint else "") for i in issues) or str(exc)
-    return BadParameter(param, text)
+    return BadParameter(param, no_cli(text))
 
 
 @dataclass
@@ -294,6 +326,8 @@ def build(site: Site, spec: Spec, lang: str = "nl") -> Built:
         places = [p.code for p in item.places if p.code]
     if spec.level == "school":
         return _build_schools(site, spec, places, lang)
+    if spec.level == "gebied":
+        return _build_areas(site, spec, places, lang)
     treated = places_to_treatment(monitor, places, spec.start, spec.level, notes)
     if not treated:
         raise BadParameter("interventie" if spec.intervention else "gebied",
@@ -333,7 +367,7 @@ def build(site: Site, spec: Spec, lang: str = "nl") -> Built:
               "vergelijkbaar" else None, "gemeenten": list(gemeenten or []), "control": spec.control,
               "bootstrap": spec.bootstrap, "seed": spec.seed, "comparison_units": comparison,
               "query": spec.query_string(), "placebo": placebo_of(spec),
-              "treated_units": _treated_units(frame, treated)}
+              "treated_units": _treated_units(frame, treated), "dropped_units": _dropped_units(frame, panel)}
     return Built(spec, panel, frame, treated, comparison, notes, source)
 
 
@@ -354,6 +388,13 @@ def _treated_units(frame, treated) -> list[dict]:
     """The treated units with their names (the chart and tables name them, not their codes)."""
     names = dict(zip(frame["unit"], frame["unit_name"], strict=True))
     return [{"code": str(u), "name": names.get(u, str(u))} for u in sorted(treated)]
+
+
+def _dropped_units(frame, panel: Panel) -> list[dict]:
+    """The units left out of the balanced panel, with their names (the notes that list them say names)."""
+    kept = {str(u) for u in panel.wide().units}
+    names = dict(zip(frame["unit"], frame["unit_name"], strict=True))
+    return [{"code": str(u), "name": names[u]} for u in sorted(set(frame["unit"])) if str(u) not in kept]
 
 
 def _comparison_units(frame, panel: Panel, treated) -> list[dict]:
@@ -431,7 +472,33 @@ def _build_schools(site: Site, spec: Spec, places: list[str], lang: str) -> Buil
               "gemeenten": list(gemeenten or []), "sectors": sectors, "control": spec.control,
               "bootstrap": spec.bootstrap, "seed": spec.seed, "comparison_units": comparison,
               "query": spec.query_string(), "placebo": placebo_of(spec),
-              "treated_units": _treated_units(frame, treated)}
+              "treated_units": _treated_units(frame, treated), "dropped_units": _dropped_units(frame, panel)}
+    return Built(spec, panel, frame, treated, comparison, notes, source)
+
+
+def _build_areas(site: Site, spec: Spec, places: list[str], lang: str) -> Built:
+    """The panel with own areas (stadsdelen, focus areas) as units, each as one whole: compared with the wijken
+    and other own areas of the gemeente(n) that share no buurt with them."""
+    from ...panels import area_panel, area_treatment
+
+    notes: list[str] = []
+    treated = area_treatment(site.monitor, places, spec.start, notes)
+    if not treated:
+        raise BadParameter("interventie" if spec.intervention else "gebied",
+                           "geen van de plaatsen is een eigen gebied (stadsdeel of focusgebied); kies niveau buurt of "
+                           "wijk, of noem een eigen gebied als plaats", "none of the places is a custom area "
+                           "(stadsdeel or focus area); choose level buurt or wijk, or name a custom area as place")
+    gemeenten = list(spec.gemeenten) or None
+    frame, panel = _panel(site, spec, lang, lambda: area_panel(site.monitor, spec.indicator, treated, gemeenten,
+                                                                notes=notes))
+    comparison = _comparison_units(frame, panel, treated)
+    source = {"programme": spec.programme, "intervention": spec.intervention, "places": places,
+              "indicator": spec.indicator, "level": "gebied", "start": spec.start, "treated": sorted(treated),
+              "skipped_places": list(notes), "comparison_pool": "gemeente", "k": None,
+              "gemeenten": list(gemeenten or []), "control": spec.control,
+              "bootstrap": spec.bootstrap, "seed": spec.seed, "comparison_units": comparison,
+              "query": spec.query_string(), "placebo": placebo_of(spec),
+              "treated_units": _treated_units(frame, treated), "dropped_units": _dropped_units(frame, panel)}
     return Built(spec, panel, frame, treated, comparison, notes, source)
 
 
@@ -610,6 +677,7 @@ def result_view(result_dict: dict, source: dict, lang: str) -> dict:
     if r.get("ci_low") is not None and r.get("ci_high") is not None:
         ci = [r["ci_low"], r["ci_high"]]
     honest = _honest_view(r.get("honest_did"), lang)
+    honest_rm = _honest_rm_view(r.get("honest_did_rm"), lang) if honest else None
     leave_out = _leave_one_out_view(r.get("leave_one_out") if method == "scm" else None, source)
     interpretation = r.get("interpretation")
     placebo = source.get("placebo")
@@ -628,7 +696,7 @@ def result_view(result_dict: dict, source: dict, lang: str) -> dict:
                            for w in r.get("warnings", [])],
         "_interpretation": _named(interpretation, source),
         "chart_kind": chart_kind, "chart_rows": rows, "donors": donors, "balance": balance,
-        "_honest": honest, "_leave_out": leave_out,
+        "_honest": honest, "_honest_rm": honest_rm, "_leave_out": leave_out,
         "method_details": {k: r.get(k) for k in _DETAILS.get(method, ())},
         "_unit_charts": unit_charts, "per_unit": len({row.get("unit") for row in rows}) > 1,
         "_placebo": placebo_chart,
@@ -642,8 +710,8 @@ _DETAILS = {
     "sdid": ("sc_estimate", "did_estimate", "se_method", "replications", "time_weights", "noise_level"),
     "ascm": ("lambda_", "scm_estimate", "pre_rmspe", "scm_pre_rmspe", "lambda_cv"),
     "scm": ("leave_one_out",),
-    "cs": ("honest_did",),
-    "did": ("honest_did",),
+    "cs": ("honest_did", "honest_did_rm"),
+    "did": ("honest_did", "honest_did_rm"),
 }
 
 
@@ -664,6 +732,19 @@ def _honest_view(h: dict | None, lang: str) -> dict | None:
     return {"rows": h["table"], "sentence": honest_did_sentence(ns, lang), "breakdown": h.get("breakdown")}
 
 
+def _honest_rm_view(h: dict | None, lang: str) -> dict | None:
+    """The sensitivity under relative magnitudes (Mbar, robust interval) and its sentence."""
+    if not h or not h.get("table"):
+        return None
+    from types import SimpleNamespace
+
+    from ...analysis.evaluation.interpret import honest_rm_sentence
+
+    ns = SimpleNamespace(breakdown=h.get("breakdown"), breakdown_beyond=bool(h.get("breakdown_beyond")),
+                         target=h.get("target", "average"), max_pre_change=h.get("max_pre_change"))
+    return {"rows": h["table"], "sentence": honest_rm_sentence(ns, lang), "breakdown": h.get("breakdown")}
+
+
 def _leave_one_out_view(rows: list | None, source: dict) -> list[dict]:
     """The refits without each comparison area: name, its weight, the effect without it."""
     if not rows:
@@ -681,7 +762,9 @@ def _named(text, source: dict):
     """An engine's text with the codes of the units (areas, schools) replaced by their names."""
     if not isinstance(text, str):
         return text
-    names = {**{str(u["code"]): u["name"] for u in source.get("comparison_units") or []}, **treated_names(source)}
+    text = no_cli(text)
+    names = {**{str(u["code"]): u["name"] for u in source.get("dropped_units") or []},
+             **{str(u["code"]): u["name"] for u in source.get("comparison_units") or []}, **treated_names(source)}
     for code in sorted(names, key=len, reverse=True):
         if code in text and names[code] and names[code] != code:
             text = re.sub(rf"\b{re.escape(code)}\b", names[code], text)
