@@ -86,6 +86,20 @@ class Item:
             return self.categories_en[code]
         return self.categories.get(code, str(code))
 
+    @property
+    def sensitive(self) -> str:
+        """Which side of the published share is sensitive, from the polarity: the share when it counts the
+        worse answers (e.g. lonely), the rest when it counts the better ones (e.g. owning a home: renting is the
+        side); both sides when the polarity is ``none``. The 90 % rule of disclosure control protects this side."""
+        if self.share is None or self.polarity == "none" or not self.categories:
+            return "both"
+        counts_top = max(self.share.codes) == max(self.categories)
+        counts_bottom = min(self.share.codes) == min(self.categories)
+        if counts_top == counts_bottom:  # the middle, or both ends: no side is clearly worse
+            return "both"
+        better = counts_top if self.polarity == "higher_is_better" else counts_bottom
+        return "rest" if better else "share"
+
     def share_label(self, lang: str = "nl") -> str:
         if self.share is None:
             return self.label(lang)
