@@ -184,6 +184,8 @@ MATRIX: dict[tuple[str, str], tuple[str, dict | None, frozenset]] = {
     ("GET", "/v1/netwerken"): ("/v1/netwerken", None, ALL),
     ("GET", "/v1/netwerken/{naam}"): ("/v1/netwerken/samenwerking-enschede-zuid", None, ALL),
     ("GET", "/v1/enquetes/{enquete}/{golf}/aandelen"): ("/v1/enquetes/bestaat-niet/2024/aandelen", None, ALL),
+    ("GET", "/v1/enquetes/{enquete}/{golf}/klassen/covariaten"): ("/v1/enquetes/bestaat-niet/2024/klassen/covariaten",
+                                                                  None, ALL),
     ("GET", "/v1/rapporten"): ("/v1/rapporten", None, ALL),
     ("GET", "/v1/rapporten/{definitie}"): ("/v1/rapporten/bestaat-niet", None, ALL),
     ("GET", "/v1/rapporten/{definitie}/{gebied}"): ("/v1/rapporten/bestaat-niet/WK015306", None, ALL),

@@ -169,3 +169,36 @@ def test_classes_page_is_accessible(server, browser):
     from .axe import assert_accessible
 
     assert_accessible(server, browser, "/enquetes/klassen?niveau=buurt&gemeente=GM0153", statuses=(200,))
+
+
+def test_classes_page_and_api_show_covariates_of_membership(client):
+    """Who is in which class (three-step, ML and BCH): in words and a table on the page, and in the API; only
+    cells of at least 10 respondents (and 10 outside the class) in a category of at least 30 carry numbers."""
+    text = html.unescape(client.get("/enquetes/klassen").text)
+    assert "Wie zit in welke groep?" in text and "odds ratio" in text and "vergelijkingsgroep" in text
+    assert "Leeftijd" in text and "Woont in een focusgebied" in text and "3-stapsschatting" in text
+    bch = html.unescape(client.get("/enquetes/klassen?correctie=bch").text)
+    assert "BCH-gewichten" in bch
+    assert client.get("/enquetes/klassen?correctie=naief").status_code == 400
+    en = html.unescape(client.get("/enquetes/klassen?lang=en").text)
+    assert "Who is in which group?" in en
+    for corr in ("ml", "bch"):
+        body = client.get(f"/v1/enquetes/{SURVEY}/2024/klassen/covariaten?correctie={corr}").json()
+        assert body["synthetisch"] is True and body["correctie"] == corr
+        assert [k["id"] for k in body["kenmerken"]] == ["leeftijd", "geslacht", "gemeente", "focusgebied"]
+        shown = 0
+        for k in body["kenmerken"]:
+            for v in k["waarden"]:
+                for c in v["klassen"]:
+                    if c["status"] == "published":
+                        shown += 1
+                        assert v["respondenten"] >= 30 and c["aandeel"] <= 90
+                    else:
+                        assert c["aandeel"] is None and c["odds_ratio"] is None and c["onthulling"]
+        assert shown > 40
+    one = client.get(f"/v1/enquetes/{SURVEY}/2024/klassen/covariaten?kenmerken=leeftijd").json()
+    assert [k["id"] for k in one["kenmerken"]] == ["leeftijd"]
+    bad = client.get(f"/v1/enquetes/{SURVEY}/2024/klassen/covariaten?kenmerken=inkomen")
+    assert bad.status_code == 400 and bad.json()["invalid_params"][0]["name"] == "kenmerken"
+    assert client.get(f"/v1/enquetes/{SURVEY}/2024/klassen/covariaten?correctie=x").status_code == 400
+    assert client.get("/v1/enquetes/bestaat-niet/2024/klassen/covariaten").status_code == 404

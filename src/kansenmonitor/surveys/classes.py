@@ -298,10 +298,11 @@ def outside_targets(monitor, r: Result, w: Wave, targets: dict[str, frozenset[st
 
 
 def focus_targets(monitor, w: Wave) -> dict[str, frozenset[str]]:
-    """Gemeente → the base areas of its custom areas (focus areas) in the wave's indeling."""
+    """Gemeente → the base areas of its custom areas (focus areas) in the wave's indeling. Stadsdelen are left
+    out: they divide the whole gemeente, so nobody would live outside them."""
     areas = survey_areas(monitor, w)
     out: dict[str, set[str]] = {}
     for info in areas.values():
-        if info.level in ("gebied", "stadsdeel") and info.gemeente:
+        if info.level == "gebied" and info.gemeente:
             out.setdefault(info.gemeente, set()).update(info.members)
     return {g: frozenset(s) for g, s in out.items()}

@@ -115,7 +115,17 @@ def classes_page(request: Request):
     if not 1 <= cls <= r.k:
         raise BadParameter("klasse", f"kies een klasse van 1 tot en met {r.k}", f"choose a class from 1 to {r.k}")
     level, gemeente, gms = _level_and_gemeente(site, q)
+    correction = (q.get("correctie") or "ml").lower()
+    if correction not in ("ml", "bch"):
+        raise BadParameter("correctie", f"'{q.get('correctie')}' kan niet; kies ml of bch",
+                           f"'{q.get('correctie')}' is not possible; choose ml or bch")
     view = sv.classes_view(site, r, w, cls, level, gemeente, lang)
+    from ...surveys import covariates as cv
+
+    try:
+        view["covariates"] = sv.covariates_view(site, r, w, correction, lang)
+    except cv.CovariateError:
+        view["covariates"] = None  # a survey without background items: the section is left out
     view["wave"] = sv.wave_summary(w, lang)
     view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
     records = [{"model": r.id, "synthetic": w.synthetic, "class": cls, "area": x["code"], "name": x["name"],
@@ -249,7 +259,64 @@ def register_ego_api(v1: FastAPI, site) -> None:
         return paged(request, "indicatoren", items, pagina, per_pagina)
 
 
+def register_covariates_api(v1: FastAPI, site) -> None:
+    @v1.get("/enquetes/{enquete}/{golf}/klassen/covariaten",
+            summary="Wie zit in welke klasse: kenmerken van klasselidmaatschap, 3-staps met BCH- of ML-correctie "
+                    "(met onthullingscontrole)")
+    def api_covariates(request: Request, enquete: str, golf: int,
+                       model: Annotated[str | None, Query(description="Het klassenmodel (standaard het laatste).")]
+                       = None,
+                       correctie: Annotated[str, Query(description="ml (standaard) of bch.")] = "ml",
+                       kenmerken: Annotated[str | None, Query(description="Kenmerken met komma's, bv. "
+                                                              "leeftijd,geslacht (standaard alle).")] = None):
+        from ...surveys import classes
+        from ...surveys import covariates as cv
+
+        try:
+            w = repo.wave(site.monitor, enquete, golf)
+            r = classes.result(site.monitor, model)
+        except (repo.UnknownSurveyError, classes.UnknownResultError) as exc:
+            return problem(404, "Niet gevonden", str(exc), request.url.path)
+        if correctie not in cv.CORRECTIONS:
+            return invalid_params_problem(request, [("correctie", f"'{correctie}' kan niet; kies ml of bch",
+                                                    f"'{correctie}' is not possible; choose ml or bch")])
+        known = cv.available(w.codebook)
+        ids = [x.strip() for x in kenmerken.split(",") if x.strip()] if kenmerken else known
+        bad = [x for x in ids if x not in known]
+        if bad or not ids:
+            return invalid_params_problem(request, [("kenmerken", f"'{kenmerken}' kan niet; kies uit "
+                                                    f"{', '.join(known)}", f"'{kenmerken}' is not possible; "
+                                                    f"choose from {', '.join(known)}")])
+        try:
+            res = site._cache.get(("survey_covariates_api", r.id, r.body["created_at"], w.survey, w.wave,
+                                   w.imported_at, correctie, tuple(ids)),
+                                  lambda: cv.class_covariates(site.monitor, r, w, ids, correctie))
+        except (cv.CovariateError, classes.ModelMismatchError) as exc:
+            return problem(422, "Niet te schatten", str(exc), request.url.path)
+        return ok({"model": r.id, "enquete": w.survey, "golf": w.wave, "synthetisch": w.synthetic,
+                   "correctie": res.correction, "methode": "3-staps schatting (Vermunt 2010): modale toewijzing, "
+                   + ("BCH-gewichten" if res.correction == "bch" else "ML met vaste classificatiefouten")
+                   + ", multinomiale logit; robuuste standaardfouten (onzekerheid van stap 1 niet meegenomen)",
+                   "referentieklasse": res.reference_class, "respondenten": res.respondents,
+                   "geconvergeerd": res.converged,
+                   "kenmerken": [{"id": c["id"], "naam": c["label"], "vergelijkingsgroep": c["reference"],
+                                  "waarden": [{"code": cat["code"], "naam": cat["label"],
+                                               "vergelijkingsgroep": cat["reference"],
+                                               "respondenten": cat["respondents"],
+                                               "klassen": [{"klasse": x["class"], "aandeel": x["share"],
+                                                            "ondergrens": x["lower"], "bovengrens": x["upper"],
+                                                            "odds_ratio": x["odds_ratio"],
+                                                            "odds_ratio_ondergrens": x["or_lower"],
+                                                            "odds_ratio_bovengrens": x["or_upper"],
+                                                            "eenheid": "%", "status": x["status"],
+                                                            "onthulling": x["reason"]} for x in cat["classes"]]}
+                                              for cat in c["categories"]]} for c in res.covariates],
+                   "coefficienten": [{"klasse": x["class"], "term": x["term"], "schatting": x["estimate"],
+                                      "standaardfout": x["se"], "status": x["status"]} for x in res.coefficients]})
+
+
 def register(app: FastAPI, v1: FastAPI) -> None:
     app.include_router(router)
     register_api(v1, app.state.site)
     register_ego_api(v1, app.state.site)
+    register_covariates_api(v1, app.state.site)

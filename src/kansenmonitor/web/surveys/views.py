@@ -221,3 +221,62 @@ def ego_view(site, w: repo.Wave, level: str, gemeente: str, lang: str) -> dict:
     return {"indicators": indicators, "areas": areas, "level": level,
             "level_label": LEVEL_LABELS[level][1 if lang == "en" else 0], "n_cells": n_cells, "withheld": withheld,
             "per_class": per_class}
+
+
+def covariates_view(site, r, w: repo.Wave, correction: str, lang: str) -> dict:
+    """Who is in which class: the bias-corrected three-step model of class membership on the wave's background
+    items (age, sex), gemeente and living in a focus area. Only cells that passed disclosure control carry
+    numbers."""
+    from ...surveys import covariates as cv
+
+    ids = cv.available(w.codebook)
+    key = ("survey_covariates", r.id, r.body["created_at"], w.survey, w.wave, w.imported_at, correction, lang)
+    res = site._cache.get(key, lambda: cv.class_covariates(site.monitor, r, w, ids, correction, lang))
+    tables = []
+    sentences = []
+    best: dict[int, tuple[float, str]] = {}
+    for c in res.covariates:
+        rows = []
+        for cat in c["categories"]:
+            cells = []
+            for x in cat["classes"]:
+                if x["status"] != "published":
+                    cells.append({"display": None, "reason": x["reason"]})
+                    continue
+                if x["boundary"]:
+                    edge = x["share"] < 50
+                    cells.append({"display": ("minder dan 0,5 %" if lang == "nl" else "less than 0.5 %") if edge
+                                  else ("meer dan 99,5 %" if lang == "nl" else "more than 99.5 %"),
+                                  "interval": "geen interval" if lang == "nl" else "no interval", "or": None})
+                    continue
+                cell = {"display": fmt.number(x["share"], 1, lang) + " %",
+                        "interval": f"{fmt.number(x['lower'], 1, lang)} – {fmt.number(x['upper'], 1, lang)} %",
+                        "or": None}
+                if x["odds_ratio"] is not None:
+                    cell["or"] = fmt.number(x["odds_ratio"], 2, lang)
+                    cell["or_interval"] = f"{fmt.number(x['or_lower'], 2, lang)} – {fmt.number(x['or_upper'], 2, lang)}"
+                    # the clearest difference per class: an interval wholly above 1
+                    if x["or_lower"] > 1 and x["odds_ratio"] > best.get(x["class"], (0.0, ""))[0]:
+                        text = (f"{_('Groep', 'Group', lang)} {x['class']}: {_('vaker', 'more often', lang)} "
+                                f"“{cat['label']}” {_('dan', 'than', lang)} “{c['reference']}” "
+                                f"({c['label'].lower()}): odds ratio {cell['or']} "
+                                f"({_('95%-interval', '95% interval', lang)} {cell['or_interval']}).")
+                        best[x["class"]] = (x["odds_ratio"], text)
+                cells.append(cell)
+            rows.append({"label": cat["label"], "reference": cat["reference"],
+                         "respondents": fmt.number(cat["respondents"], 0, lang) if cat["respondents"] else None,
+                         "cells": cells})
+        tables.append({"id": c["id"], "label": c["label"], "reference": c["reference"], "rows": rows})
+    sentences = [best[k][1] for k in sorted(best)]
+    withheld = sum(1 for c in res.covariates for cat in c["categories"] for x in cat["classes"]
+                   if x["status"] != "published")
+    return {"correction": res.correction, "correction_label": "BCH" if res.correction == "bch" else "ML",
+            "respondents": fmt.number(res.respondents, 0, lang), "converged": res.converged,
+            "tables": tables, "sentences": sentences, "withheld": withheld, "k": r.k,
+            "records": [{"covariate": c["id"], "category": cat["code"], "label": cat["label"],
+                         "reference": cat["reference"], **x} for c in res.covariates for cat in c["categories"]
+                        for x in cat["classes"]]}
+
+
+def _(nl: str, en: str, lang: str) -> str:
+    return en if lang == "en" else nl
