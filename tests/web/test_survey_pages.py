@@ -202,3 +202,47 @@ def test_classes_page_and_api_show_covariates_of_membership(client):
     assert bad.status_code == 400 and bad.json()["invalid_params"][0]["name"] == "kenmerken"
     assert client.get(f"/v1/enquetes/{SURVEY}/2024/klassen/covariaten?correctie=x").status_code == 400
     assert client.get("/v1/enquetes/bestaat-niet/2024/klassen/covariaten").status_code == 404
+
+
+def test_model_estimates_page_and_api_sweep(client, demo_monitor):
+    """Small-area estimates: shown side by side with the direct ones and flagged; the sweep over every question
+    and gemeente (API and CSV) finds no model estimate under 10 respondents, none for 10–29 where the buurt's own
+    respondents weigh more than half, none above 90 % on the sensitive side, and direct values only under the
+    usual thresholds."""
+    from kansenmonitor.surveys import repository as repo
+
+    cb = repo.wave(demo_monitor, SURVEY).codebook
+    page = html.unescape(client.get(f"/enquetes/modelschattingen?enquete={SURVEY}&vraag=eenzaam").text)
+    assert "Synthetisch." in page and "modelschatting" in page and "Fay–Herriot" in page and "Prasad" in page
+    assert "minder dan 10" in page and "CBS Kerncijfers wijken en buurten" in page
+    assert "/enquetes/modelschattingen" in client.get("/enquetes").text
+    assert "modelschattingen" in client.get(f"/enquetes/aandelen?enquete={SURVEY}&niveau=buurt").text
+    en = client.get(f"/enquetes/modelschattingen?enquete={SURVEY}&lang=en&methode=fh")
+    assert en.status_code == 200 and "model estimate" in en.text
+    assert client.get("/enquetes/modelschattingen?methode=ols").status_code == 400
+    assert client.get("/enquetes/modelschattingen?vraag=geheim").status_code == 400
+    shown = 0
+    for it in cb.shares():
+        body = client.get(f"/v1/enquetes/{SURVEY}/2024/modelschattingen?vraag={it.id}&per_pagina=1000").json()
+        for r in body["modelschattingen"]:
+            assert r["synthetisch"] is True and "Fay-Herriot" in r["methode"]
+            if r["direct"] is not None:
+                assert side_ok(r["direct"], it.sensitive) and r["respondenten"] == "30+"
+            if r["modelschatting"] is None:
+                assert r["status"] == "suppressed" and r["onthulling"] and r["ondergrens"] is None
+                continue
+            shown += 1
+            assert r["status"] == "modelschatting" and r["respondenten"] != "<10"
+            if r["respondenten"] == "10-29":
+                assert r["gewicht_eigen_respondenten"] <= 0.5
+            assert side_ok(r["modelschatting"], it.sensitive)
+        for gm in ("GM0153", "GM0141", "GM0164"):
+            text = client.get(f"/enquetes/modelschattingen?enquete={SURVEY}&vraag={it.id}&gemeente={gm}"
+                              "&format=csv").text
+            for row in csv.DictReader(io.StringIO(text)):
+                if row["model"]:
+                    assert row["respondents_band"] != "<10" and row["status"] == "modelschatting"
+    assert shown > 1000
+    bad = client.get(f"/v1/enquetes/{SURVEY}/2024/modelschattingen?methode=ols")
+    assert bad.status_code == 400 and bad.json()["invalid_params"][0]["name"] == "methode"
+    assert client.get("/v1/enquetes/bestaat-niet/2024/modelschattingen").status_code == 404

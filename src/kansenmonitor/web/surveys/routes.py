@@ -138,6 +138,45 @@ def classes_page(request: Request):
                    models=[m.id for m in classes.results(site.monitor)])
 
 
+@router.get("/enquetes/modelschattingen")
+def small_area_page(request: Request):
+    """Direct and Fay–Herriot model estimates of a share per buurt, side by side (model values flagged)."""
+    site = request.app.state.site
+    lang = lang_of(request)
+    q = request.query_params
+    w = _wave(site, q.get("enquete"), q.get("golf"))
+    shares = w.codebook.shares()
+    if not shares or w.area_level != "buurt":
+        raise NotFound("vraag", "Deze enquête heeft geen aandelen per buurt om een modelschatting van te maken.",
+                       "/enquetes")
+    item = q.get("vraag") or shares[0].id
+    if item not in {it.id for it in shares}:
+        raise BadParameter("vraag", f"'{item}' kan niet; kies uit {', '.join(it.id for it in shares)}",
+                           f"'{item}' is not possible; choose from {', '.join(it.id for it in shares)}")
+    method = (q.get("methode") or "reml").lower()
+    if method not in ("reml", "fh"):
+        raise BadParameter("methode", f"'{q.get('methode')}' kan niet; kies reml of fh",
+                           f"'{q.get('methode')}' is not possible; choose reml or fh")
+    _level, gemeente, gms = _level_and_gemeente(site, q)
+    from ...surveys import sae
+
+    try:
+        view = sv.small_area_view(site, w, item, gemeente, method, lang)
+    except sae.SmallAreaError as exc:
+        raise NotFound("vraag", str(exc), "/enquetes") from None
+    view["wave"] = sv.wave_summary(w, lang)
+    view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
+    records = [{"survey": w.survey, "wave": w.wave, "synthetic": w.synthetic, "item": item, "area": r["code"],
+                "name": r["name"], "respondents_band": r["band"], "direct": r["direct"], "model": r["share"],
+                "model_lower": r["lower"], "model_upper": r["upper"], "status": r["status"], "reason": r["reason"],
+                "method": f"Fay-Herriot EBLUP ({method.upper()})"} for r in view["rows"]]
+    return respond(request, "surveys_small_area.html", view, records,
+                   ["survey", "wave", "synthetic", "item", "area", "name", "respondents_band", "direct", "model",
+                    "model_lower", "model_upper", "status", "reason", "method"],
+                   f"enquete-modelschatting-{w.survey}-{w.wave}-{item}-{gemeente}", gemeenten=gms,
+                   questions=[(it.id, it.share_label(lang)) for it in shares])
+
+
 @router.get("/enquetes/netwerk")
 def ego_page(request: Request):
     from ...surveys import ego
@@ -315,8 +354,49 @@ def register_covariates_api(v1: FastAPI, site) -> None:
                                       "standaardfout": x["se"], "status": x["status"]} for x in res.coefficients]})
 
 
+def register_small_area_api(v1: FastAPI, site) -> None:
+    @v1.get("/enquetes/{enquete}/{golf}/modelschattingen",
+            summary="Modelschattingen (Fay–Herriot) van een aandeel per buurt, naast de directe schatting "
+                    "(met onthullingscontrole)")
+    def api_small_area(request: Request, enquete: str, golf: int,
+                       vraag: Annotated[str | None, Query(description="Vraag met een aandeel, bv. eenzaam.")] = None,
+                       gemeente: Annotated[str | None, Query(description="Gemeentecode, bv. GM0153.")] = None,
+                       methode: Annotated[str, Query(description="reml (standaard) of fh.")] = "reml",
+                       pagina: Page = 1, per_pagina: Size = 100):
+        from ...surveys import sae
+
+        try:
+            w = repo.wave(site.monitor, enquete, golf)
+        except repo.UnknownSurveyError as exc:
+            return problem(404, "Niet gevonden", str(exc), request.url.path)
+        ids = [it.id for it in w.codebook.shares()]
+        vraag = vraag or (ids[0] if ids else None)
+        if vraag not in ids:
+            return invalid_params_problem(request, [("vraag", f"'{vraag}' is geen vraag met een aandeel; kies uit "
+                                                    f"{', '.join(ids)}", f"'{vraag}' is not a question with a share; "
+                                                    f"choose from {', '.join(ids)}")])
+        if methode not in sae.METHODS:
+            return invalid_params_problem(request, [("methode", f"'{methode}' kan niet; kies reml of fh",
+                                                    f"'{methode}' is not possible; choose reml or fh")])
+        try:
+            res = sv.small_area_result(site, w, vraag, methode, "nl")
+        except sae.SmallAreaError as exc:
+            return problem(422, "Niet te schatten", str(exc), request.url.path)
+        items = [{"gebied": r.area, "naam": r.name, "gemeente": r.gemeente, "vraag": r.item,
+                  "respondenten": r.respondents_band, "direct": r.direct, "direct_ondergrens": r.direct_lower,
+                  "direct_bovengrens": r.direct_upper, "direct_onthulling": r.direct_reason,
+                  "modelschatting": r.model, "ondergrens": r.model_lower, "bovengrens": r.model_upper,
+                  "gewicht_eigen_respondenten": r.model_weight, "kenmerk_aangevuld": r.imputed,
+                  "eenheid": "%", "status": r.status, "onthulling": r.model_reason,
+                  "methode": f"Fay-Herriot EBLUP ({methode.upper()}), MSE Prasad-Rao",
+                  "bron": w.codebook.title("nl"), "jaar": w.wave, "synthetisch": w.synthetic}
+                 for r in res.rows if gemeente is None or r.gemeente == gemeente]
+        return paged(request, "modelschattingen", items, pagina, per_pagina)
+
+
 def register(app: FastAPI, v1: FastAPI) -> None:
     app.include_router(router)
     register_api(v1, app.state.site)
     register_ego_api(v1, app.state.site)
     register_covariates_api(v1, app.state.site)
+    register_small_area_api(v1, app.state.site)

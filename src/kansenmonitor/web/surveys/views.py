@@ -280,3 +280,55 @@ def covariates_view(site, r, w: repo.Wave, correction: str, lang: str) -> dict:
 
 def _(nl: str, en: str, lang: str) -> str:
     return en if lang == "en" else nl
+
+
+def small_area_result(site, w: repo.Wave, item: str, method: str, lang: str):
+    from ...surveys import sae
+
+    key = ("survey_sae", w.survey, w.wave, w.imported_at, item, method, lang)
+    return site._cache.get(key, lambda: sae.small_area_shares(site.monitor, w, item, method, lang=lang,
+                                                              direct_rows=[r for r in all_shares(site, w, lang)
+                                                                           if r.item == item]))
+
+
+def small_area_view(site, w: repo.Wave, item: str, gemeente: str, method: str, lang: str) -> dict:
+    """Direct and Fay–Herriot model estimates per buurt side by side, model values flagged; a map of the model
+    estimates."""
+    res = small_area_result(site, w, item, method, lang)
+    it = w.codebook.item(item)
+    rows = sorted((r for r in res.rows if r.gemeente == gemeente), key=lambda r: r.name)
+    table = []
+    for r in rows:
+        table.append({
+            "code": r.area, "name": r.name, "band": r.respondents_band,
+            "direct": fmt.number(r.direct, 1, lang) + " %" if r.direct is not None else None,
+            "direct_interval": (f"{fmt.number(r.direct_lower, 1, lang)} – {fmt.number(r.direct_upper, 1, lang)} %"
+                                if r.direct is not None else None),
+            "direct_n": fmt.number(r.direct_respondents, 0, lang) if r.direct_respondents is not None else None,
+            "direct_reason": r.direct_reason,
+            "share": r.model, "lower": r.model_lower, "upper": r.model_upper, "status": r.status,
+            "reason": r.model_reason, "imputed": r.imputed,
+            "display": fmt.number(r.model, 1, lang) + " %" if r.model is not None else None,
+            "interval": (f"{fmt.number(r.model_lower, 1, lang)} – {fmt.number(r.model_upper, 1, lang)} %"
+                         if r.model is not None else None),
+            "weight": fmt.number(100 * r.model_weight, 0, lang) + " %" if r.model_weight is not None else None})
+    polarity = "neutral"
+    if it.polarity != "none":
+        polarity = "higher_is_worse" if it.sensitive == "share" else "higher_is_better"
+    from ...surveys import sae
+
+    labels = {}
+    for c in res.covariates:
+        ind = site.monitor.indicator(c)
+        labels[c] = ind.label_en if lang == "en" else ind.label_nl
+    view = {"item": {"id": it.id, "label": it.share_label(lang), "question": it.question_en if lang == "en" and
+                     it.question_en else it.question, "counted": [it.category_label(c, lang) for c in it.share.codes]},
+            "rows": table, "method": res.method, "covariates": [labels[c] for c in res.covariates],
+            "areas_in_model": res.areas_in_model, "converged": res.converged,
+            "sigma2_v": fmt.number(res.sigma2_v * 10000, 1, lang) if res.sigma2_v == res.sigma2_v else None,
+            "n_model": sum(1 for r in table if r["share"] is not None),
+            "n_direct": sum(1 for r in table if r["direct"] is not None),
+            "n_suppressed": sum(1 for r in table if r["share"] is None),
+            "min_n": sae.MIN_MODEL_N, "max_own": fmt.number(100 * sae.MAX_OWN_WEIGHT, 0, lang)}
+    view["map"] = _map(site, w, table, "buurt", gemeente, polarity, lang) if w.area_level == "buurt" else None
+    return view
