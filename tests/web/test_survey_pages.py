@@ -246,3 +246,43 @@ def test_model_estimates_page_and_api_sweep(client, demo_monitor):
     bad = client.get(f"/v1/enquetes/{SURVEY}/2024/modelschattingen?methode=ols")
     assert bad.status_code == 400 and bad.json()["invalid_params"][0]["name"] == "methode"
     assert client.get("/v1/enquetes/bestaat-niet/2024/modelschattingen").status_code == 404
+
+
+def test_network_figures_on_the_map_like_any_indicator(demo_home, tmp_path):
+    """After ``survey publish`` (a demo step), the ego-network figures are indicators on /kaart: flagged as from
+    a (synthetic) survey, with the 95 % interval in the table, withheld areas hatched without a number. Uses a
+    copy of the demo home, since the prebuilt one may predate the step."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from kansenmonitor.monitor import Monitor
+    from kansenmonitor.surveys import ego
+    from kansenmonitor.surveys import repository as repo
+    from kansenmonitor.web.app import create_app
+
+    home = tmp_path / "home"
+    shutil.copytree(demo_home, home)
+    monitor = Monitor.open(home)
+    ego.publish(monitor, repo.wave(monitor, SURVEY))
+    c = TestClient(create_app(monitor), raise_server_exceptions=False)
+    page = html.unescape(c.get("/kaart?indicator=enquete_netwerk_niemand&niveau=wijk&gemeente=GM0153").text)
+    assert "Heeft niemand om op terug te vallen (enquête)" in page and "Synthetisch." in page
+    assert "Uit een enquête: een steekproef" in page and "95%-interval" in page and "geheim" in page
+    rows = c.get("/kaart?indicator=enquete_netwerk_niemand&niveau=wijk&gemeente=GM0153&format=json").json()["rows"]
+    shown = [r for r in rows if r["value"] is not None]
+    assert shown and all(r["lower"] <= r["value"] <= r["upper"] and r["status"] == "estimated" for r in shown)
+    assert any(r["value"] is None and r["status"] == "suppressed" for r in rows)
+    # the same values as the survey's own disclosure-checked output
+    own = {x.area: x for x in ego.area_indicators(monitor, repo.wave(monitor, SURVEY)) if x.indicator == "niemand"}
+    for r in rows:
+        assert r["value"] == own[r["code"]].value
+    api = c.get("/v1/waarnemingen?indicator=enquete_netwerk_grootte&niveau=buurt&gemeente=GM0153"
+                "&per_pagina=1000").json()["waarnemingen"]
+    assert any(v["waarde"] is not None for v in api)
+    for v in api:
+        assert "synthetisch" in v["bron"]
+        if v["waarde"] is None:
+            assert v["ondergrens"] is None and v["status"] == "suppressed"
+        else:
+            assert v["ondergrens"] <= v["waarde"] <= v["bovengrens"] and v["status"] == "estimated"

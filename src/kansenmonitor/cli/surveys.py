@@ -413,6 +413,27 @@ def network_cmd(
                   "Synthetic data: nobody answered this survey.", highlight=False)
 
 
+@survey_app.command("publish")
+def publish_cmd(enquete: SurveyOpt = None, golf: WaveOpt = None) -> None:
+    """Zet de netwerkcijfers van een enquête (na onthullingscontrole) als indicatoren in de database: dan staan
+    ze op de kaart, in de gebiedsprofielen, in de API en in de downloads, met hun 95%-interval."""
+    from ..surveys import ego
+    from ..surveys import repository as repo
+
+    monitor = open_monitor()
+    try:
+        w = repo.wave(monitor, enquete, golf)
+        if not ego.available(w.codebook):
+            raise ValueError(f"de enquête {w.survey} ({w.wave}) heeft geen vragen over het eigen netwerk")
+        r = ego.publish(monitor, w)
+    except (KansenmonitorError, ValueError) as exc:
+        fail(exc)
+    out.print(f"{w.title()}: {fmt.number(r['published'], 0)} netwerkcijfers als indicatoren opgeslagen, "
+              f"{fmt.number(r['withheld'], 0)} niet getoond (onthullingscontrole).", highlight=False)
+    if w.synthetic:
+        out.print("Synthetische gegevens: niemand heeft deze enquête ingevuld.", highlight=False)
+
+
 @survey_app.command("demo-file")
 def demo_file_cmd(
     path: Annotated[Path, typer.Argument(help="Waar het CSV-bestand komt.")],

@@ -259,3 +259,37 @@ def class_indicators(monitor, r, w: Wave, rules: dc.Rules = dc.DEFAULT_RULES, la
 
 def frame_of(rows: list[EgoRow]) -> pd.DataFrame:
     return pd.DataFrame([r.to_dict() for r in rows])
+
+
+#: catalogue indicator (catalogue/enquete_netwerk.yaml) of each ego-network indicator
+CATALOGUE_IDS = {"grootte": "enquete_netwerk_grootte", "niemand": "enquete_netwerk_niemand",
+                 "diversiteit": "enquete_netwerk_diversiteit", "overbruggend": "enquete_netwerk_overbruggend",
+                 "hulp_gegeven": "enquete_hulp_gegeven", "hulp_gekregen": "enquete_hulp_gekregen"}
+
+
+def publish(monitor, w: Wave, rules: dc.Rules = dc.DEFAULT_RULES) -> dict[str, int]:
+    """Write the wave's ego-network figures into the store as observations of the catalogue indicators in
+    ``catalogue/enquete_netwerk.yaml`` — per gemeente, wijk, buurt and own area, for the wave's year and indeling
+    — so that the map, profiles, API and exports show them like any indicator. Only what passed disclosure
+    control gets a value (status ``estimated``, the 95 % interval as lower and upper bound); a withheld cell is
+    written as ``suppressed`` without a number. The source of every value names the survey (and says
+    "synthetisch" for a synthetic one). Re-publishing the same wave replaces the values."""
+    from ..core.model import Status
+
+    rows = area_indicators(monitor, w, rules=rules)
+    source = f"{w.codebook.title('nl')}, {w.wave}" + (" (synthetisch: niemand heeft deze enquête ingevuld)"
+                                                      if w.synthetic and "synthetisch" not in
+                                                      w.codebook.title("nl").lower() else "")
+    records = []
+    for r in rows:
+        records.append({"region": r.area, "boundary_year": w.boundary_year, "indicator": CATALOGUE_IDS[r.indicator],
+                        "period": w.wave, "value": r.value,
+                        "status": str(Status.ESTIMATED if r.value is not None else Status.SUPPRESSED),
+                        "numerator": None, "denominator": None, "lower": r.lower, "upper": r.upper,
+                        "source_ref": source})
+    frame = pd.DataFrame.from_records(records)
+    monitor.sync_catalogue()
+    with monitor.store.transaction() as wr:
+        wr.upsert_observations(frame)
+    return {"published": int(sum(1 for r in rows if r.value is not None)),
+            "withheld": int(sum(1 for r in rows if r.value is None))}
