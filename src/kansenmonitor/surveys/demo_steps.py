@@ -33,7 +33,8 @@ def fit_classes(context: DemoContext) -> None:
 
 def publish_network(context: DemoContext) -> None:
     """The ego-network figures of the demo survey as indicators (map, profiles, API, exports), after disclosure
-    control; their source says the survey is synthetic."""
+    control; their source says the survey is synthetic. After the focus areas and stadsdelen (order 1200), so that
+    those get their figures too."""
     from . import ego
     from . import repository as repo
 
@@ -43,4 +44,4 @@ def publish_network(context: DemoContext) -> None:
 
 STEPS = [(1160, "Enquête Kansen en welzijn (synthetisch, uit CBS- en RIVM-cijfers per buurt)", load_survey),
          (1170, "Latente klassen van kapitaal in de demo-enquête (1 tot 8 klassen)", fit_classes),
-         (1175, "Netwerkcijfers van de demo-enquête op de kaart (na onthullingscontrole)", publish_network)]
+         (1250, "Netwerkcijfers van de demo-enquête op de kaart (na onthullingscontrole)", publish_network)]
