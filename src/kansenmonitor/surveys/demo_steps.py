@@ -44,4 +44,4 @@ def publish_network(context: DemoContext) -> None:
 
 STEPS = [(1160, "Enquête Kansen en welzijn (synthetisch, uit CBS- en RIVM-cijfers per buurt)", load_survey),
          (1170, "Latente klassen van kapitaal in de demo-enquête (1 tot 8 klassen)", fit_classes),
-         (1250, "Netwerkcijfers van de demo-enquête op de kaart (na onthullingscontrole)", publish_network)]
+         (1240, "Netwerkcijfers van de demo-enquête op de kaart (na onthullingscontrole)", publish_network)]
