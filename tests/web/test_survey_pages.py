@@ -286,3 +286,49 @@ def test_network_figures_on_the_map_like_any_indicator(demo_home, tmp_path):
             assert v["ondergrens"] is None and v["status"] == "suppressed"
         else:
             assert v["ondergrens"] <= v["waarde"] <= v["bovengrens"] and v["status"] == "estimated"
+
+
+def test_quality_of_life_themes_page_and_api_never_show_the_text(demo_home, data_dir, tmp_path):
+    """The open question of the (regenerated) demo survey: theme shares per area on /enquetes/themas and in the
+    API, only cells that pass the thresholds, and not one phrase of an answer anywhere. Uses a copy of the demo
+    home with the survey imported again, since the prebuilt one may predate the open question."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from kansenmonitor.monitor import Monitor
+    from kansenmonitor.surveys import synth
+    from kansenmonitor.surveys.codebook import load_codebook
+    from kansenmonitor.surveys.importer import import_survey
+    from kansenmonitor.web.app import create_app
+
+    home = tmp_path / "home"
+    shutil.copytree(demo_home, home)
+    monitor = Monitor.open(home)
+    syn = synth.write(data_dir, tmp_path / "demo.csv")
+    import_survey(monitor, tmp_path / "demo.csv", load_codebook(syn.codebook_path))
+    c = TestClient(create_app(monitor), raise_server_exceptions=False)
+    phrases = [p for ps in synth.PHRASES.values() for p in ps]
+    assert "/enquetes/themas" in c.get("/enquetes").text
+    for level in LEVELS:
+        for gm in ("GM0153", "GM0141"):
+            page = c.get(f"/enquetes/themas?niveau={level}&gemeente={gm}")
+            assert page.status_code == 200
+            text = html.unescape(page.text).lower()
+            assert "synthetisch." in text and "kwaliteit van leven" in text
+            assert not any(p.lower() in text for p in phrases)
+            csv_text = c.get(f"/enquetes/themas?niveau={level}&gemeente={gm}&format=csv").text.lower()
+            assert not any(p.lower() in csv_text for p in phrases)
+    en = html.unescape(c.get("/enquetes/themas?lang=en").text)
+    assert "What is a good quality of life?" in en
+    body = c.get(f"/v1/enquetes/{SURVEY}/2024/themas?per_pagina=1000")
+    assert not any(p.lower() in body.text.lower() for p in phrases)
+    rows = body.json()["themas"]
+    assert any(r["waarde"] is not None for r in rows) and any(r["waarde"] is None for r in rows)
+    for r in rows:
+        assert r["synthetisch"] is True
+        if r["waarde"] is not None:
+            assert r["respondenten"] >= 30 and r["waarde"] <= 90 and r["ondergrens"] <= r["waarde"]
+        else:
+            assert r["respondenten"] is None and r["onthulling"]
+    assert c.get(f"/v1/enquetes/{SURVEY}/2024/themas?niveau=straat").status_code == 400

@@ -177,6 +177,31 @@ def small_area_page(request: Request):
                    questions=[(it.id, it.share_label(lang)) for it in shares])
 
 
+@router.get("/enquetes/themas")
+def themes_page(request: Request):
+    """How residents themselves describe a good quality of life: themes of the open question per area."""
+    from ...surveys import themes
+
+    site = request.app.state.site
+    lang = lang_of(request)
+    q = request.query_params
+    w = _wave(site, q.get("enquete"), q.get("golf"))
+    if not themes.items(w.codebook):
+        raise NotFound("enquete", "Deze enquête heeft geen open vraag met thema's.", "/enquetes")
+    level, gemeente, gms = _level_and_gemeente(site, q)
+    view = sv.themes_view(site, w, level, gemeente, lang)
+    view["wave"] = sv.wave_summary(w, lang)
+    view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
+    records = [{"survey": w.survey, "wave": w.wave, "synthetic": w.synthetic, "area": r["area"], "name": r["name"],
+                "theme": r["theme"], "label": r["label"], "share": r["share"], "lower": r["lower"],
+                "upper": r["upper"], "respondents": r["respondents"], "status": r["status"], "reason": r["reason"]}
+               for r in view.pop("records")]
+    return respond(request, "surveys_themes.html", view, records,
+                   ["survey", "wave", "synthetic", "area", "name", "theme", "label", "share", "lower", "upper",
+                    "respondents", "status", "reason"], f"enquete-themas-{w.survey}-{w.wave}-{level}", gemeenten=gms,
+                   levels=[(lv, sv.LEVEL_LABELS[lv][1 if lang == "en" else 0]) for lv in sv.LEVELS])
+
+
 @router.get("/enquetes/netwerk")
 def ego_page(request: Request):
     from ...surveys import ego
@@ -394,9 +419,40 @@ def register_small_area_api(v1: FastAPI, site) -> None:
         return paged(request, "modelschattingen", items, pagina, per_pagina)
 
 
+def register_themes_api(v1: FastAPI, site) -> None:
+    @v1.get("/enquetes/{enquete}/{golf}/themas",
+            summary="Thema's in de antwoorden op een open vraag per gebied (aandelen, nooit de tekst; met "
+                    "onthullingscontrole)")
+    def api_themes(request: Request, enquete: str, golf: int,
+                   niveau: Annotated[str | None, Query(description="gemeente, wijk, buurt of gebied.")] = None,
+                   gemeente: Annotated[str | None, Query(description="Gemeentecode, bv. GM0153.")] = None,
+                   pagina: Page = 1, per_pagina: Size = 100):
+        from ...surveys import themes
+
+        try:
+            w = repo.wave(site.monitor, enquete, golf)
+        except repo.UnknownSurveyError as exc:
+            return problem(404, "Niet gevonden", str(exc), request.url.path)
+        if niveau is not None and niveau not in sv.LEVELS:
+            return invalid_params_problem(request, [("niveau", f"'{niveau}' kan niet; kies uit {', '.join(sv.LEVELS)}",
+                                                    f"'{niveau}' is not possible; choose from {', '.join(sv.LEVELS)}")])
+        if not themes.items(w.codebook):
+            return problem(404, "Niet gevonden", "Deze enquête heeft geen open vraag met thema's.", request.url.path)
+        rows = site._cache.get(("survey_themes", w.survey, w.wave, w.imported_at, "nl"),
+                               lambda: themes.theme_shares(site.monitor, w))
+        levels = None if niveau is None else (("gebied", "stadsdeel") if niveau == "gebied" else (niveau,))
+        items = [{"gebied": r.area, "naam": r.name, "niveau": r.level, "gemeente": r.gemeente, "vraag": r.item,
+                  "thema": r.theme, "omschrijving": r.label, "waarde": r.share, "ondergrens": r.lower,
+                  "bovengrens": r.upper, "eenheid": "%", "respondenten": r.respondents, "status": r.status,
+                  "onthulling": r.reason, "bron": w.codebook.title("nl"), "jaar": w.wave, "synthetisch": w.synthetic}
+                 for r in rows if (levels is None or r.level in levels) and (gemeente is None or r.gemeente == gemeente)]
+        return paged(request, "themas", items, pagina, per_pagina)
+
+
 def register(app: FastAPI, v1: FastAPI) -> None:
     app.include_router(router)
     register_api(v1, app.state.site)
     register_ego_api(v1, app.state.site)
     register_covariates_api(v1, app.state.site)
     register_small_area_api(v1, app.state.site)
+    register_themes_api(v1, app.state.site)

@@ -26,6 +26,7 @@ def wave_summary(w: repo.Wave, lang: str) -> dict:
             "respondents": fmt.number(w.respondents, 0, lang), "respondents_value": w.respondents,
             "source": cb.source, "note": cb.note, "level": w.area_level, "boundary_year": w.boundary_year,
             "codebook_version": cb.version,
+            "has_themes": any(it.type == "text" and it.themes for it in cb.items),
             "questions": [{"id": it.id, "label": it.label(lang),
                        "question": it.question_en if lang == "en" and it.question_en else it.question,
                        "capital": it.capital, "type": it.type,
@@ -332,3 +333,41 @@ def small_area_view(site, w: repo.Wave, item: str, gemeente: str, method: str, l
             "min_n": sae.MIN_MODEL_N, "max_own": fmt.number(100 * sae.MAX_OWN_WEIGHT, 0, lang)}
     view["map"] = _map(site, w, table, "buurt", gemeente, polarity, lang) if w.area_level == "buurt" else None
     return view
+
+
+def themes_view(site, w: repo.Wave, level: str, gemeente: str, lang: str) -> dict:
+    """How residents describe a good quality of life: per area the share naming each theme of the open
+    question (coded answers, never the text)."""
+    from ...surveys import themes
+
+    key = ("survey_themes", w.survey, w.wave, w.imported_at, lang)
+    rows = site._cache.get(key, lambda: themes.theme_shares(site.monitor, w, lang=lang))
+    it = themes.items(w.codebook)[0]
+    levels = ("gebied", "stadsdeel") if level == "gebied" else (level,)
+    ids = [t.id for t in it.themes] + [themes.OTHER]
+    labels = {r.theme: r.label for r in rows}
+    by_area: dict[str, dict] = {}
+    for r in rows:
+        if r.level not in levels or (r.gemeente != gemeente and level != "gemeente"):
+            continue
+        a = by_area.setdefault(r.area, {"code": r.area, "name": r.name, "cells": {}, "respondents": None})
+        if r.share is not None:
+            a["respondents"] = fmt.number(r.respondents, 0, lang)
+            a["cells"][r.theme] = {"display": fmt.number(r.share, 1, lang) + " %",
+                                   "interval": f"{fmt.number(r.lower, 1, lang)} – {fmt.number(r.upper, 1, lang)} %"}
+        else:
+            a["cells"][r.theme] = {"display": None, "reason": r.reason}
+    summary = []
+    for r in rows:
+        if r.area == gemeente and r.share is not None and r.theme != themes.OTHER:
+            summary.append((r.share, f"{fmt.number(r.share, 0, lang)} % {_('noemt', 'mention', lang)} "
+                                     f"“{r.label.lower()}”"))
+    summary.sort(key=lambda x: -x[0])
+    return {"question": it.question_en if lang == "en" and it.question_en else it.question,
+            "themes": [{"id": t, "label": labels.get(t, t)} for t in ids],
+            "keywords": [{"label": t.name(lang), "keywords": ", ".join(t.keywords)} for t in it.themes],
+            "areas": sorted(by_area.values(), key=lambda a: a["name"]), "level": level,
+            "level_label": LEVEL_LABELS[level][1 if lang == "en" else 0], "summary": [s for _x, s in summary],
+            "withheld": sum(1 for a in by_area.values() for c in a["cells"].values() if c["display"] is None),
+            "records": [r.to_dict() for r in rows if r.level in levels
+                        and (r.gemeente == gemeente or level == "gemeente")]}
