@@ -31,6 +31,7 @@ from . import disclosure as dc
 from .estimate import Z95
 
 CORRECTIONS = ("bch", "ml")
+BOUND = 20.0  # |coefficient| above this: on the boundary of the parameter space (odds ratio beyond e^20)
 BOUNDARY = 0.005  # a model share under 0.5 % (or over 99.5 %): on the edge, no interval or odds ratio
 
 
@@ -133,19 +134,26 @@ def fit_logit(kind: str, g: Groups, d: np.ndarray, ref: int = 0, max_iter: int =
     for it in range(1, max_iter + 1):
         iterations = it
         grad = ((q - pi)[:, free] * g.w[:, None]).T @ g.z  # (K−1) × P
-        if np.max(np.abs(grad)) / scale < tol:
+        # a coefficient running off to infinity (no finite optimum: with BCH's negative weights a class can be
+        # 'emptier than empty' in a category) is on the boundary; the others must converge
+        inner = np.abs(beta[free]) <= BOUND
+        if not inner.any() or np.max(np.abs(grad[inner])) / scale < tol:
             converged = True
             break
         a = _info(kind, g, pi, q, free)
-        vals, vecs = np.linalg.eigh(a)
+        idx = np.flatnonzero(inner.reshape(-1))  # boundary coefficients stay where they are
+        sub = a[np.ix_(idx, idx)]
+        vals, vecs = np.linalg.eigh(sub)
         if vals.min() <= 1e-10 * max(vals.max(), 1.0):
             # not concave here (ML objective away from the optimum): modified Newton on |eigenvalues|
             vals = np.maximum(np.abs(vals), 1e-8 * max(np.abs(vals).max(), 1.0))
-        step = (vecs @ ((vecs.T @ grad.reshape(-1)) / vals)).reshape(len(free), p)
+        flat = np.zeros(len(free) * p)
+        flat[idx] = vecs @ ((vecs.T @ grad.reshape(-1)[idx]) / vals)
+        step = flat.reshape(len(free), p)
         t = 1.0
         while True:
             cand = beta.copy()
-            cand[free] += t * step
+            cand[free] = np.clip(cand[free] + t * step, -BOUND - 1, BOUND + 1)
             pi_c = _probs(cand, g.z)
             q_c, obj_c = _target(kind, g, pi_c, d, d_inv)
             if obj_c >= obj - 1e-12 * abs(obj) or t < 1e-8:
@@ -301,9 +309,11 @@ def analyse(post: np.ndarray, weights: np.ndarray, covs: list[Covariate], correc
                 name = f"{covs[ci].id}: {covs[ci].categories[j][1]}"
                 shown = all(dc.primary(_cell(covs[ci], assigned, w_ok, ok, jj, cc), rules, dc.SENSITIVE_SHARE) is None
                             for jj in (0, j) for cc in (c, ref))
+            edge = abs(float(fit.beta[c, col])) > BOUND
+            shown = shown and not edge
             coefs.append({"class": c + 1, "term": name, "estimate": round(float(fit.beta[c, col]), 4) if shown
                           else None, "se": round(float(se[c, col]), 4) if shown else None,
-                          "status": "published" if shown else "suppressed"})
+                          "status": "published" if shown else ("boundary" if edge else "suppressed")})
     return CovariateResult(correction, ref + 1, out_covs, int(ok.sum()), fit.converged, coefs)
 
 
