@@ -127,7 +127,8 @@ def test_unknown_survey_is_404_with_a_way_back(client):
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
 @pytest.mark.parametrize("path", ["/enquetes", f"/enquetes/aandelen?enquete={SURVEY}&vraag=eenzaam&niveau=buurt&gemeente=GM0153",
-                                  f"/enquetes/aandelen?enquete={SURVEY}&vraag=gezondheid&niveau=gebied&lang=en"])
+                                  f"/enquetes/aandelen?enquete={SURVEY}&vraag=gezondheid&niveau=gebied&lang=en",
+                                  f"/enquetes/modelschattingen?enquete={SURVEY}&vraag=eenzaam"])
 def test_survey_pages_are_accessible(server, browser, path):
     from .axe import assert_accessible
 
