@@ -142,3 +142,28 @@ def test_demo_model_estimates_follow_the_disclosure_rules(demo_monitor, demo_sae
     rows = [r for r in results["eenzaam"].rows if r.direct is not None and r.model is not None]
     narrower = sum((r.model_upper - r.model_lower) < (r.direct_upper - r.direct_lower) for r in rows)
     assert narrower >= 0.9 * len(rows)
+
+
+def test_cli_sae(demo_home, tmp_path):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from kansenmonitor.cli import app
+
+    home = tmp_path / "home"
+    shutil.copytree(demo_home, home)
+
+    def run(*args):
+        return CliRunner().invoke(app, ["--home", str(home), "survey", "sae", *args])
+
+    r = run("--vraag", "eenzaam", "--gemeente", "GM0164")
+    assert r.exit_code == 0, r.output
+    assert "modelschattingen per buurt" in r.output and "Fay–Herriot" in r.output and "Synthetische" in r.output
+    body = json.loads(run("--vraag", "rondkomen", "--methode", "fh", "--json").output)
+    assert body["synthetisch"] and "FH" in body["methode"] and body["buurten_in_model"] > 150
+    assert all(x["model"] is None for x in body["schattingen"] if x["respondents_band"] == "<10")
+    bad = run("--vraag", "geheim")
+    assert bad.exit_code != 0 and "geheim" in bad.output and "eenzaam" in bad.output
+    bad = run("--vraag", "eenzaam", "--methode", "ols")
+    assert bad.exit_code != 0 and "methode" in bad.output

@@ -413,6 +413,57 @@ def network_cmd(
                   "Synthetic data: nobody answered this survey.", highlight=False)
 
 
+@survey_app.command("sae")
+def sae_cmd(
+    vraag: Annotated[str, typer.Option("--vraag", help="De vraag met een aandeel, bv. eenzaam.")],
+    enquete: SurveyOpt = None,
+    golf: WaveOpt = None,
+    gemeente: Annotated[str | None, typer.Option("--gemeente", help="Alleen buurten van deze gemeente.")] = None,
+    methode: Annotated[str, typer.Option("--methode", help="reml (standaard) of fh (momentenmethode).")] = "reml",
+    as_json: JsonOpt = False,
+    lang: LangOpt = "nl",
+) -> None:
+    """Modelschattingen per buurt (Fay–Herriot) naast het directe aandeel, met 95%-interval en
+    onthullingscontrole."""
+    from ..surveys import repository as repo
+    from ..surveys import sae
+
+    _lang(lang)
+    monitor = open_monitor()
+    try:
+        w = repo.wave(monitor, enquete, golf)
+        res = sae.small_area_shares(monitor, w, vraag, methode.lower(), lang=lang)
+    except (KansenmonitorError, ValueError) as exc:
+        fail(exc)
+    rows = [r for r in res.rows if gemeente is None or r.gemeente == gemeente]
+    if as_json:
+        typer.echo(json.dumps({"enquete": w.survey, "golf": w.wave, "synthetisch": w.synthetic, "vraag": vraag,
+                               "methode": f"Fay-Herriot EBLUP ({res.method.upper()}), MSE Prasad-Rao",
+                               "kenmerken": res.covariates, "buurten_in_model": res.areas_in_model,
+                               "schattingen": [r.to_dict() for r in rows]}, ensure_ascii=False, indent=2))
+        return
+    nl = lang == "nl"
+    t = Table(title=f"{w.title(lang)}: " + ("modelschattingen per buurt" if nl else "model estimates per neighbourhood"))
+    for h in (("Buurt", "Neighbourhood"), ("Respondenten", "Respondents"), ("Direct", "Direct"),
+              ("Modelschatting", "Model estimate"), ("Eigen respondenten", "Own respondents")):
+        t.add_column(h[1] if not nl else h[0])
+    withheld = "niet getoond" if nl else "withheld"
+    for r in rows:
+        direct = (f"{fmt.number(r.direct, 1, lang)} % ({fmt.number(r.direct_lower, 1, lang)}–"
+                  f"{fmt.number(r.direct_upper, 1, lang)})") if r.direct is not None else withheld
+        model = (f"{fmt.number(r.model, 1, lang)} % ({fmt.number(r.model_lower, 1, lang)}–"
+                 f"{fmt.number(r.model_upper, 1, lang)})") if r.model is not None else f"{withheld}: {r.model_reason}"
+        weight = fmt.number(100 * r.model_weight, 0, lang) + " %" if r.model_weight is not None else ""
+        t.add_row(r.name, r.respondents_band, direct, model, weight)
+    out.print(t)
+    out.print(("Fay–Herriot-model (" if nl else "Fay–Herriot model (") + res.method.upper() + "); " +
+              (f"geschat op {res.areas_in_model} buurten met minstens 10 respondenten." if nl else
+               f"estimated on {res.areas_in_model} neighbourhoods with at least 10 respondents."), highlight=False)
+    if w.synthetic:
+        out.print("Synthetische gegevens: niemand heeft deze enquête ingevuld." if nl else
+                  "Synthetic data: nobody answered this survey.", highlight=False)
+
+
 @survey_app.command("publish")
 def publish_cmd(enquete: SurveyOpt = None, golf: WaveOpt = None) -> None:
     """Zet de netwerkcijfers van een enquête (na onthullingscontrole) als indicatoren in de database: dan staan
