@@ -26,6 +26,40 @@ def test_primary_rules():
     assert dc.primary(cell(100, 40)) is None
 
 
+def test_the_90_percent_rule_applies_to_the_sensitive_category():
+    """Group disclosure is about a sensitive attribute being (near-)universal in a group: 4 % lonely means 96 %
+    not lonely, which tells nothing sensitive; 96 % lonely would. Every other threshold stays."""
+    rare = cell(400, 16)  # 4 %
+    common = cell(400, 384)  # 96 %
+    assert dc.primary(rare, sensitive=dc.SENSITIVE_SHARE) is None
+    assert dc.primary(common, sensitive=dc.SENSITIVE_SHARE) == dc.PRIMARY_SHARE
+    assert dc.primary(rare, sensitive=dc.SENSITIVE_REST) == dc.PRIMARY_SHARE
+    assert dc.primary(common, sensitive=dc.SENSITIVE_REST) is None
+    assert dc.primary(rare) == dc.primary(common) == dc.PRIMARY_SHARE  # unknown side: both sides checked
+    assert dc.primary(cell(400, 9), sensitive=dc.SENSITIVE_SHARE) == dc.PRIMARY_CELL  # cells under 10 stay out
+    assert dc.primary(cell(29, 10), sensitive=dc.SENSITIVE_SHARE) == dc.PRIMARY_N
+    # the differencing check uses the same rule for the rest of an area
+    base = {"a": cell(400, 16), "b": cell(300, 12), "c": cell(20, 1)}
+    sets = {"a": frozenset("a"), "b": frozenset("b"), "c": frozenset("c"), "W": frozenset("abc")}
+    check = dc.check_for(dc.SENSITIVE_SHARE)
+    reasons = dc.protect(base, sets, check=check)
+    assert reasons["a"] is None and reasons["W"] is None and reasons["b"] == dc.SECONDARY
+    published = {k for k, v in reasons.items() if v is None}
+    assert dc.derivable(base, sets, published, check=check) == []
+
+
+def test_the_sensitive_category_follows_the_codebook_polarity():
+    from importlib.resources import files
+
+    cb = load_codebook(files("kansenmonitor.surveys") / "data" / "demo_codebook.yaml")
+    assert cb.item("eenzaam").sensitive == dc.SENSITIVE_SHARE  # share of the worse answer
+    assert cb.item("koopwoning").sensitive == dc.SENSITIVE_REST  # share of the better answer: renting is the side
+    assert cb.item("inkomen").sensitive == dc.SENSITIVE_SHARE
+    assert cb.item("opleiding").sensitive == dc.SENSITIVE_REST
+    neutral = [it for it in cb.items if it.polarity == "none"]
+    assert neutral and all(it.sensitive == dc.SENSITIVE_BOTH for it in neutral)
+
+
 def test_one_small_buurt_takes_a_second_one_with_it():
     base = {"a": cell(100, 40), "b": cell(80, 30), "c": cell(12, 5)}
     sets = {"a": frozenset("a"), "b": frozenset("b"), "c": frozenset("c"), "W": frozenset("abc")}
@@ -102,7 +136,12 @@ def test_demo_survey_outputs_have_no_small_cells_and_cannot_be_differenced(demo_
             c = dc._sum(base, sets[r.area])
             if r.status == "published":
                 assert c.n >= 30 and c.x >= 10 and c.n - c.x >= 10, (it.id, r.area)
-                assert 10 <= r.share <= 90 and r.respondents == c.n
+                assert r.respondents == c.n
+                # no more than 90 % on the sensitive side (the codebook's polarity says which side that is)
+                if it.sensitive in (dc.SENSITIVE_SHARE, dc.SENSITIVE_BOTH):
+                    assert c.wy / c.w <= 0.9, (it.id, r.area)
+                if it.sensitive in (dc.SENSITIVE_REST, dc.SENSITIVE_BOTH):
+                    assert c.wy / c.w >= 0.1, (it.id, r.area)
             else:
                 assert r.share is None and r.lower is None and r.respondents is None
-        assert dc.derivable(base, sets, published) == [], it.id
+        assert dc.derivable(base, sets, published, check=dc.check_for(it.sensitive)) == [], it.id

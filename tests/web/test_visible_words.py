@@ -37,6 +37,8 @@ PAGES = [
     "/indices/meervoudige_achterstand?gemeente=GM0164",
     # networks of organisations and the ego-network figures of the survey
     "/netwerken", "/netwerken/samenwerking-enschede-zuid", "/enquetes/netwerk?niveau=buurt",
+    # classes with the covariates of membership, and the small-area (model) estimates per buurt
+    "/enquetes/klassen", "/enquetes/klassen?correctie=bch", "/enquetes/modelschattingen?vraag=eenzaam",
 ]
 #: what must never reach a reader: calculation options, rule strings, indicator ids, commands
 FORBIDDEN = {

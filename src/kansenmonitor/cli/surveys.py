@@ -195,6 +195,11 @@ def lca_cmd(
     opslaan: Annotated[bool, typer.Option("--opslaan", help="Het gekozen model bewaren in de database.")] = False,
     toepassen: Annotated[str | None, typer.Option("--toepassen", help="Een bewaard model toepassen op deze golf "
                                                   "(in plaats van opnieuw schatten).")] = None,
+    covariaten: Annotated[list[str] | None, typer.Option("--covariaten", help="Kenmerken van klasselidmaatschap, "
+                                                         "bv. leeftijd,geslacht,gemeente,focusgebied (herhaalbaar "
+                                                         "of met komma's): 3-stapsschatting.")] = None,
+    correctie: Annotated[str, typer.Option("--correctie", help="Correctie bij --covariaten: ml (standaard) of "
+                                           "bch.")] = "ml",
     as_json: JsonOpt = False,
     lang: LangOpt = "nl",
 ) -> None:
@@ -205,11 +210,24 @@ def lca_cmd(
     _lang(lang)
     if criterium not in ("bic", "aic", "sabic"):
         fail(ValueError(f"--criterium '{criterium}' kan niet; kies bic, aic of sabic"))
+    if correctie.lower() not in ("ml", "bch"):
+        fail(ValueError(f"--correctie '{correctie}' kan niet; kies ml of bch"))
+    cov_ids = [x.strip() for v in covariaten or [] for x in v.split(",") if x.strip()]
     monitor = open_monitor()
     try:
         w = repo.wave(monitor, enquete, golf)
+        if cov_ids:
+            from ..surveys import covariates as cv
+
+            known = cv.available(w.codebook)
+            bad = [x for x in cov_ids if x not in known]
+            if bad:
+                raise ValueError(f"--covariaten '{bad[0]}' kan niet; kies uit {', '.join(known)}")
         if toepassen:
             r = classes.result(monitor, toepassen)
+            if cov_ids:
+                _print_covariates(monitor, r, w, cov_ids, correctie.lower(), as_json, lang)
+                return
             frame, post = classes.posteriors(monitor, r, w)
             sizes = (post * frame["weight"].to_numpy()[:, None]).sum(axis=0) / frame["weight"].sum()
             body = {"model": r.id, "enquete": w.survey, "golf": w.wave, "klassen": [
@@ -234,8 +252,16 @@ def lca_cmd(
             classes.save(monitor, r)
     except (KansenmonitorError, ValueError) as exc:
         fail(exc)
+    if cov_ids:
+        try:
+            res = _covariates(monitor, r, w, cov_ids, correctie.lower(), lang)
+        except (KansenmonitorError, ValueError) as exc:
+            fail(exc)
     if as_json:
-        typer.echo(json.dumps(r.body, ensure_ascii=False, indent=2))
+        body = dict(r.body)
+        if cov_ids:
+            body["covariaten"] = _cov_body(res)
+        typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
         return
     t = Table(title=f"{w.title(lang)}: " + ("aantal klassen" if lang == "nl" else "number of classes"))
     for h in ("K", "log-likelihood", "BIC", "AIC", "entropie" if lang == "nl" else "entropy"):
@@ -256,6 +282,71 @@ def lca_cmd(
         out.print(f"  Klasse {c['class']} ({fmt.number(100 * c['size'], 1, lang)} %): {word}{extra}", highlight=False)
     if opslaan:
         out.print(f"Bewaard als {r.id}." if lang == "nl" else f"Saved as {r.id}.", highlight=False)
+    if cov_ids:
+        _cov_tables(res, lang)
+    if w.synthetic:
+        out.print("Synthetische gegevens: niemand heeft deze enquête ingevuld." if lang == "nl" else
+                  "Synthetic data: nobody answered this survey.", highlight=False)
+
+
+def _covariates(monitor, r, w, ids: list[str], correction: str, lang: str):
+    from ..surveys import covariates as cv
+
+    return cv.class_covariates(monitor, r, w, ids, correction, lang)
+
+
+def _cov_body(res) -> dict:
+    from dataclasses import asdict
+
+    return asdict(res)
+
+
+def _cov_tables(res, lang: str) -> None:
+    """Per covariate: the model share of each class per category with its interval and odds ratio (withheld
+    cells show the reason only)."""
+    nl = lang == "nl"
+    out.print(("Wie zit in welke klasse (3-staps, correctie " if nl else "Who is in which class (three-step, "
+               "correction ") + res.correction.upper() + (f", {fmt.number(res.respondents, 0, lang)} respondenten)"
+                                                         if nl else f", {fmt.number(res.respondents, 0, lang)} "
+                                                         "respondents)"), highlight=False)
+    for c in res.covariates:
+        t = Table(title=f"{c['label']} ({'vergelijkingsgroep' if nl else 'reference group'}: {c['reference']})")
+        t.add_column(c["label"])
+        k = len(c["categories"][0]["classes"])
+        for j in range(1, k + 1):
+            t.add_column(f"{'Klasse' if nl else 'Class'} {j}")
+        for cat in c["categories"]:
+            cells = []
+            for x in cat["classes"]:
+                if x["status"] != "published":
+                    cells.append("niet getoond" if nl else "withheld")
+                    continue
+                if x["boundary"]:
+                    cells.append(("< 0,5 %" if x["share"] < 50 else "> 99,5 %") if nl else
+                                 ("< 0.5 %" if x["share"] < 50 else "> 99.5 %"))
+                    continue
+                text = (f"{fmt.number(x['share'], 1, lang)} % ({fmt.number(x['lower'], 1, lang)}–"
+                        f"{fmt.number(x['upper'], 1, lang)})")
+                if x["odds_ratio"] is not None:
+                    text += (f"\nOR {fmt.number(x['odds_ratio'], 2, lang)} ({fmt.number(x['or_lower'], 2, lang)}–"
+                             f"{fmt.number(x['or_upper'], 2, lang)})")
+                cells.append(text)
+            t.add_row(cat["label"], *cells)
+        out.print(t)
+    out.print("OR: odds ratio om in deze klasse te zitten (in plaats van een andere), tegen de vergelijkingsgroep; "
+              "intervallen 95 %, robuust, zonder de onzekerheid van stap 1." if nl else
+              "OR: odds ratio of being in this class (rather than another), against the reference group; 95 % "
+              "intervals, robust, without the uncertainty of step 1.", highlight=False)
+
+
+def _print_covariates(monitor, r, w, ids: list[str], correction: str, as_json: bool, lang: str) -> None:
+    res = _covariates(monitor, r, w, ids, correction, lang)
+    if as_json:
+        typer.echo(json.dumps({"model": r.id, "enquete": w.survey, "golf": w.wave, "synthetisch": w.synthetic,
+                               "covariaten": _cov_body(res)}, ensure_ascii=False, indent=2))
+        return
+    out.print(f"Model {r.id}, {w.title(lang)}", highlight=False)
+    _cov_tables(res, lang)
     if w.synthetic:
         out.print("Synthetische gegevens: niemand heeft deze enquête ingevuld." if lang == "nl" else
                   "Synthetic data: nobody answered this survey.", highlight=False)
@@ -320,6 +411,78 @@ def network_cmd(
     if w.synthetic:
         out.print("Synthetische gegevens: niemand heeft deze enquête ingevuld." if lang == "nl" else
                   "Synthetic data: nobody answered this survey.", highlight=False)
+
+
+@survey_app.command("sae")
+def sae_cmd(
+    vraag: Annotated[str, typer.Option("--vraag", help="De vraag met een aandeel, bv. eenzaam.")],
+    enquete: SurveyOpt = None,
+    golf: WaveOpt = None,
+    gemeente: Annotated[str | None, typer.Option("--gemeente", help="Alleen buurten van deze gemeente.")] = None,
+    methode: Annotated[str, typer.Option("--methode", help="reml (standaard) of fh (momentenmethode).")] = "reml",
+    as_json: JsonOpt = False,
+    lang: LangOpt = "nl",
+) -> None:
+    """Modelschattingen per buurt (Fay–Herriot) naast het directe aandeel, met 95%-interval en
+    onthullingscontrole."""
+    from ..surveys import repository as repo
+    from ..surveys import sae
+
+    _lang(lang)
+    monitor = open_monitor()
+    try:
+        w = repo.wave(monitor, enquete, golf)
+        res = sae.small_area_shares(monitor, w, vraag, methode.lower(), lang=lang)
+    except (KansenmonitorError, ValueError) as exc:
+        fail(exc)
+    rows = [r for r in res.rows if gemeente is None or r.gemeente == gemeente]
+    if as_json:
+        typer.echo(json.dumps({"enquete": w.survey, "golf": w.wave, "synthetisch": w.synthetic, "vraag": vraag,
+                               "methode": f"Fay-Herriot EBLUP ({res.method.upper()}), MSE Prasad-Rao",
+                               "kenmerken": res.covariates, "buurten_in_model": res.areas_in_model,
+                               "schattingen": [r.to_dict() for r in rows]}, ensure_ascii=False, indent=2))
+        return
+    nl = lang == "nl"
+    t = Table(title=f"{w.title(lang)}: " + ("modelschattingen per buurt" if nl else "model estimates per neighbourhood"))
+    for h in (("Buurt", "Neighbourhood"), ("Respondenten", "Respondents"), ("Direct", "Direct"),
+              ("Modelschatting", "Model estimate"), ("Eigen respondenten", "Own respondents")):
+        t.add_column(h[1] if not nl else h[0])
+    withheld = "niet getoond" if nl else "withheld"
+    for r in rows:
+        direct = (f"{fmt.number(r.direct, 1, lang)} % ({fmt.number(r.direct_lower, 1, lang)}–"
+                  f"{fmt.number(r.direct_upper, 1, lang)})") if r.direct is not None else withheld
+        model = (f"{fmt.number(r.model, 1, lang)} % ({fmt.number(r.model_lower, 1, lang)}–"
+                 f"{fmt.number(r.model_upper, 1, lang)})") if r.model is not None else f"{withheld}: {r.model_reason}"
+        weight = fmt.number(100 * r.model_weight, 0, lang) + " %" if r.model_weight is not None else ""
+        t.add_row(r.name, r.respondents_band, direct, model, weight)
+    out.print(t)
+    out.print(("Fay–Herriot-model (" if nl else "Fay–Herriot model (") + res.method.upper() + "); " +
+              (f"geschat op {res.areas_in_model} buurten met minstens 10 respondenten." if nl else
+               f"estimated on {res.areas_in_model} neighbourhoods with at least 10 respondents."), highlight=False)
+    if w.synthetic:
+        out.print("Synthetische gegevens: niemand heeft deze enquête ingevuld." if nl else
+                  "Synthetic data: nobody answered this survey.", highlight=False)
+
+
+@survey_app.command("publish")
+def publish_cmd(enquete: SurveyOpt = None, golf: WaveOpt = None) -> None:
+    """Zet de netwerkcijfers van een enquête (na onthullingscontrole) als indicatoren in de database: dan staan
+    ze op de kaart, in de gebiedsprofielen, in de API en in de downloads, met hun 95%-interval."""
+    from ..surveys import ego
+    from ..surveys import repository as repo
+
+    monitor = open_monitor()
+    try:
+        w = repo.wave(monitor, enquete, golf)
+        if not ego.available(w.codebook):
+            raise ValueError(f"de enquête {w.survey} ({w.wave}) heeft geen vragen over het eigen netwerk")
+        r = ego.publish(monitor, w)
+    except (KansenmonitorError, ValueError) as exc:
+        fail(exc)
+    out.print(f"{w.title()}: {fmt.number(r['published'], 0)} netwerkcijfers als indicatoren opgeslagen, "
+              f"{fmt.number(r['withheld'], 0)} niet getoond (onthullingscontrole).", highlight=False)
+    if w.synthetic:
+        out.print("Synthetische gegevens: niemand heeft deze enquête ingevuld.", highlight=False)
 
 
 @survey_app.command("demo-file")

@@ -248,7 +248,8 @@ def class_shares(monitor, r: Result, w: Wave, lang: str = "nl", rules: dc.Rules 
         base = {a: dc.Cell(int(n), int(x), float(w_), float(wy)) for a, n, x, w_, wy in zip(s.index, *cols[:4],
                                                                                             strict=True)}
         sq = {a: (float(a2), float(b2), float(c2)) for a, a2, b2, c2 in zip(s.index, *cols[4:], strict=True)}
-        reasons = dc.protect(base, sets, rules)
+        # membership of a class is the sensitive side (near-universal membership would disclose it)
+        reasons = dc.protect(base, sets, rules, dc.check_for(dc.SENSITIVE_SHARE))
         for code, info in areas.items():
             reason = reasons[code]
             if reason is not None:
@@ -297,10 +298,11 @@ def outside_targets(monitor, r: Result, w: Wave, targets: dict[str, frozenset[st
 
 
 def focus_targets(monitor, w: Wave) -> dict[str, frozenset[str]]:
-    """Gemeente → the base areas of its custom areas (focus areas) in the wave's indeling."""
+    """Gemeente → the base areas of its custom areas (focus areas) in the wave's indeling. Stadsdelen are left
+    out: they divide the whole gemeente, so nobody would live outside them."""
     areas = survey_areas(monitor, w)
     out: dict[str, set[str]] = {}
     for info in areas.values():
-        if info.level in ("gebied", "stadsdeel") and info.gemeente:
+        if info.level == "gebied" and info.gemeente:
             out.setdefault(info.gemeente, set()).update(info.members)
     return {g: frozenset(s) for g, s in out.items()}

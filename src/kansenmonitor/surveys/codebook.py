@@ -61,6 +61,20 @@ class Share:
 
 
 @dataclass(frozen=True)
+class Theme:
+    """A theme an open answer (``type: text``) is coded into: an answer counts for the theme when it contains one
+    of the keywords (a word that starts with it, case and accents ignored)."""
+
+    id: str
+    label: str
+    label_en: str
+    keywords: tuple[str, ...]
+
+    def name(self, lang: str = "nl") -> str:
+        return self.label_en if lang == "en" and self.label_en else self.label
+
+
+@dataclass(frozen=True)
 class Item:
     id: str
     question: str
@@ -75,6 +89,7 @@ class Item:
     share: Share | None = None
     short: str = ""
     short_en: str = ""
+    themes: tuple[Theme, ...] = ()  # for open answers (type text): the themes they are coded into
 
     def label(self, lang: str = "nl") -> str:
         if lang == "en":
@@ -85,6 +100,20 @@ class Item:
         if lang == "en" and code in self.categories_en:
             return self.categories_en[code]
         return self.categories.get(code, str(code))
+
+    @property
+    def sensitive(self) -> str:
+        """Which side of the published share is sensitive, from the polarity: the share when it counts the
+        worse answers (e.g. lonely), the rest when it counts the better ones (e.g. owning a home: renting is the
+        side); both sides when the polarity is ``none``. The 90 % rule of disclosure control protects this side."""
+        if self.share is None or self.polarity == "none" or not self.categories:
+            return "both"
+        counts_top = max(self.share.codes) == max(self.categories)
+        counts_bottom = min(self.share.codes) == min(self.categories)
+        if counts_top == counts_bottom:  # the middle, or both ends: no side is clearly worse
+            return "both"
+        better = counts_top if self.polarity == "higher_is_better" else counts_bottom
+        return "rest" if better else "share"
 
     def share_label(self, lang: str = "nl") -> str:
         if self.share is None:
@@ -143,6 +172,8 @@ def codebook_from_dict(d: dict) -> Codebook:
     """The inverse of :meth:`Codebook.to_dict` (for codebooks saved in the store)."""
     items = []
     for it in d["items"]:
+        themes = tuple(Theme(t["id"], t["label"], t.get("label_en", ""), tuple(t["keywords"]))
+                       for t in it.get("themes") or ())
         share = Share(it["share"]["label"], it["share"]["label_en"], tuple(it["share"]["codes"])) if it.get("share") \
             else None
         items.append(Item(id=it["id"], question=it["question"], question_en=it["question_en"], type=it["type"],
@@ -150,10 +181,43 @@ def codebook_from_dict(d: dict) -> Codebook:
                           categories={int(k): v for k, v in it["categories"].items()},
                           categories_en={int(k): v for k, v in it["categories_en"].items()},
                           missing={int(k): v for k, v in it["missing"].items()}, max_count=it.get("max_count"),
-                          share=share, short=it.get("short", ""), short_en=it.get("short_en", "")))
+                          share=share, short=it.get("short", ""), short_en=it.get("short_en", ""), themes=themes))
     keys = {k: d[k] for k in ("survey", "name", "name_en", "wave", "synthetic", "source", "version", "respondent_id",
                               "weight", "area_column", "area_level", "boundary_year")}
     return Codebook(**keys, items=tuple(items), note=d.get("note", ""))
+
+
+def _themes(raw, typ: str, file: str, where: str, issues: list[Issue]) -> tuple[Theme, ...]:
+    """The themes of an open question: ``themes: [{id, label, label_en, keywords: [...]}, ...]``."""
+    if raw is None:
+        return ()
+    if typ != "text":
+        issues.append(Issue(file, None, f"{where}.themes", "thema's kunnen alleen bij een open vraag (type: text)"))
+        return ()
+    if not isinstance(raw, list) or not raw:
+        issues.append(Issue(file, None, f"{where}.themes", "schrijf de thema's als een lijst",
+                            "bijvoorbeeld - {id: gezondheid, label: Gezondheid, keywords: [gezond, ziek]}"))
+        return ()
+    out = []
+    seen: set[str] = set()
+    for n, t in enumerate(raw, start=1):
+        tw = f"{where}.themes[{n}]"
+        if not isinstance(t, dict):
+            issues.append(Issue(file, None, tw, "een thema schrijft u als {id: …, label: …, keywords: […]}"))
+            continue
+        tid = str(t.get("id") or "").strip()
+        if not _ID.match(tid) or tid in seen:
+            issues.append(Issue(file, None, f"{tw}.id", f"'{tid}' kan niet als id van een thema",
+                                "gebruik kleine letters, cijfers en _, en elke id één keer"))
+        seen.add(tid)
+        kws = t.get("keywords")
+        if not isinstance(kws, list) or not kws or not all(str(k).strip() for k in kws):
+            issues.append(Issue(file, None, f"{tw}.keywords", "noem de woorden die bij dit thema horen",
+                                "bijvoorbeeld keywords: [gezond, ziek, pijn]"))
+            kws = []
+        out.append(Theme(tid, str(t.get("label") or tid), str(t.get("label_en") or ""),
+                         tuple(str(k).strip().lower() for k in kws)))
+    return tuple(out)
 
 
 def _codes(raw, file: str, where: str, fld: str, issues: list[Issue]) -> dict[int, str]:
@@ -317,10 +381,11 @@ def parse_codebook(raw, file: str = "codeboek") -> Codebook:
                 else:
                     share = Share(str(s.get("label") or question), str(s.get("label_en") or ""),
                                   tuple(int(c) for c in codes))
+        themes = _themes(it.get("themes"), typ, file, where, issues)
         items.append(Item(id=iid, question=question, question_en=str(it.get("question_en") or ""), type=typ,
                           capital=capital, polarity=polarity, categories=cats, categories_en=cats_en,
                           missing=missing, max_count=max_count, share=share, short=str(it.get("short") or ""),
-                          short_en=str(it.get("short_en") or "")))
+                          short_en=str(it.get("short_en") or ""), themes=themes))
     columns = [rid, weight, area_col] + [it.id for it in items]
     dup = {c for c in columns if c and columns.count(c) > 1}
     if dup:

@@ -31,5 +31,17 @@ def fit_classes(context: DemoContext) -> None:
     context.stats["survey_classes"] = r.k
 
 
+def publish_network(context: DemoContext) -> None:
+    """The ego-network figures of the demo survey as indicators (map, profiles, API, exports), after disclosure
+    control; their source says the survey is synthetic. After the focus areas and stadsdelen (order 1200), so that
+    those get their figures too."""
+    from . import ego
+    from . import repository as repo
+
+    w = repo.wave(context.monitor, "kansen_welzijn_demo")
+    context.stats["survey_network_values"] = ego.publish(context.monitor, w)["published"]
+
+
 STEPS = [(1160, "Enquête Kansen en welzijn (synthetisch, uit CBS- en RIVM-cijfers per buurt)", load_survey),
-         (1170, "Latente klassen van kapitaal in de demo-enquête (1 tot 8 klassen)", fit_classes)]
+         (1170, "Latente klassen van kapitaal in de demo-enquête (1 tot 8 klassen)", fit_classes),
+         (1240, "Netwerkcijfers van de demo-enquête op de kaart (na onthullingscontrole)", publish_network)]

@@ -5,8 +5,13 @@ Primary rules, per area and published share (:class:`Rules`, defaults as RIVM an
 - fewer than 30 respondents who answered the question in the area: no estimate (RIVM's minimum per area);
 - fewer than 10 respondents in the share or in its complement (the rest): no estimate, because the count of
   either group could be read off the share and the number of respondents (CBS: no cell under 10);
-- a share above 90 % or below 10 % (so one group holds more than 90 % of the answers): no estimate, because
-  knowing that someone lives in the area would tell their answer (group disclosure).
+- more than 90 % of the respondents on the *sensitive* side of the share: no estimate, because knowing that
+  someone lives in the area would tell something sensitive about them (group disclosure). Which side is
+  sensitive follows from the codebook's polarity (:attr:`.codebook.Item.sensitive`): for "eenzaam" it is the
+  share (96 % lonely would disclose; 4 % lonely, i.e. 96 % not lonely, does not), for "woont in een koopwoning"
+  the rest (renting). Where the codebook does not say (polarity ``none``), both sides are checked. This follows
+  the output-checking guidance on group (attribute) disclosure, which is about a sensitive attribute being
+  (near-)universal in a group; the cell rule (10 in the share and 10 in the rest) still keeps small groups out.
 
 Secondary rule (differencing): a published area must not be computable from other published areas. For every
 published area A, the respondents of A that are not in any published area lying inside A (its buurten, its
@@ -27,6 +32,11 @@ PRIMARY_N = "te weinig respondenten in dit gebied"
 PRIMARY_CELL = "te weinig respondenten in een van de groepen"
 PRIMARY_SHARE = "meer dan 90 % van de respondenten in één groep"
 SECONDARY = "zou af te leiden zijn uit andere gepubliceerde gebieden"
+
+SENSITIVE_SHARE = "share"  # the share itself is the sensitive side (e.g. lonely, low income)
+SENSITIVE_REST = "rest"  # the rest is (e.g. the share of home owners: renting)
+SENSITIVE_BOTH = "both"  # not declared: both sides are checked
+SENSITIVE = (SENSITIVE_SHARE, SENSITIVE_REST, SENSITIVE_BOTH)
 
 REASONS_EN = {PRIMARY_N: "too few respondents in this area", PRIMARY_CELL: "too few respondents in one of the groups",
               PRIMARY_SHARE: "more than 90 % of respondents in one group",
@@ -62,17 +72,35 @@ class Cell:
 
 ZERO = Cell(0, 0, 0.0, 0.0)
 
+Check = Callable[[Cell, Rules], str | None]
 
-def primary(cell: Cell, rules: Rules = DEFAULT_RULES) -> str | None:
-    """The reason an area's share may not be published on its own, or ``None``."""
+
+def primary(cell: Cell, rules: Rules = DEFAULT_RULES, sensitive: str = SENSITIVE_BOTH) -> str | None:
+    """The reason an area's share may not be published on its own, or ``None``. ``sensitive`` says which side
+    of the share the 90 % rule protects (see the module docstring)."""
     if cell.n < rules.min_area_n:
         return PRIMARY_N
     if cell.x < rules.min_cell_n or cell.n - cell.x < rules.min_cell_n:
         return PRIMARY_CELL
     p = cell.share
-    if p is None or p > rules.max_share or p < 1 - rules.max_share:
+    if p is None:
+        return PRIMARY_SHARE
+    if sensitive in (SENSITIVE_SHARE, SENSITIVE_BOTH) and p > rules.max_share:
+        return PRIMARY_SHARE
+    if sensitive in (SENSITIVE_REST, SENSITIVE_BOTH) and p < 1 - rules.max_share:
         return PRIMARY_SHARE
     return None
+
+
+def check_for(sensitive: str) -> Check:
+    """The primary rule for shares whose ``sensitive`` side is given (for :func:`protect` and :func:`derivable`)."""
+    if sensitive not in SENSITIVE:
+        raise ValueError(f"sensitive must be one of {SENSITIVE}")
+
+    def check(cell: Cell, rules: Rules = DEFAULT_RULES) -> str | None:
+        return primary(cell, rules, sensitive)
+
+    return check
 
 
 def _sum(base: Mapping[str, Cell], members: frozenset[str]) -> Cell:
@@ -83,8 +111,6 @@ def _sum(base: Mapping[str, Cell], members: frozenset[str]) -> Cell:
             out = out + c
     return out
 
-
-Check = Callable[[Cell, Rules], str | None]
 
 
 def primary_mean(cell: Cell, rules: Rules = DEFAULT_RULES) -> str | None:

@@ -13,7 +13,8 @@ weights):
 - ``hulp_gegeven`` / ``hulp_gekregen`` — share who give informal care / received help from their own network.
 
 Shares get the same estimator, interval and disclosure rules as :mod:`.estimate` (n ≥ 30 per area, both groups
-≥ 10, no group above 90 %, differencing of nested areas). Means get n ≥ 30 per area and no single answer held
+≥ 10, no more than 90 % on the sensitive side — having no one to fall back on, having no tie outside one's own
+group; both sides for the help items —, differencing of nested areas). Means get n ≥ 30 per area and no single answer held
 by more than 90 % of the respondents (:func:`.disclosure.primary_mean`), with the same differencing check; their
 95 % interval is the normal interval of the linearised ratio variance.
 
@@ -63,18 +64,19 @@ class Indicator:
     unit: str
     unit_en: str
     needs: tuple[str, ...]  # EgoItems fields the indicator needs
+    sensitive: str = dc.SENSITIVE_BOTH  # for shares: the side the 90 % rule protects
 
 
 INDICATORS = (
     Indicator("grootte", "mean", "Gemiddeld aantal mensen om op terug te vallen",
               "Mean number of people to fall back on", "personen", "people", ("size",)),
     Indicator("niemand", "share", "Heeft niemand om op terug te vallen", "Has no one to fall back on", "%", "%",
-              ("size",)),
+              ("size",), dc.SENSITIVE_SHARE),
     Indicator("diversiteit", "mean", "Verschillende groepen in het netwerk (0 tot 3)",
               "Different groups in the network (0 to 3)", "groepen", "groups",
               ("high_educated", "other_origin", "other_generation")),
     Indicator("overbruggend", "share", "Heeft contact buiten de eigen groep", "Has ties outside their own group",
-              "%", "%", ("other_origin", "other_generation")),
+              "%", "%", ("other_origin", "other_generation"), dc.SENSITIVE_REST),
     Indicator("hulp_gegeven", "share", "Geeft mantelzorg", "Gives informal care", "%", "%", ("gives_help",)),
     Indicator("hulp_gekregen", "share", "Kreeg hulp van het eigen netwerk", "Received help from own network", "%",
               "%", ("receives_help",)),
@@ -179,7 +181,7 @@ def _rows(groups: np.ndarray, v: np.ndarray, wt: np.ndarray, ind: Indicator, mod
     base = {a: dc.Cell(int(n), int(x), float(w_), float(wy)) for a, n, x, w_, wy in zip(s.index, *cols[:4],
                                                                                         strict=True)}
     sq = {a: (float(a2), float(b2), float(c2)) for a, a2, b2, c2 in zip(s.index, *cols[4:], strict=True)}
-    check = dc.primary if ind.kind == "share" else dc.primary_mean
+    check = dc.check_for(ind.sensitive) if ind.kind == "share" else dc.primary_mean
     reasons = dc.protect(base, sets, rules, check)
     label = ind.label_en if lang == "en" else ind.label
     out = []
@@ -257,3 +259,37 @@ def class_indicators(monitor, r, w: Wave, rules: dc.Rules = dc.DEFAULT_RULES, la
 
 def frame_of(rows: list[EgoRow]) -> pd.DataFrame:
     return pd.DataFrame([r.to_dict() for r in rows])
+
+
+#: catalogue indicator (catalogue/enquete_netwerk.yaml) of each ego-network indicator
+CATALOGUE_IDS = {"grootte": "enquete_netwerk_grootte", "niemand": "enquete_netwerk_niemand",
+                 "diversiteit": "enquete_netwerk_diversiteit", "overbruggend": "enquete_netwerk_overbruggend",
+                 "hulp_gegeven": "enquete_hulp_gegeven", "hulp_gekregen": "enquete_hulp_gekregen"}
+
+
+def publish(monitor, w: Wave, rules: dc.Rules = dc.DEFAULT_RULES) -> dict[str, int]:
+    """Write the wave's ego-network figures into the store as observations of the catalogue indicators in
+    ``catalogue/enquete_netwerk.yaml`` — per gemeente, wijk, buurt and own area, for the wave's year and indeling
+    — so that the map, profiles, API and exports show them like any indicator. Only what passed disclosure
+    control gets a value (status ``estimated``, the 95 % interval as lower and upper bound); a withheld cell is
+    written as ``suppressed`` without a number. The source of every value names the survey (and says
+    "synthetisch" for a synthetic one). Re-publishing the same wave replaces the values."""
+    from ..core.model import Status
+
+    rows = area_indicators(monitor, w, rules=rules)
+    source = f"{w.codebook.title('nl')}, {w.wave}" + (" (synthetisch: niemand heeft deze enquête ingevuld)"
+                                                      if w.synthetic and "synthetisch" not in
+                                                      w.codebook.title("nl").lower() else "")
+    records = []
+    for r in rows:
+        records.append({"region": r.area, "boundary_year": w.boundary_year, "indicator": CATALOGUE_IDS[r.indicator],
+                        "period": w.wave, "value": r.value,
+                        "status": str(Status.ESTIMATED if r.value is not None else Status.SUPPRESSED),
+                        "numerator": None, "denominator": None, "lower": r.lower, "upper": r.upper,
+                        "source_ref": source})
+    frame = pd.DataFrame.from_records(records)
+    monitor.sync_catalogue()
+    with monitor.store.transaction() as wr:
+        wr.upsert_observations(frame)
+    return {"published": int(sum(1 for r in rows if r.value is not None)),
+            "withheld": int(sum(1 for r in rows if r.value is None))}

@@ -141,7 +141,7 @@ def shares(monitor, w: Wave, item_ids: list[str] | None = None, levels: tuple[st
         base = {a: dc.Cell(int(n), int(x), float(w), float(wy))
                 for a, n, x, w, wy in zip(sums.index, sums["n"], sums["x"], sums["w"], sums["wy"], strict=True)}
         sq = {a: (float(v2), float(v2y)) for a, v2, v2y in zip(sums.index, sums["w2"], sums["w2y"], strict=True)}
-        reasons = dc.protect(base, sets, rules)
+        reasons = dc.protect(base, sets, rules, dc.check_for(it.sensitive))
         for code, info in areas.items():
             if levels is not None and info.level not in levels:
                 continue

@@ -33,6 +33,11 @@ How it is generated (numbers below are choices of this generator, not findings):
    error. Other items get a small shift by the deprivation score.
 5. Item non-response: each answer is missing ("weet niet / wil niet zeggen", code 9; 99 for the count)
    with probability 2.5 %.
+6. The open question "what is a good quality of life for you?" (:func:`_open_answers`, its own random stream,
+   so the other answers stay as they were): about 65 % write something; an answer joins one or two made-up
+   phrases (:data:`PHRASES`) of themes whose chance depends on the class (little health capital: health more
+   often; little economic capital: money more often; much social capital: family and friends more often), and
+   some answers name none of the codebook's themes. The phrases are invented; nobody wrote them.
 
 The true class of every respondent is returned separately (:func:`generate` → ``truth``) for recovery tests;
 it is not part of the survey file.
@@ -95,6 +100,42 @@ HEALTH_COLUMNS = ["ErvarenGezondheidGoedZeerGoed_4", "Eenzaam_28", "MoeiteMetRon
                   "Mantelzorger_32", "MatigHoogRisicoOpAngstOfDepressie_24"]
 WIJK_COLUMNS = ["pop_15_24", "pop_25_44", "pop_45_64", "income_low", "income_high", "edu_appl_sci",
                 "dwelling_ownership"]
+
+
+#: made-up phrases per theme of the open question (invented, not quotes); "anders": no theme keyword
+PHRASES = {
+    "gezondheid": ["gezond blijven", "geen pijn hebben", "fit genoeg om te wandelen", "goede zorg als ik ziek ben"],
+    "geld": ["geen zorgen over geld", "kunnen rondkomen", "geen schulden", "de rekeningen kunnen betalen"],
+    "mensen": ["tijd met familie", "goede vrienden", "de kinderen zien opgroeien", "aardige buren",
+               "samen met mijn partner"],
+    "wonen": ["een fijn huis", "een veilige buurt", "een schone straat", "een goede woning"],
+    "werk": ["werk dat ik leuk vind", "een vaste baan", "nuttig bezig blijven", "vrijwilligerswerk doen"],
+    "vrijheid": ["zelf mijn keuzes maken", "vrijheid hebben", "onafhankelijk blijven", "rust in mijn hoofd"],
+    "anders": ["tevreden zijn met wat er is", "af en toe op vakantie", "genieten van de natuur", "muziek maken"],
+}
+#: per theme: (base probability, capital index E/C/S/P, effect of that capital level on the logit)
+THEME_MODEL = {"gezondheid": (0.35, 3, -0.7), "geld": (0.25, 0, -0.8), "mensen": (0.35, 2, 0.6),
+               "wonen": (0.2, 0, 0.0), "werk": (0.18, 1, 0.3), "vrijheid": (0.15, 1, 0.2), "anders": (0.12, 0, 0.0)}
+OPEN_RATE = 0.65
+
+
+def _open_answers(levels: np.ndarray, rng: np.random.Generator) -> list[str]:
+    """One made-up open answer per respondent (class capital levels N × 4), "" when not answered."""
+    out = []
+    names = list(THEME_MODEL)
+    for lv in levels:
+        if rng.random() >= OPEN_RATE:
+            out.append("")
+            continue
+        logits = np.array([np.log(b / (1 - b)) + eff * lv[cap] for b, cap, eff in THEME_MODEL.values()])
+        p = 1 / (1 + np.exp(-logits))
+        chosen = [t for t, pt in zip(names, p, strict=True) if rng.random() < pt][:2]
+        if not chosen:
+            chosen = [names[int(np.argmax(p))]]
+        parts = [PHRASES[t][int(rng.integers(len(PHRASES[t])))] for t in chosen]
+        text = " en ".join(parts)
+        out.append(text[0].upper() + text[1:])
+    return out
 
 
 @dataclass
@@ -251,8 +292,10 @@ def generate(data: Path, n: int = 20000, seed: int = 20240601, wave: int = 2024)
         survey[item] = survey[item].astype(int)
         survey.loc[miss, item] = 99 if item == "steun_aantal" else 9
     bu["sample"] = nb
-    order = ["respondent", "buurtcode", "gewicht", "leeftijd", "geslacht"] + items
-    return Synthetic(survey[order], np.concatenate(truth), bu, codebook_path())
+    truth_all = np.concatenate(truth)
+    survey["kwaliteit_van_leven"] = _open_answers(levels[truth_all], np.random.default_rng(seed + 7919))
+    order = ["respondent", "buurtcode", "gewicht", "leeftijd", "geslacht"] + items + ["kwaliteit_van_leven"]
+    return Synthetic(survey[order], truth_all, bu, codebook_path())
 
 
 def write(data: Path, out: Path, n: int = 20000, seed: int = 20240601) -> Synthetic:

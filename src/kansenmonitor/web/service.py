@@ -39,6 +39,8 @@ class MapRow:
     period: int | None
     boundary_year: int | None
     source_ref: str | None
+    lower: float | None = None  # the published interval, where the source gives one (e.g. survey estimates)
+    upper: float | None = None
 
 
 class _Cache:
@@ -359,9 +361,12 @@ class Site:
                 out.append(MapRow(r.code, r.name, None, "missing", period, None, None))
                 continue
             ok = publishable(row.value, row.status)
+            lo, hi = getattr(row, "lower", None), getattr(row, "upper", None)
+            interval = ok and lo is not None and hi is not None and not (pd.isna(lo) or pd.isna(hi))
             out.append(MapRow(r.code, r.name, float(row.value) if ok else None,
                               str(row.status) if ok or row.status != "measured" else "missing",
-                              int(row.period), int(row.boundary_year), row.source_ref))
+                              int(row.period), int(row.boundary_year), row.source_ref,
+                              float(lo) if interval else None, float(hi) if interval else None))
         return out
 
     # -- profiles --------------------------------------------------------------------------------

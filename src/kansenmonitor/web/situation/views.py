@@ -346,7 +346,9 @@ def map_view(site: Site, gemeente: Region, level: str, ind: Indicator, period: i
                                                       else "url(#hatch-missing)")
         item = {"code": r.code, "name": r.name, "value": r.value, "status": r.status, "display": display,
                 "status_label": i18n.status(r.status, lang), "period": r.period, "class": cls,
-                "fill": fill, "source_ref": r.source_ref}
+                "fill": fill, "source_ref": r.source_ref, "lower": r.lower, "upper": r.upper,
+                "interval": (f"{fmt.number(r.lower, ind.decimals, lang)} – {fmt.number(r.upper, ind.decimals, lang)}"
+                             if r.lower is not None and r.value is not None else None)}
         table.append(item)
         if proj and r.code in geo:
             areas.append({**item, "d": graphics.svg_path(geo[r.code], proj)})
@@ -372,6 +374,10 @@ def map_view(site: Site, gemeente: Region, level: str, ind: Indicator, period: i
         "n_suppressed": sum(1 for r in rows if r.status == "suppressed"),
         "n_missing": sum(1 for r in rows if r.value is None and r.status != "suppressed"),
         "n_estimated": sum(1 for t in table if t["status"] == "estimated"),
+        "has_interval": any(t["interval"] for t in table),
+        # survey-based figures (catalogue/enquete_netwerk.yaml): a sample, not a count; synthetic in the demo
+        "survey": any(src.publisher.startswith("Enquête") for src in ind.sources),
+        "synthetic": any("synthetisch" in (t["source_ref"] or "").lower() for t in table),
         "levels": [lv for lv in MAP_LEVELS if lv == level or site.regions_of(lv, gemeente.code)],
     }
 

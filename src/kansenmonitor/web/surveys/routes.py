@@ -115,7 +115,17 @@ def classes_page(request: Request):
     if not 1 <= cls <= r.k:
         raise BadParameter("klasse", f"kies een klasse van 1 tot en met {r.k}", f"choose a class from 1 to {r.k}")
     level, gemeente, gms = _level_and_gemeente(site, q)
+    correction = (q.get("correctie") or "ml").lower()
+    if correction not in ("ml", "bch"):
+        raise BadParameter("correctie", f"'{q.get('correctie')}' kan niet; kies ml of bch",
+                           f"'{q.get('correctie')}' is not possible; choose ml or bch")
     view = sv.classes_view(site, r, w, cls, level, gemeente, lang)
+    from ...surveys import covariates as cv
+
+    try:
+        view["covariates"] = sv.covariates_view(site, r, w, correction, lang)
+    except cv.CovariateError:
+        view["covariates"] = None  # a survey without background items: the section is left out
     view["wave"] = sv.wave_summary(w, lang)
     view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
     records = [{"model": r.id, "synthetic": w.synthetic, "class": cls, "area": x["code"], "name": x["name"],
@@ -126,6 +136,70 @@ def classes_page(request: Request):
                     "reason"], f"klassen-{r.id}-{cls}-{level}", gemeenten=gms,
                    levels=[(lv, sv.LEVEL_LABELS[lv][1 if lang == "en" else 0]) for lv in sv.LEVELS],
                    models=[m.id for m in classes.results(site.monitor)])
+
+
+@router.get("/enquetes/modelschattingen")
+def small_area_page(request: Request):
+    """Direct and Fay–Herriot model estimates of a share per buurt, side by side (model values flagged)."""
+    site = request.app.state.site
+    lang = lang_of(request)
+    q = request.query_params
+    w = _wave(site, q.get("enquete"), q.get("golf"))
+    shares = w.codebook.shares()
+    if not shares or w.area_level != "buurt":
+        raise NotFound("vraag", "Deze enquête heeft geen aandelen per buurt om een modelschatting van te maken.",
+                       "/enquetes")
+    item = q.get("vraag") or shares[0].id
+    if item not in {it.id for it in shares}:
+        raise BadParameter("vraag", f"'{item}' kan niet; kies uit {', '.join(it.id for it in shares)}",
+                           f"'{item}' is not possible; choose from {', '.join(it.id for it in shares)}")
+    method = (q.get("methode") or "reml").lower()
+    if method not in ("reml", "fh"):
+        raise BadParameter("methode", f"'{q.get('methode')}' kan niet; kies reml of fh",
+                           f"'{q.get('methode')}' is not possible; choose reml or fh")
+    _level, gemeente, gms = _level_and_gemeente(site, q)
+    from ...surveys import sae
+
+    try:
+        view = sv.small_area_view(site, w, item, gemeente, method, lang)
+    except sae.SmallAreaError as exc:
+        raise NotFound("vraag", str(exc), "/enquetes") from None
+    view["wave"] = sv.wave_summary(w, lang)
+    view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
+    records = [{"survey": w.survey, "wave": w.wave, "synthetic": w.synthetic, "item": item, "area": r["code"],
+                "name": r["name"], "respondents_band": r["band"], "direct": r["direct"], "model": r["share"],
+                "model_lower": r["lower"], "model_upper": r["upper"], "status": r["status"], "reason": r["reason"],
+                "method": f"Fay-Herriot EBLUP ({method.upper()})"} for r in view["rows"]]
+    return respond(request, "surveys_small_area.html", view, records,
+                   ["survey", "wave", "synthetic", "item", "area", "name", "respondents_band", "direct", "model",
+                    "model_lower", "model_upper", "status", "reason", "method"],
+                   f"enquete-modelschatting-{w.survey}-{w.wave}-{item}-{gemeente}", gemeenten=gms,
+                   questions=[(it.id, it.share_label(lang)) for it in shares])
+
+
+@router.get("/enquetes/themas")
+def themes_page(request: Request):
+    """How residents themselves describe a good quality of life: themes of the open question per area."""
+    from ...surveys import themes
+
+    site = request.app.state.site
+    lang = lang_of(request)
+    q = request.query_params
+    w = _wave(site, q.get("enquete"), q.get("golf"))
+    if not themes.items(w.codebook):
+        raise NotFound("enquete", "Deze enquête heeft geen open vraag met thema's.", "/enquetes")
+    level, gemeente, gms = _level_and_gemeente(site, q)
+    view = sv.themes_view(site, w, level, gemeente, lang)
+    view["wave"] = sv.wave_summary(w, lang)
+    view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
+    records = [{"survey": w.survey, "wave": w.wave, "synthetic": w.synthetic, "area": r["area"], "name": r["name"],
+                "theme": r["theme"], "label": r["label"], "share": r["share"], "lower": r["lower"],
+                "upper": r["upper"], "respondents": r["respondents"], "status": r["status"], "reason": r["reason"]}
+               for r in view.pop("records")]
+    return respond(request, "surveys_themes.html", view, records,
+                   ["survey", "wave", "synthetic", "area", "name", "theme", "label", "share", "lower", "upper",
+                    "respondents", "status", "reason"], f"enquete-themas-{w.survey}-{w.wave}-{level}", gemeenten=gms,
+                   levels=[(lv, sv.LEVEL_LABELS[lv][1 if lang == "en" else 0]) for lv in sv.LEVELS])
 
 
 @router.get("/enquetes/netwerk")
@@ -249,7 +323,136 @@ def register_ego_api(v1: FastAPI, site) -> None:
         return paged(request, "indicatoren", items, pagina, per_pagina)
 
 
+def register_covariates_api(v1: FastAPI, site) -> None:
+    @v1.get("/enquetes/{enquete}/{golf}/klassen/covariaten",
+            summary="Wie zit in welke klasse: kenmerken van klasselidmaatschap, 3-staps met BCH- of ML-correctie "
+                    "(met onthullingscontrole)")
+    def api_covariates(request: Request, enquete: str, golf: int,
+                       model: Annotated[str | None, Query(description="Het klassenmodel (standaard het laatste).")]
+                       = None,
+                       correctie: Annotated[str, Query(description="ml (standaard) of bch.")] = "ml",
+                       kenmerken: Annotated[str | None, Query(description="Kenmerken met komma's, bv. "
+                                                              "leeftijd,geslacht (standaard alle).")] = None):
+        from ...surveys import classes
+        from ...surveys import covariates as cv
+
+        try:
+            w = repo.wave(site.monitor, enquete, golf)
+            r = classes.result(site.monitor, model)
+        except (repo.UnknownSurveyError, classes.UnknownResultError) as exc:
+            return problem(404, "Niet gevonden", str(exc), request.url.path)
+        if correctie not in cv.CORRECTIONS:
+            return invalid_params_problem(request, [("correctie", f"'{correctie}' kan niet; kies ml of bch",
+                                                    f"'{correctie}' is not possible; choose ml or bch")])
+        known = cv.available(w.codebook)
+        ids = [x.strip() for x in kenmerken.split(",") if x.strip()] if kenmerken else known
+        bad = [x for x in ids if x not in known]
+        if bad or not ids:
+            return invalid_params_problem(request, [("kenmerken", f"'{kenmerken}' kan niet; kies uit "
+                                                    f"{', '.join(known)}", f"'{kenmerken}' is not possible; "
+                                                    f"choose from {', '.join(known)}")])
+        try:
+            res = site._cache.get(("survey_covariates_api", r.id, r.body["created_at"], w.survey, w.wave,
+                                   w.imported_at, correctie, tuple(ids)),
+                                  lambda: cv.class_covariates(site.monitor, r, w, ids, correctie))
+        except (cv.CovariateError, classes.ModelMismatchError) as exc:
+            return problem(422, "Niet te schatten", str(exc), request.url.path)
+        return ok({"model": r.id, "enquete": w.survey, "golf": w.wave, "synthetisch": w.synthetic,
+                   "correctie": res.correction, "methode": "3-staps schatting (Vermunt 2010): modale toewijzing, "
+                   + ("BCH-gewichten" if res.correction == "bch" else "ML met vaste classificatiefouten")
+                   + ", multinomiale logit; robuuste standaardfouten (onzekerheid van stap 1 niet meegenomen)",
+                   "referentieklasse": res.reference_class, "respondenten": res.respondents,
+                   "geconvergeerd": res.converged,
+                   "kenmerken": [{"id": c["id"], "naam": c["label"], "vergelijkingsgroep": c["reference"],
+                                  "waarden": [{"code": cat["code"], "naam": cat["label"],
+                                               "vergelijkingsgroep": cat["reference"],
+                                               "respondenten": cat["respondents"],
+                                               "klassen": [{"klasse": x["class"], "aandeel": x["share"],
+                                                            "ondergrens": x["lower"], "bovengrens": x["upper"],
+                                                            "odds_ratio": x["odds_ratio"],
+                                                            "odds_ratio_ondergrens": x["or_lower"],
+                                                            "odds_ratio_bovengrens": x["or_upper"],
+                                                            "eenheid": "%", "status": x["status"],
+                                                            "onthulling": x["reason"]} for x in cat["classes"]]}
+                                              for cat in c["categories"]]} for c in res.covariates],
+                   "coefficienten": [{"klasse": x["class"], "term": x["term"], "schatting": x["estimate"],
+                                      "standaardfout": x["se"], "status": x["status"]} for x in res.coefficients]})
+
+
+def register_small_area_api(v1: FastAPI, site) -> None:
+    @v1.get("/enquetes/{enquete}/{golf}/modelschattingen",
+            summary="Modelschattingen (Fay–Herriot) van een aandeel per buurt, naast de directe schatting "
+                    "(met onthullingscontrole)")
+    def api_small_area(request: Request, enquete: str, golf: int,
+                       vraag: Annotated[str | None, Query(description="Vraag met een aandeel, bv. eenzaam.")] = None,
+                       gemeente: Annotated[str | None, Query(description="Gemeentecode, bv. GM0153.")] = None,
+                       methode: Annotated[str, Query(description="reml (standaard) of fh.")] = "reml",
+                       pagina: Page = 1, per_pagina: Size = 100):
+        from ...surveys import sae
+
+        try:
+            w = repo.wave(site.monitor, enquete, golf)
+        except repo.UnknownSurveyError as exc:
+            return problem(404, "Niet gevonden", str(exc), request.url.path)
+        ids = [it.id for it in w.codebook.shares()]
+        vraag = vraag or (ids[0] if ids else None)
+        if vraag not in ids:
+            return invalid_params_problem(request, [("vraag", f"'{vraag}' is geen vraag met een aandeel; kies uit "
+                                                    f"{', '.join(ids)}", f"'{vraag}' is not a question with a share; "
+                                                    f"choose from {', '.join(ids)}")])
+        if methode not in sae.METHODS:
+            return invalid_params_problem(request, [("methode", f"'{methode}' kan niet; kies reml of fh",
+                                                    f"'{methode}' is not possible; choose reml or fh")])
+        try:
+            res = sv.small_area_result(site, w, vraag, methode, "nl")
+        except sae.SmallAreaError as exc:
+            return problem(422, "Niet te schatten", str(exc), request.url.path)
+        items = [{"gebied": r.area, "naam": r.name, "gemeente": r.gemeente, "vraag": r.item,
+                  "respondenten": r.respondents_band, "direct": r.direct, "direct_ondergrens": r.direct_lower,
+                  "direct_bovengrens": r.direct_upper, "direct_onthulling": r.direct_reason,
+                  "modelschatting": r.model, "ondergrens": r.model_lower, "bovengrens": r.model_upper,
+                  "gewicht_eigen_respondenten": r.model_weight, "kenmerk_aangevuld": r.imputed,
+                  "eenheid": "%", "status": r.status, "onthulling": r.model_reason,
+                  "methode": f"Fay-Herriot EBLUP ({methode.upper()}), MSE Prasad-Rao",
+                  "bron": w.codebook.title("nl"), "jaar": w.wave, "synthetisch": w.synthetic}
+                 for r in res.rows if gemeente is None or r.gemeente == gemeente]
+        return paged(request, "modelschattingen", items, pagina, per_pagina)
+
+
+def register_themes_api(v1: FastAPI, site) -> None:
+    @v1.get("/enquetes/{enquete}/{golf}/themas",
+            summary="Thema's in de antwoorden op een open vraag per gebied (aandelen, nooit de tekst; met "
+                    "onthullingscontrole)")
+    def api_themes(request: Request, enquete: str, golf: int,
+                   niveau: Annotated[str | None, Query(description="gemeente, wijk, buurt of gebied.")] = None,
+                   gemeente: Annotated[str | None, Query(description="Gemeentecode, bv. GM0153.")] = None,
+                   pagina: Page = 1, per_pagina: Size = 100):
+        from ...surveys import themes
+
+        try:
+            w = repo.wave(site.monitor, enquete, golf)
+        except repo.UnknownSurveyError as exc:
+            return problem(404, "Niet gevonden", str(exc), request.url.path)
+        if niveau is not None and niveau not in sv.LEVELS:
+            return invalid_params_problem(request, [("niveau", f"'{niveau}' kan niet; kies uit {', '.join(sv.LEVELS)}",
+                                                    f"'{niveau}' is not possible; choose from {', '.join(sv.LEVELS)}")])
+        if not themes.items(w.codebook):
+            return problem(404, "Niet gevonden", "Deze enquête heeft geen open vraag met thema's.", request.url.path)
+        rows = site._cache.get(("survey_themes", w.survey, w.wave, w.imported_at, "nl"),
+                               lambda: themes.theme_shares(site.monitor, w))
+        levels = None if niveau is None else (("gebied", "stadsdeel") if niveau == "gebied" else (niveau,))
+        items = [{"gebied": r.area, "naam": r.name, "niveau": r.level, "gemeente": r.gemeente, "vraag": r.item,
+                  "thema": r.theme, "omschrijving": r.label, "waarde": r.share, "ondergrens": r.lower,
+                  "bovengrens": r.upper, "eenheid": "%", "respondenten": r.respondents, "status": r.status,
+                  "onthulling": r.reason, "bron": w.codebook.title("nl"), "jaar": w.wave, "synthetisch": w.synthetic}
+                 for r in rows if (levels is None or r.level in levels) and (gemeente is None or r.gemeente == gemeente)]
+        return paged(request, "themas", items, pagina, per_pagina)
+
+
 def register(app: FastAPI, v1: FastAPI) -> None:
     app.include_router(router)
     register_api(v1, app.state.site)
     register_ego_api(v1, app.state.site)
+    register_covariates_api(v1, app.state.site)
+    register_small_area_api(v1, app.state.site)
+    register_themes_api(v1, app.state.site)

@@ -26,6 +26,7 @@ def wave_summary(w: repo.Wave, lang: str) -> dict:
             "respondents": fmt.number(w.respondents, 0, lang), "respondents_value": w.respondents,
             "source": cb.source, "note": cb.note, "level": w.area_level, "boundary_year": w.boundary_year,
             "codebook_version": cb.version,
+            "has_themes": any(it.type == "text" and it.themes for it in cb.items),
             "questions": [{"id": it.id, "label": it.label(lang),
                        "question": it.question_en if lang == "en" and it.question_en else it.question,
                        "capital": it.capital, "type": it.type,
@@ -221,3 +222,152 @@ def ego_view(site, w: repo.Wave, level: str, gemeente: str, lang: str) -> dict:
     return {"indicators": indicators, "areas": areas, "level": level,
             "level_label": LEVEL_LABELS[level][1 if lang == "en" else 0], "n_cells": n_cells, "withheld": withheld,
             "per_class": per_class}
+
+
+def covariates_view(site, r, w: repo.Wave, correction: str, lang: str) -> dict:
+    """Who is in which class: the bias-corrected three-step model of class membership on the wave's background
+    items (age, sex), gemeente and living in a focus area. Only cells that passed disclosure control carry
+    numbers."""
+    from ...surveys import covariates as cv
+
+    ids = cv.available(w.codebook)
+    key = ("survey_covariates", r.id, r.body["created_at"], w.survey, w.wave, w.imported_at, correction, lang)
+    res = site._cache.get(key, lambda: cv.class_covariates(site.monitor, r, w, ids, correction, lang))
+    tables = []
+    sentences = []
+    best: dict[int, tuple[float, str]] = {}
+    for c in res.covariates:
+        rows = []
+        for cat in c["categories"]:
+            cells = []
+            for x in cat["classes"]:
+                if x["status"] != "published":
+                    cells.append({"display": None, "reason": x["reason"]})
+                    continue
+                if x["boundary"]:
+                    edge = x["share"] < 50
+                    cells.append({"display": ("minder dan 0,5 %" if lang == "nl" else "less than 0.5 %") if edge
+                                  else ("meer dan 99,5 %" if lang == "nl" else "more than 99.5 %"),
+                                  "interval": "geen interval" if lang == "nl" else "no interval", "or": None})
+                    continue
+                cell = {"display": fmt.number(x["share"], 1, lang) + " %",
+                        "interval": f"{fmt.number(x['lower'], 1, lang)} – {fmt.number(x['upper'], 1, lang)} %",
+                        "or": None}
+                if x["odds_ratio"] is not None:
+                    cell["or"] = fmt.number(x["odds_ratio"], 2, lang)
+                    cell["or_interval"] = f"{fmt.number(x['or_lower'], 2, lang)} – {fmt.number(x['or_upper'], 2, lang)}"
+                    # the clearest difference per class: an interval wholly above 1
+                    if x["or_lower"] > 1 and x["odds_ratio"] > best.get(x["class"], (0.0, ""))[0]:
+                        text = (f"{_('Groep', 'Group', lang)} {x['class']}: {_('vaker', 'more often', lang)} "
+                                f"“{cat['label']}” {_('dan', 'than', lang)} “{c['reference']}” "
+                                f"({c['label'].lower()}): odds ratio {cell['or']} "
+                                f"({_('95%-interval', '95% interval', lang)} {cell['or_interval']}).")
+                        best[x["class"]] = (x["odds_ratio"], text)
+                cells.append(cell)
+            rows.append({"label": cat["label"], "reference": cat["reference"],
+                         "respondents": fmt.number(cat["respondents"], 0, lang) if cat["respondents"] else None,
+                         "cells": cells})
+        tables.append({"id": c["id"], "label": c["label"], "reference": c["reference"], "rows": rows})
+    sentences = [best[k][1] for k in sorted(best)]
+    withheld = sum(1 for c in res.covariates for cat in c["categories"] for x in cat["classes"]
+                   if x["status"] != "published")
+    return {"correction": res.correction, "correction_label": "BCH" if res.correction == "bch" else "ML",
+            "respondents": fmt.number(res.respondents, 0, lang), "converged": res.converged,
+            "tables": tables, "sentences": sentences, "withheld": withheld, "k": r.k,
+            "records": [{"covariate": c["id"], "category": cat["code"], "label": cat["label"],
+                         "reference": cat["reference"], **x} for c in res.covariates for cat in c["categories"]
+                        for x in cat["classes"]]}
+
+
+def _(nl: str, en: str, lang: str) -> str:
+    return en if lang == "en" else nl
+
+
+def small_area_result(site, w: repo.Wave, item: str, method: str, lang: str):
+    from ...surveys import sae
+
+    key = ("survey_sae", w.survey, w.wave, w.imported_at, item, method, lang)
+    return site._cache.get(key, lambda: sae.small_area_shares(site.monitor, w, item, method, lang=lang,
+                                                              direct_rows=[r for r in all_shares(site, w, lang)
+                                                                           if r.item == item]))
+
+
+def small_area_view(site, w: repo.Wave, item: str, gemeente: str, method: str, lang: str) -> dict:
+    """Direct and Fay–Herriot model estimates per buurt side by side, model values flagged; a map of the model
+    estimates."""
+    res = small_area_result(site, w, item, method, lang)
+    it = w.codebook.item(item)
+    rows = sorted((r for r in res.rows if r.gemeente == gemeente), key=lambda r: r.name)
+    table = []
+    for r in rows:
+        table.append({
+            "code": r.area, "name": r.name, "band": r.respondents_band,
+            "direct": fmt.number(r.direct, 1, lang) + " %" if r.direct is not None else None,
+            "direct_interval": (f"{fmt.number(r.direct_lower, 1, lang)} – {fmt.number(r.direct_upper, 1, lang)} %"
+                                if r.direct is not None else None),
+            "direct_n": fmt.number(r.direct_respondents, 0, lang) if r.direct_respondents is not None else None,
+            "direct_reason": r.direct_reason,
+            "share": r.model, "lower": r.model_lower, "upper": r.model_upper, "status": r.status,
+            "reason": r.model_reason, "imputed": r.imputed,
+            "display": fmt.number(r.model, 1, lang) + " %" if r.model is not None else None,
+            "interval": (f"{fmt.number(r.model_lower, 1, lang)} – {fmt.number(r.model_upper, 1, lang)} %"
+                         if r.model is not None else None),
+            "weight": fmt.number(100 * r.model_weight, 0, lang) + " %" if r.model_weight is not None else None})
+    polarity = "neutral"
+    if it.polarity != "none":
+        polarity = "higher_is_worse" if it.sensitive == "share" else "higher_is_better"
+    from ...surveys import sae
+
+    labels = {}
+    for c in res.covariates:
+        ind = site.monitor.indicator(c)
+        labels[c] = ind.label_en if lang == "en" else ind.label_nl
+    view = {"item": {"id": it.id, "label": it.share_label(lang), "question": it.question_en if lang == "en" and
+                     it.question_en else it.question, "counted": [it.category_label(c, lang) for c in it.share.codes]},
+            "rows": table, "method": res.method, "covariates": [labels[c] for c in res.covariates],
+            "areas_in_model": res.areas_in_model, "converged": res.converged,
+            "sigma2_v": fmt.number(res.sigma2_v * 10000, 1, lang) if res.sigma2_v == res.sigma2_v else None,
+            "n_model": sum(1 for r in table if r["share"] is not None),
+            "n_direct": sum(1 for r in table if r["direct"] is not None),
+            "n_suppressed": sum(1 for r in table if r["share"] is None),
+            "min_n": sae.MIN_MODEL_N, "max_own": fmt.number(100 * sae.MAX_OWN_WEIGHT, 0, lang)}
+    view["map"] = _map(site, w, table, "buurt", gemeente, polarity, lang) if w.area_level == "buurt" else None
+    return view
+
+
+def themes_view(site, w: repo.Wave, level: str, gemeente: str, lang: str) -> dict:
+    """How residents describe a good quality of life: per area the share naming each theme of the open
+    question (coded answers, never the text)."""
+    from ...surveys import themes
+
+    key = ("survey_themes", w.survey, w.wave, w.imported_at, lang)
+    rows = site._cache.get(key, lambda: themes.theme_shares(site.monitor, w, lang=lang))
+    it = themes.items(w.codebook)[0]
+    levels = ("gebied", "stadsdeel") if level == "gebied" else (level,)
+    ids = [t.id for t in it.themes] + [themes.OTHER]
+    labels = {r.theme: r.label for r in rows}
+    by_area: dict[str, dict] = {}
+    for r in rows:
+        if r.level not in levels or (r.gemeente != gemeente and level != "gemeente"):
+            continue
+        a = by_area.setdefault(r.area, {"code": r.area, "name": r.name, "cells": {}, "respondents": None})
+        if r.share is not None:
+            a["respondents"] = fmt.number(r.respondents, 0, lang)
+            a["cells"][r.theme] = {"display": fmt.number(r.share, 1, lang) + " %",
+                                   "interval": f"{fmt.number(r.lower, 1, lang)} – {fmt.number(r.upper, 1, lang)} %"}
+        else:
+            a["cells"][r.theme] = {"display": None, "reason": r.reason}
+    summary = []
+    for r in rows:
+        if r.area == gemeente and r.share is not None and r.theme != themes.OTHER:
+            summary.append((r.share, f"{fmt.number(r.share, 0, lang)} % {_('noemt', 'mention', lang)} "
+                                     f"“{r.label.lower()}”"))
+    summary.sort(key=lambda x: -x[0])
+    return {"question": it.question_en if lang == "en" and it.question_en else it.question,
+            "themes": [{"id": t, "label": labels.get(t, t)} for t in ids],
+            "keywords": [{"label": t.name(lang), "keywords": ", ".join(t.keywords)} for t in it.themes],
+            "areas": sorted(by_area.values(), key=lambda a: a["name"]), "level": level,
+            "level_label": LEVEL_LABELS[level][1 if lang == "en" else 0], "summary": [s for _x, s in summary],
+            "withheld": sum(1 for a in by_area.values() for c in a["cells"].values() if c["display"] is None),
+            "records": [r.to_dict() for r in rows if r.level in levels
+                        and (r.gemeente == gemeente or level == "gemeente")]}
