@@ -192,7 +192,7 @@ class Panel:
         raw_y = pd.Series(df[outcome].to_numpy())
         if _is_text(raw_y):
             raw_y = _blank_to_nan(
-                raw_y.map(lambda v: v.strip().replace(",", ".") if isinstance(v, str) else v)
+                _stripped(raw_y, decimal_comma=True)
             )
         y = pd.to_numeric(raw_y, errors="coerce")
         non_numeric = (y.isna() & raw_y.notna()).to_numpy()
@@ -217,7 +217,7 @@ class Panel:
         if treated_from is not None:
             raw_g = pd.Series(df[treated_from].to_numpy())
             if _is_text(raw_g):
-                raw_g = _blank_to_nan(raw_g.map(lambda v: v.strip() if isinstance(v, str) else v))
+                raw_g = _blank_to_nan(_stripped(raw_g))
             g = pd.to_numeric(raw_g, errors="coerce")
             bad_g = (g.isna() & raw_g.notna()).to_numpy()
             if bad_g.any():
@@ -281,7 +281,7 @@ class Panel:
             raw_x = _blank_to_nan(pd.Series(df[c].to_numpy()))
             if _is_text(raw_x):
                 raw_x = _blank_to_nan(
-                    raw_x.map(lambda v: v.strip().replace(",", ".") if isinstance(v, str) else v)
+                    _stripped(raw_x, decimal_comma=True)
                 )
             x = pd.to_numeric(raw_x, errors="coerce").to_numpy(dtype=float)
             bad_x = ~np.isfinite(x)
@@ -647,8 +647,23 @@ def _is_text(s: pd.Series) -> bool:
 
 
 def _blank_to_nan(s: pd.Series) -> pd.Series:
+    """Blank and 'NA'-like cells as NaN; a column of numbers is returned as it is (nothing to clean, and no
+    conversion to Python objects: that made reading a 174,000-row panel cost a quarter of a second)."""
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        return s
     s = s.astype(object)
     return s.where(~s.isin(["", "NA", "NaN", "nan", "None"]), np.nan)
+
+
+def _stripped(s: pd.Series, decimal_comma: bool = False) -> pd.Series:
+    """Text cells stripped (and a decimal comma made a point), vectorised; other cells as they are."""
+    try:
+        text = s.str.strip()
+    except AttributeError:  # an object column without any text (pandas refuses .str there): nothing to strip
+        return s
+    if decimal_comma:
+        text = text.str.replace(",", ".", regex=False)
+    return text.where(text.notna(), s)
 
 
 def _fmt_t(value: float) -> str:

@@ -70,15 +70,25 @@ def _logit(X: np.ndarray, d: np.ndarray, w: np.ndarray, iters: int = 50) -> tupl
     return p, np.linalg.inv(H / len(d))
 
 
-def _dr_cell(dy: np.ndarray, D: np.ndarray, X: np.ndarray, w: np.ndarray) -> tuple[float, np.ndarray]:
+def _dr_cell(dy: np.ndarray, D: np.ndarray, X: np.ndarray, w: np.ndarray, fits: dict | None = None,
+             key=None) -> tuple[float, np.ndarray]:
     """Doubly-robust DiD for panel data (Sant'Anna & Zhao 2020, ``DRDID::drdid_panel``) on a 2x2 subsample.
 
-    Returns the ATT and its influence function on the subsample (scale: Var = mean(psi^2) / n_sub).
+    Returns the ATT and its influence function on the subsample (scale: Var = mean(psi^2) / n_sub). ``fits``
+    keeps, under ``key``, what depends only on the subsample and its covariates (the propensity score fit and
+    the comparison units' X'WX): cells that share both (one cohort, time-invariant covariates) fit it once.
     """
     n = len(dy)
     w = w / w.mean()
-    ps, hess_ps = _logit(X, D, w)
-    ps = np.minimum(ps, 1 - 1e-6)
+    if fits is not None and key in fits:
+        ps, hess_ps, xpx_inv = fits[key]
+    else:
+        ps, hess_ps = _logit(X, D, w)
+        ps = np.minimum(ps, 1 - 1e-6)
+        w_ols = w * (1 - D)
+        xpx_inv = np.linalg.inv((X * w_ols[:, None]).T @ X / n)
+        if fits is not None:
+            fits[key] = (ps, hess_ps, xpx_inv)
     ctrl = D == 0
     Xc = X[ctrl] * np.sqrt(w[ctrl])[:, None]
     coef = np.linalg.lstsq(Xc, dy[ctrl] * np.sqrt(w[ctrl]), rcond=None)[0]
@@ -90,7 +100,6 @@ def _dr_cell(dy: np.ndarray, D: np.ndarray, X: np.ndarray, w: np.ndarray) -> tup
     eta_t = att_t.mean() / w_t.mean()
     eta_c = att_c.mean() / w_c.mean()
     w_ols = w * (1 - D)
-    xpx_inv = np.linalg.inv((X * w_ols[:, None]).T @ X / n)
     lin_ols = (X * (w_ols * (dy - out))[:, None]) @ xpx_inv
     lin_ps = (X * (w * (D - ps))[:, None]) @ hess_ps
     inf_t = (att_t - w_t * eta_t - lin_ols @ (w_t[:, None] * X).mean(axis=0)) / w_t.mean()
@@ -103,7 +112,8 @@ def _dr_cell(dy: np.ndarray, D: np.ndarray, X: np.ndarray, w: np.ndarray) -> tup
     return float(eta_t - eta_c), inf_t - inf_c
 
 
-def _or_cell(dy: np.ndarray, D: np.ndarray, X: np.ndarray, w: np.ndarray) -> tuple[float, np.ndarray]:
+def _or_cell(dy: np.ndarray, D: np.ndarray, X: np.ndarray, w: np.ndarray, fits: dict | None = None,
+             key=None) -> tuple[float, np.ndarray]:
     """Outcome-regression DiD for panel data (Heckman, Ichimura & Todd 1997; ``DRDID::reg_did_panel``) on a 2x2
     subsample: the comparison units' change is modelled by OLS on the covariates and predicted for the treated.
 
@@ -157,6 +167,11 @@ def group_time_att(
     pg_of = {g: float(np.mean(w * (G == g))) for g in cohorts}
     rows_g, rows_t, rows_b, atts, psis, ng, nc, pgs = [], [], [], [], [], [], [], []
     skipped = 0
+    fits: dict = {}
+    # covariates that do not change over time (the usual case): every base period has the same X, so the cells
+    # of one cohort with the same comparison units share one propensity score fit
+    invariant = covariates is not None and bool(np.array_equal(
+        covariates, np.broadcast_to(covariates[:, :1, :], covariates.shape), equal_nan=True))
     for g in cohorts:
         in_g = G == g
         wg = w * in_g
@@ -186,7 +201,8 @@ def group_time_att(
             else:
                 sub = in_g | ctrl
                 Xs = np.column_stack([np.ones(int(sub.sum())), covariates[sub, b, :]])
-                att, inf = cell(dy[sub], in_g[sub].astype(float), Xs, w[sub])
+                key = (g, None if invariant else b, "never" if control == "never" else max(t, b))
+                att, inf = cell(dy[sub], in_g[sub].astype(float), Xs, w[sub], fits, key)
                 psi = np.zeros(n)
                 psi[sub] = inf * n / sub.sum()
             rows_g.append(g)
