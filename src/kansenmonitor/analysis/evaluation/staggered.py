@@ -329,13 +329,17 @@ def multiplier_bootstrap(
     elif kind != "rademacher":
         raise ValueError("bootstrap weights must be 'rademacher' or 'mammen'")
     psi32 = np.ascontiguousarray(psi)
+    column_sums = psi32.sum(axis=0)
+    n_bytes = (n + 7) // 8
     for start in range(0, n_boot, chunk):
         b = min(chunk, n_boot - start)
         if kind == "rademacher":
-            v = rng.integers(0, 2, size=(b, n), dtype=np.int8).astype(np.float64) * 2.0 - 1.0
+            # v = 2 * bit - 1 with 8 fair bits from every random byte: sum v_i psi_i = 2 * (bits @ psi) - sum psi_i
+            bits = np.unpackbits(rng.integers(0, 256, size=(b, n_bytes), dtype=np.uint8), axis=1, count=n)
+            out[start : start + b] = 2.0 * (bits.astype(np.float64) @ psi32) - column_sums
         else:
             v = np.where(rng.random((b, n)) < p_lo, lo, hi)
-        out[start : start + b] = v @ psi32
+            out[start : start + b] = v @ psi32
     return out / n
 
 
