@@ -90,6 +90,8 @@ class Panel:
         self.notes = notes
         self.covariate_gaps = False
         self._wide: Wide | None = None
+        self._unit_codes: tuple[np.ndarray, np.ndarray] | None = None
+        self._time_codes: np.ndarray | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -587,11 +589,13 @@ class Panel:
             return self._wide
         d = self._data
         times = self.times
-        y = d.pivot(index="unit", columns="time", values="y").reindex(columns=times)
-        complete = y.notna().all(axis=1).to_numpy()
-        units = y.index.to_numpy()
-        gu = d.groupby("unit", sort=True)["g"].first().reindex(y.index).to_numpy()
-        wu = d.groupby("unit", sort=True)["w"].first().reindex(y.index).to_numpy()
+        units, y_all = self._grid("y")
+        complete = ~np.isnan(y_all).any(axis=1)
+        codes, _ = self._codes()
+        first = np.full(len(units), -1)
+        first[codes[::-1]] = np.arange(len(codes))[::-1]  # each unit's first row
+        gu = d["g"].to_numpy(dtype=float)[first]
+        wu = d["w"].to_numpy(dtype=float)[first] if "w" in d else np.ones(len(units))
         gi = np.full(len(gu), np.inf)
         fin = np.isfinite(gu)
         gi[fin] = np.searchsorted(times, gu[fin])
@@ -600,7 +604,7 @@ class Panel:
         self._wide = Wide(
             units=units[keep],
             times=times,
-            y=y.to_numpy(dtype=float)[keep],
+            y=y_all[keep],
             group=gi[keep],
             weights=wk / wk.mean() if len(wk) else wk,
             dropped=tuple(units[~keep]),
@@ -610,8 +614,26 @@ class Panel:
     def wide_covariate(self, name: str) -> np.ndarray:
         """Covariate as a (units x periods) matrix aligned with :meth:`wide`."""
         w = self.wide()
-        x = self._data.pivot(index="unit", columns="time", values=f"x:{name}").reindex(columns=w.times)
-        return x.reindex(w.units).to_numpy(dtype=float)
+        units, x = self._grid(f"x:{name}")
+        if len(units) == len(w.units) and np.array_equal(units, w.units):
+            return x
+        return x[pd.Index(units).get_indexer(w.units)]
+
+    def _codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's unit number (units sorted) and time number, made once."""
+        if self._unit_codes is None:
+            codes, uniques = pd.factorize(self._data["unit"], sort=True)
+            self._unit_codes = (codes, np.asarray(uniques))
+            self._time_codes = np.searchsorted(self.times, self._data["time"].to_numpy(dtype=float))
+        return self._unit_codes
+
+    def _grid(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """(units sorted, units x periods matrix of ``column``), NaN where a unit has no row for a period: the
+        same as a pivot of the long data (each unit and period has at most one row), without pandas' reshaping."""
+        codes, uniques = self._codes()
+        out = np.full((len(uniques), len(self.times)), np.nan)
+        out[codes, self._time_codes] = self._data[column].to_numpy(dtype=float)
+        return uniques, out
 
     def balance_notes(self) -> tuple[Message, ...]:
         """Notes about units dropped to balance the panel."""
