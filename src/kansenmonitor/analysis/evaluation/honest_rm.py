@@ -253,54 +253,35 @@ def _vlo_vup_dual(eta, s_t, gamma, sigma, verts):
     def shortcut(x, start):
         return _round_eps(float(x @ s_t)) / (1 - float(x @ b))
 
-    res, ok = is_sol(high0)
-    if ok:
-        vup = np.inf
-    else:
+    def edge(start, unbounded):
+        """From ``start`` towards ``eta``: the reference's shortcut steps, then bisection between ``eta`` (inside
+        the set) and the last point outside it."""
+        res, ok = is_sol(start)
+        if ok:
+            return unbounded
         iters = 1
-        mid = shortcut(res, high0)
+        mid = shortcut(res, start)
         while iters < switch_iters:
             res, ok = is_sol(mid)
             if ok:
                 break
             iters += 1
             mid = shortcut(res, mid)
-        low, high = eta, mid
+        inside, outside = eta, mid
         diff = tol_c + 1
         while diff > tol_c and iters < max_iters:
             iters += 1
-            mid = (high + low) / 2
+            mid = (inside + outside) / 2
             _, ok = is_sol(mid)
             if ok:
-                low = mid
+                inside = mid
             else:
-                high = mid
-            diff = high - low
-        vup = mid
-    res, ok = is_sol(low0)
-    if ok:
-        vlo = -np.inf
-    else:
-        iters = 1
-        mid = shortcut(res, low0)
-        while iters < switch_iters:
-            res, ok = is_sol(mid)
-            if ok:
-                break
-            iters += 1
-            mid = shortcut(res, mid)
-        low, high = mid, eta
-        diff = tol_c + 1
-        while diff > tol_c and iters < max_iters:
-            iters += 1
-            mid = (low + high) / 2
-            _, ok = is_sol(mid)
-            if ok:
-                high = mid
-            else:
-                low = mid
-            diff = high - low
-        vlo = mid
+                outside = mid
+            diff = abs(outside - inside)
+        return mid
+
+    vup = edge(high0, np.inf)
+    vlo = edge(low0, -np.inf)
     return vlo, vup
 
 
