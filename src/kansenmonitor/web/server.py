@@ -66,7 +66,14 @@ def build_app(options: ServeOptions, monitor=None, echo=print):
         started = time.perf_counter()
         n = prepare(site, newest=True)
         echo(f"{n} profielen klaar in {time.perf_counter() - started:.0f} s (proces {os.getpid()}).")
-        threading.Thread(target=prepare, args=(site, False), name="prepare", daemon=True).start()
+
+        def older() -> None:
+            begun = time.perf_counter()
+            m = prepare(site, False)
+            echo(f"{m} profielen van oudere indelingen klaar in {time.perf_counter() - begun:.0f} s "
+                 f"(proces {os.getpid()}).")
+
+        threading.Thread(target=older, name="prepare", daemon=True).start()
         site.on_refresh = prepare  # after an import while the server runs: again, in the background
     return app
 
