@@ -23,9 +23,10 @@ def register(app: typer.Typer) -> None:
         = None,
         workers: Annotated[int, typer.Option(
             "--workers", help="Aantal serverprocessen. Standaard 1 (de voorbeelddatabase, SQLite). Meer processen "
-            "helpen als veel bezoekers tegelijk pagina's opvragen en de computer meerdere kernen heeft (bijv. 2 bij "
-            "2 kernen); elk proces bereidt zijn eigen profielen voor en gebruikt zijn eigen geheugen. Met meer dan "
-            "1 proces raden wij PostgreSQL aan: SQLite laat maar één proces tegelijk opslaan.")] = 1,
+            "helpen als veel bezoekers tegelijk pagina's opvragen en de computer kernen vrij heeft (niet meer "
+            "processen dan kernen; meet het met bench/bench_server.py); elk proces bereidt zijn eigen profielen "
+            "voor en gebruikt zijn eigen geheugen. Met meer dan 1 proces raden wij PostgreSQL aan: SQLite laat "
+            "maar één proces tegelijk opslaan.")] = 1,
     ) -> None:
         """Start de website en de open API (/v1) op de database in $KANSENMONITOR_HOME."""
         import uvicorn
