@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -20,12 +21,17 @@ def register(app: typer.Typer) -> None:
         public_url: Annotated[str | None, typer.Option(
             "--public-url", help="Het adres waarop bezoekers de website openen, bijv. https://kansen.enschede.nl.")]
         = None,
+        workers: Annotated[int, typer.Option(
+            "--workers", help="Aantal serverprocessen. Standaard 1 (de voorbeelddatabase, SQLite). Meer processen "
+            "helpen als veel bezoekers tegelijk pagina's opvragen en de computer kernen vrij heeft (niet meer "
+            "processen dan kernen; meet het met bench/bench_server.py); elk proces bereidt zijn eigen profielen "
+            "voor en gebruikt zijn eigen geheugen. Met meer dan 1 proces raden wij PostgreSQL aan: SQLite laat "
+            "maar één proces tegelijk opslaan.")] = 1,
     ) -> None:
         """Start de website en de open API (/v1) op de database in $KANSENMONITOR_HOME."""
         import uvicorn
 
         from ..web.accounts.security import production_problems
-        from ..web.app import create_app
         from .base import err, fail, open_monitor
 
         if production:
@@ -52,31 +58,34 @@ def register(app: typer.Typer) -> None:
                 err.print(f"[bold red]Fout:[/] de server start niet in productie: het schema van de database is {why}.",
                           highlight=False)
                 raise typer.Exit(2)
-        monitor = open_monitor()
         from urllib.parse import urlsplit
 
+        from ..web.server import ENV_OPTIONS, ServeOptions, build_app, share_secret_key
+
+        if workers < 1:
+            err.print("[bold red]Fout:[/] --workers moet 1 of meer zijn.", highlight=False)
+            raise typer.Exit(2)
         hosts = {host.lower(), f"{host.lower()}:{port}", "127.0.0.1", f"127.0.0.1:{port}", "localhost",
                  f"localhost:{port}"}
         if public_url:
             hosts.add(urlsplit(public_url).netloc.lower())
-        try:
-            web_app = create_app(monitor, read_only=read_only, allowed_hosts=hosts)
-        except Exception as exc:  # pragma: no cover - reported to the user
-            fail(exc)
-        web_app.state.production = production
+        options = ServeOptions(read_only=read_only, production=production, warm=warm, allowed_hosts=sorted(hosts))
+        monitor = open_monitor()  # also when the workers open their own: a missing store is reported here, once
         if warm:
-            import threading
-            import time
-
-            from ..web.situation import prepare
-
-            # before the first visitor: every profile the site links to (newest indeling), from the store in bulk;
-            # the older indelingen follow in the background
             typer.echo("Profielen voorbereiden …")
-            started = time.perf_counter()
-            n = prepare(web_app.state.site, newest=True)
-            typer.echo(f"{n} profielen klaar in {time.perf_counter() - started:.0f} s.")
-            threading.Thread(target=prepare, args=(web_app.state.site, False), name="prepare", daemon=True).start()
-            web_app.state.site.on_refresh = prepare  # after an import while the server runs: again, in the background
-        typer.echo(f"Kansenmonitor draait op http://{host}:{port}/ (stoppen: Ctrl+C)")
-        uvicorn.run(web_app, host=host, port=port, log_level="warning")
+        if workers == 1:
+            try:
+                web_app = build_app(options, monitor, echo=typer.echo)
+            except Exception as exc:  # pragma: no cover - reported to the user
+                fail(exc)
+            typer.echo(f"Kansenmonitor draait op http://{host}:{port}/ (stoppen: Ctrl+C)")
+            uvicorn.run(web_app, host=host, port=port, log_level="warning")
+            return
+        monitor.close()
+        # every worker builds its own app (own store connection and caches) from the options and the one secret key
+        # in the environment it inherits
+        share_secret_key()
+        os.environ[ENV_OPTIONS] = options.to_env()
+        typer.echo(f"Kansenmonitor draait op http://{host}:{port}/ met {workers} processen (stoppen: Ctrl+C)")
+        uvicorn.run("kansenmonitor.web.server:worker_app", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning")

@@ -251,24 +251,34 @@ def create_api(site: Site) -> FastAPI:
         for code in gebied or []:
             if code not in site.codes():
                 raise UnknownRegionError(f"Gebied '{code}' is onbekend.")
-        # page first, then disclose only that page: disclosure is decided per cell in the store's ledger (computed
-        # once per store content), so a page's cells are withheld exactly as they would be in the whole listing
-        obs = site.monitor.store.observations(regions=gebied, indicators=indicator, periods=jaar,
-                                              level=niveau, gemeente=gemeente, boundary_year=indeling)
-        total = len(obs)
-        items = []
-        if not obs.empty:
-            obs = obs.sort_values(["region", "indicator", "period", "boundary_year"], kind="stable")
-            obs = site.monitor.disclose(obs.iloc[(pagina - 1) * per_pagina: pagina * per_pagina])
-            for o in obs.itertuples():
-                shown = publishable(o.value, o.status)
-                items.append({
-                    "gebied": o.region, "indeling": int(o.boundary_year), "indicator": o.indicator,
-                    "jaar": int(o.period), "waarde": _num(o.value) if shown else None,
-                    "status": o.status if shown or o.status != "measured" else "missing",
-                    "ondergrens": _num(o.lower) if shown else None, "bovengrens": _num(o.upper) if shown else None,
-                    "bron": o.source_ref, "privacy": getattr(o, "disclosure", None),
-                })
+        def load() -> tuple[list, int]:
+            # page first, then disclose only that page: disclosure is decided per cell in the store's ledger
+            # (computed once per store content), so a page's cells are withheld exactly as in the whole listing
+            obs = site.monitor.store.observations(regions=gebied, indicators=indicator, periods=jaar,
+                                                  level=niveau, gemeente=gemeente, boundary_year=indeling)
+            return _observation_items(site, obs, pagina, per_pagina), len(obs)
+
+        # the same answer for every visitor (public figures only), so kept until the store changes
+        key = ("waarnemingen", tuple(gebied or ()), niveau, tuple(indicator or ()), tuple(jaar or ()), gemeente,
+               indeling, pagina, per_pagina)
+        items, total = site.cached_api(key, load)
         return paged(request, "waarnemingen", items, pagina, per_pagina, total=total)
 
     return api
+
+
+def _observation_items(site: Site, obs, pagina: int, per_pagina: int) -> list[dict]:
+    items = []
+    if not obs.empty:
+        obs = obs.sort_values(["region", "indicator", "period", "boundary_year"], kind="stable")
+        obs = site.monitor.disclose(obs.iloc[(pagina - 1) * per_pagina: pagina * per_pagina])
+        for o in obs.itertuples():
+            shown = publishable(o.value, o.status)
+            items.append({
+                "gebied": o.region, "indeling": int(o.boundary_year), "indicator": o.indicator,
+                "jaar": int(o.period), "waarde": _num(o.value) if shown else None,
+                "status": o.status if shown or o.status != "measured" else "missing",
+                "ondergrens": _num(o.lower) if shown else None, "bovengrens": _num(o.upper) if shown else None,
+                "bron": o.source_ref, "privacy": getattr(o, "disclosure", None),
+            })
+    return items

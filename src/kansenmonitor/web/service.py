@@ -114,6 +114,10 @@ def publishable(value, status) -> bool:
     return disclosure.is_publishable(float(value), str(status))
 
 
+#: how many answers of the open API a server process keeps (a page holds at most 1,000 observations)
+API_CACHE_SIZE = 1024
+
+
 class Site:
     """Cached read access for the web pages and the API."""
 
@@ -124,6 +128,7 @@ class Site:
         self.monitor = monitor
         self._cache = _Cache(64)
         self._profiles = _Cache(PROFILE_CACHE_SIZE)
+        self._api = _Cache(API_CACHE_SIZE)
         self._stamp = self._store_stamp()
         self._checked = time.monotonic()
         #: called (in a thread) with the site after the caches were dropped because the store changed
@@ -132,6 +137,7 @@ class Site:
     def clear(self) -> None:
         self._cache.clear()
         self._profiles.clear()
+        self._api.clear()
 
     def _store_stamp(self) -> tuple:
         return self.monitor.store.change_stamp()
@@ -374,6 +380,11 @@ class Site:
         region = self.region(code, boundary_year)
         return self._profiles.get(("profile", region.code, region.boundary_year),
                                   lambda: self.monitor.profile(region.code, region.boundary_year))
+
+    def cached_api(self, key, load: Callable):
+        """One answer of the open API (its page of items), kept until the store changes (:meth:`refresh_if_changed`
+        drops it with the other caches): the same query again does not ask the store nor disclose again."""
+        return self._api.get(key, load)
 
     def cached_view(self, key, load: Callable):
         """A page's view model (or rendered body), cached like the profiles it is built from."""
