@@ -299,7 +299,12 @@ def _engine_error(exc: ValidationError, default: str = "start") -> BadParameter:
     issues = getattr(exc, "issues", [])
     param = next((FIELD_PARAM[i.field] for i in issues if i.field in FIELD_PARAM), default)
     text = "; ".join(i.message + (f" — {i.hint}" if i.hint else "") for i in issues) or str(exc)
-    return BadParameter(param, no_cli(text))
+    # English only when every issue has its English text (the engine's messages mostly do); otherwise the
+    # English page says the reason is explained in Dutch only
+    text_en = ("; ".join(i.message_en + (f" — {i.hint_en or i.hint}" if (i.hint_en or i.hint) else "")
+                         for i in issues)
+               if issues and all(getattr(i, "message_en", None) for i in issues) else None)
+    return BadParameter(param, no_cli(text), no_cli(text_en) if text_en else None)
 
 
 @dataclass
