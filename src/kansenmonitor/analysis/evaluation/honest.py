@@ -226,6 +226,20 @@ def m_upper_bound(betahat: np.ndarray, sigma: np.ndarray, n_pre: int, alpha: flo
     return float(np.max(d + stats.norm.ppf(1 - alpha) * se))
 
 
+
+def event_study_inputs(betahat, sigma, n_pre, n_post) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """The event-study coefficients (pre-periods first) and their covariance as arrays, with their counts;
+    a ``ValueError`` when they do not fit together (shared by both honest-DiD restrictions)."""
+    betahat = np.asarray(betahat, dtype=float).ravel()
+    sigma = np.asarray(sigma, dtype=float)
+    K, T = int(n_pre), int(n_post)
+    if K < 1 or T < 1:
+        raise ValueError("honest DiD needs at least one pre-period and one post-period coefficient")
+    if betahat.size != K + T or sigma.shape != (K + T, K + T):
+        raise ValueError("betahat and sigma do not match n_pre + n_post")
+    return betahat, sigma, K, T
+
+
 def honest_did_sd(
     betahat: np.ndarray,
     sigma: np.ndarray,
@@ -245,13 +259,7 @@ def honest_did_sd(
     post period (``target="first"``, HonestDiD's default). ``m_grid`` defaults to 6 points from 0 to
     HonestDiD's data-driven upper bound.
     """
-    betahat = np.asarray(betahat, dtype=float).ravel()
-    sigma = np.asarray(sigma, dtype=float)
-    K, T = int(n_pre), int(n_post)
-    if K < 1 or T < 1:
-        raise ValueError("honest DiD needs at least one pre-period and one post-period coefficient")
-    if betahat.size != K + T or sigma.shape != (K + T, K + T):
-        raise ValueError("betahat and sigma do not match n_pre + n_post")
+    betahat, sigma, K, T = event_study_inputs(betahat, sigma, n_pre, n_post)
     if not np.all(np.isfinite(betahat)) or not np.all(np.isfinite(sigma)):
         raise ValueError("betahat and sigma must be finite")
     sigma = (sigma + sigma.T) / 2

@@ -32,6 +32,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from .honest import event_study_inputs
+
 LF_SIMS = 1000
 GRID_POINTS = 1000
 #: the dual of the test's linear programme has C(2T, T) candidate vertices for T post periods: up to T = 8 here
@@ -483,13 +485,7 @@ def honest_did_rm(
     ``mbar_grid`` defaults to 0, 0.5, 1, 1.5, 2 (R HonestDiD's default Mbarvec is 0 to 2). The breakdown value
     is found by bisection on Mbar to 0.01 (each step a full confidence set), capped at 10.
     """
-    betahat = np.asarray(betahat, dtype=float).ravel()
-    sigma = np.asarray(sigma, dtype=float)
-    K, T = int(n_pre), int(n_post)
-    if K < 1 or T < 1:
-        raise ValueError("honest DiD needs at least one pre-period and one post-period coefficient")
-    if betahat.size != K + T or sigma.shape != (K + T, K + T):
-        raise ValueError("betahat and sigma do not match n_pre + n_post")
+    betahat, sigma, K, T = event_study_inputs(betahat, sigma, n_pre, n_post)
     if T > MAX_POST_PERIODS:
         raise ValueError(f"relative magnitudes: at most {MAX_POST_PERIODS} post periods")
     sigma = (sigma + sigma.T) / 2

@@ -52,6 +52,12 @@ def surveys_page(request: Request):
                    capitals={k: v[1 if lang == "en" else 0] for k, v in CAPITALS.items()}, models=models)
 
 
+def _head(view: dict, w, gemeente: str, gms: list, lang: str) -> None:
+    """What every survey page shows above its figures: the wave (synthetic or not) and the chosen gemeente."""
+    view["wave"] = sv.wave_summary(w, lang)
+    view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
+
+
 def _level_and_gemeente(site, q) -> tuple[str, str, list]:
     """The level and gemeente a survey page shows, checked: Enschede first (the first user), else the first
     gemeente with wijken. Returns the gemeenten for the picker too."""
@@ -83,8 +89,7 @@ def shares_page(request: Request):
                            f"'{item}' is not possible; choose from {', '.join(it.id for it in shares)}")
     level, gemeente, gms = _level_and_gemeente(site, q)
     view = sv.shares_view(site, w, item, level, gemeente, lang)
-    view["wave"] = sv.wave_summary(w, lang)
-    view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
+    _head(view, w, gemeente, gms, lang)
     records = [{"survey": w.survey, "wave": w.wave, "synthetic": w.synthetic, "item": item, "area": r["code"],
                 "name": r["name"], "share": r["share"], "lower": r["lower"], "upper": r["upper"],
                 "respondents": r["respondents"], "status": r["status"], "reason": r["reason"]} for r in view["rows"]]
@@ -126,8 +131,7 @@ def classes_page(request: Request):
         view["covariates"] = sv.covariates_view(site, r, w, correction, lang)
     except cv.CovariateError:
         view["covariates"] = None  # a survey without background items: the section is left out
-    view["wave"] = sv.wave_summary(w, lang)
-    view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
+    _head(view, w, gemeente, gms, lang)
     records = [{"model": r.id, "synthetic": w.synthetic, "class": cls, "area": x["code"], "name": x["name"],
                 "share": x["share"], "lower": x["lower"], "upper": x["upper"], "respondents": x["respondents"],
                 "status": x["status"], "reason": x["reason"]} for x in view["rows"]]
@@ -164,8 +168,7 @@ def small_area_page(request: Request):
         view = sv.small_area_view(site, w, item, gemeente, method, lang)
     except sae.SmallAreaError as exc:
         raise NotFound("vraag", str(exc), "/enquetes") from None
-    view["wave"] = sv.wave_summary(w, lang)
-    view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
+    _head(view, w, gemeente, gms, lang)
     records = [{"survey": w.survey, "wave": w.wave, "synthetic": w.synthetic, "item": item, "area": r["code"],
                 "name": r["name"], "respondents_band": r["band"], "direct": r["direct"], "model": r["share"],
                 "model_lower": r["lower"], "model_upper": r["upper"], "status": r["status"], "reason": r["reason"],
@@ -190,8 +193,7 @@ def themes_page(request: Request):
         raise NotFound("enquete", "Deze enquête heeft geen open vraag met thema's.", "/enquetes")
     level, gemeente, gms = _level_and_gemeente(site, q)
     view = sv.themes_view(site, w, level, gemeente, lang)
-    view["wave"] = sv.wave_summary(w, lang)
-    view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
+    _head(view, w, gemeente, gms, lang)
     records = [{"survey": w.survey, "wave": w.wave, "synthetic": w.synthetic, "area": r["area"], "name": r["name"],
                 "theme": r["theme"], "label": r["label"], "share": r["share"], "lower": r["lower"],
                 "upper": r["upper"], "respondents": r["respondents"], "status": r["status"], "reason": r["reason"]}
@@ -214,8 +216,7 @@ def ego_page(request: Request):
         raise NotFound("enquete", "Deze enquête heeft geen vragen over het eigen netwerk van inwoners.", "/enquetes")
     level, gemeente, gms = _level_and_gemeente(site, q)
     view = sv.ego_view(site, w, level, gemeente, lang)
-    view["wave"] = sv.wave_summary(w, lang)
-    view["gemeente"] = {"code": gemeente, "name": next(g.name for g in gms if g.code == gemeente)}
+    _head(view, w, gemeente, gms, lang)
     records = []
     for a in view["areas"]:
         for ind in view["indicators"]:
